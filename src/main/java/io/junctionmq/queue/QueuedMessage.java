@@ -1,0 +1,49 @@
+package io.junctionmq.queue;
+
+import io.junctionmq.model.Message;
+
+/**
+ * A message at its place in a queue. {@code durable} says which store holds it: PostgreSQL
+ * (a persistent message in a durable queue) or memory. Only the queue's owner touches it.
+ */
+public final class QueuedMessage {
+  final long seq;
+  final Message message;
+  final boolean durable;
+  final int weight;
+  int deliveryCount;
+
+  public QueuedMessage(long seq, Message message, boolean durable, int deliveryCount) {
+    this.seq = seq;
+    this.message = message;
+    this.durable = durable;
+    this.weight = message.weight();
+    this.deliveryCount = deliveryCount;
+  }
+
+  public long seq() {
+    return seq;
+  }
+
+  public Message message() {
+    return message;
+  }
+
+  public boolean durable() {
+    return durable;
+  }
+
+  /** How many times it has been handed to a consumer, this delivery included. */
+  public int deliveryCount() {
+    return deliveryCount;
+  }
+
+  public boolean redelivered() {
+    return deliveryCount > 1;
+  }
+
+  @Override
+  public String toString() {
+    return "QueuedMessage[seq=" + seq + ", deliveries=" + deliveryCount + "]";
+  }
+}
