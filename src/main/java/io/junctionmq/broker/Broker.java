@@ -1,0 +1,96 @@
+package io.junctionmq.broker;
+
+import io.junctionmq.model.Binding;
+import io.junctionmq.model.Delivery;
+import io.junctionmq.model.Exchange;
+import io.junctionmq.model.Message;
+import io.junctionmq.model.Queue;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import java.util.List;
+
+/**
+ * The one facade that every transport calls. Every method may be called from any thread;
+ * futures complete on the caller's Vert.x context (or on a broker thread when called from
+ * outside Vert.x). Expected failures are {@link io.junctionmq.model.JunctionException}s
+ * carrying an {@link io.junctionmq.model.ErrorCode}.
+ */
+public interface Broker {
+
+  String nodeId();
+
+  // ---- vhosts ----
+
+  /** Creates a vhost with its predeclared exchanges; a no-op if it exists. */
+  Future<Void> declareVhost(String name);
+
+  /** Deletes a vhost and everything in it; fails NOT_FOUND if there is none. */
+  Future<Void> deleteVhost(String name);
+
+  List<String> vhosts();
+
+  // ---- exchanges ----
+
+  /**
+   * Declares an exchange; completes with it. Redeclaring with other attributes fails
+   * PRECONDITION_FAILED, a name with the reserved prefix {@code amq.} fails ACCESS_REFUSED.
+   */
+  Future<Exchange> declareExchange(Exchange exchange);
+
+  /** Deletes an exchange and its bindings; with {@code ifUnused}, fails IN_USE if bound. */
+  Future<Void> deleteExchange(String vhost, String name, boolean ifUnused);
+
+  /** The exchange, or null; fails NOT_FOUND for an unknown vhost. */
+  Exchange exchange(String vhost, String name);
+
+  List<Exchange> exchanges(String vhost);
+
+  // ---- queues ----
+
+  /**
+   * Declares a queue; completes with its info. Redeclaring with other attributes fails
+   * PRECONDITION_FAILED. Exclusive queues need a {@link Connection}.
+   */
+  Future<QueueInfo> declareQueue(Queue queue);
+
+  /** Deletes a queue; completes with the number of messages it held. */
+  Future<Long> deleteQueue(String vhost, String name, boolean ifUnused, boolean ifEmpty);
+
+  /** Removes every ready message; completes with how many. */
+  Future<Long> purgeQueue(String vhost, String name);
+
+  /** The queue's declaration and counts; fails NOT_FOUND. */
+  Future<QueueInfo> queueInfo(String vhost, String name);
+
+  List<QueueInfo> queues(String vhost);
+
+  // ---- bindings ----
+
+  /** Binds; binding an existing binding is a no-op. Fails NOT_FOUND for a missing end. */
+  Future<Void> bind(Binding binding);
+
+  /** Unbinds; unbinding a missing binding is a no-op. */
+  Future<Void> unbind(Binding binding);
+
+  List<Binding> bindings(String vhost);
+
+  // ---- messages ----
+
+  /**
+   * Publishes to {@code message.exchange()}; completes when every queue it was routed to
+   * holds it (committed to PostgreSQL for a persistent message in a durable queue). With
+   * {@code mandatory}, an unroutable message fails NO_ROUTE.
+   */
+  Future<PublishResult> publish(String vhost, Message message, boolean mandatory);
+
+  /**
+   * Subscribes to a queue; deliveries arrive at {@code handler} on the caller's context.
+   * Completes with the consumer once it is registered.
+   */
+  Future<Consumer> consume(String vhost, String queue, ConsumeOptions options, Handler<Delivery> handler);
+
+  /** Opens a client connection: it owns exclusive queues and its consumers end with it. */
+  Connection connect(String name, String protocol);
+
+  List<ConnectionInfo> connections();
+}

@@ -1,0 +1,25 @@
+package io.junctionmq.broker;
+
+import io.junctionmq.model.Delivery;
+import io.junctionmq.model.Message;
+import io.junctionmq.model.Queue;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+
+/**
+ * A client's connection: it may declare exclusive queues, which only it can consume and
+ * which are deleted when it closes; its consumers are cancelled when it closes.
+ */
+public interface Connection {
+
+  String id();
+
+  Future<QueueInfo> declareQueue(Queue queue);
+
+  Future<PublishResult> publish(String vhost, Message message, boolean mandatory);
+
+  Future<Consumer> consume(String vhost, String queue, ConsumeOptions options, Handler<Delivery> handler);
+
+  /** Cancels every consumer (unacked messages go back) and deletes the exclusive queues. */
+  Future<Void> close();
+}

@@ -1,0 +1,389 @@
+package io.junctionmq.queue;
+
+import io.junctionmq.model.Delivery;
+import io.junctionmq.model.ErrorCode;
+import io.junctionmq.model.JunctionException;
+import io.junctionmq.model.Message;
+import io.junctionmq.store.FencedException;
+import io.junctionmq.store.MessageStore;
+import io.junctionmq.store.QueueStoreStats;
+import io.junctionmq.store.StoredMessage;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The owner of one queue: hosts its {@link QueueState} on one event loop and carries out the
+ * effects — stores, deliveries, page-ins. Its public methods may be called from any thread;
+ * they hop onto the queue's context and complete their futures on the caller's context.
+ */
+public final class QueueVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(QueueVerticle.class);
+
+  private final String name;
+  private final long queueId;
+  private final long epoch;
+  private final boolean durable;
+  private final QueueLimits limits;
+  private final MessageStore durableStore;
+  private final MessageStore memoryStore;
+  private final Runnable onLastConsumerGone;
+
+  private QueueState state;
+  private final Map<String, ConsumerRef> consumers = new HashMap<>();
+  private final Map<ConsumerRef, List<Delivery>> outbox = new HashMap<>();
+  private final List<Long> durableRemovals = new ArrayList<>();
+  private final List<Long> memoryRemovals = new ArrayList<>();
+  private long markedUpTo;
+  private boolean markInFlight;
+  private boolean closed;
+
+  private volatile QueueStats stats = QueueStats.EMPTY;
+  private long published;
+  private long delivered;
+  private long acknowledged;
+  private long redelivered;
+
+  public QueueVerticle(String name, long queueId, long epoch, boolean durable, QueueLimits limits,
+                       MessageStore durableStore, MessageStore memoryStore, Runnable onLastConsumerGone) {
+    this.name = name;
+    this.queueId = queueId;
+    this.epoch = epoch;
+    this.durable = durable;
+    this.limits = limits;
+    this.durableStore = durableStore;
+    this.memoryStore = memoryStore;
+    this.onLastConsumerGone = onLastConsumerGone;
+  }
+
+  @Override
+  public Future<?> start() {
+    Future<QueueStoreStats> recovered = durable ? durableStore.stats(queueId) : Future.succeededFuture(QueueStoreStats.EMPTY);
+    return recovered.map(s -> {
+      state = new QueueState(limits, durable, s.maxSeq() + 1, s.messages(), s.bytes(), s.deliveredUpTo());
+      markedUpTo = s.deliveredUpTo();
+      if (s.messages() > 0) {
+        log.info("queue {} recovered {} messages", name, s.messages());
+      }
+      carryOut(state.stored(s.maxSeq()));
+      return null;
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    closed = true;
+    return Future.succeededFuture();
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public long queueId() {
+    return queueId;
+  }
+
+  /** Counts as of the last command the queue processed; cheap, from any thread. */
+  public QueueStats stats() {
+    return stats;
+  }
+
+  // ---- commands, from any thread ----
+
+  /** Enqueues a message; completes when its store holds it (committed, for a durable one). */
+  public Future<Void> enqueue(Message message) {
+    return call(promise -> {
+      published++;
+      List<Effect> effects = state.enqueue(message);
+      var persist = (Effect.Persist) effects.get(0);
+      persistThen(persist.message(), promise);
+      carryOut(effects.subList(1, effects.size()));
+    });
+  }
+
+  /** Adds a consumer whose deliveries go to {@code sink} on {@code consumerContext}. */
+  public Future<Void> consume(String consumerTag, int prefetch, AckMode mode, Context consumerContext,
+                              DeliverySink sink) {
+    return command(() -> {
+      var ref = new ConsumerRef(consumerTag, mode, consumerContext, sink);
+      List<Effect> effects = state.consume(consumerTag, prefetch, mode);
+      consumers.put(consumerTag, ref);
+      return effects;
+    });
+  }
+
+  public Future<Void> cancel(String consumerTag) {
+    return command(() -> {
+      consumers.remove(consumerTag);
+      return state.cancel(consumerTag);
+    });
+  }
+
+  public Future<Void> ack(String consumerTag, long deliveryTag, boolean multiple) {
+    return command(() -> {
+      List<Effect> effects = state.ack(consumerTag, deliveryTag, multiple);
+      for (Effect e : effects) {
+        if (e instanceof Effect.Remove) {
+          acknowledged++;
+        }
+      }
+      return effects;
+    });
+  }
+
+  public Future<Void> nack(String consumerTag, long deliveryTag, boolean multiple, boolean requeue) {
+    return command(() -> state.nack(consumerTag, deliveryTag, multiple, requeue));
+  }
+
+  /** An AUTO consumer processed {@code count} deliveries; no reply. */
+  public void credit(String consumerTag, int count) {
+    context.runOnContext(v -> {
+      if (!closed) {
+        carryOut(state.credit(consumerTag, count));
+        publishStats();
+      }
+    });
+  }
+
+  /** Removes every ready message; completes with how many. */
+  public Future<Long> purge() {
+    return call(promise -> {
+      List<Effect> effects = state.purge();
+      long count = 0;
+      for (Effect e : effects) {
+        if (e instanceof Effect.PurgeStore p) {
+          count = p.count();
+        }
+      }
+      carryOut(effects);
+      promise.complete(count);
+    });
+  }
+
+  /**
+   * Ends the queue: cancels every consumer with {@code reason} and forgets the stored
+   * messages; completes with the number of messages it held.
+   */
+  public Future<Long> delete(String reason) {
+    return call(promise -> {
+      long count = state.messagesReady() + state.messagesUnacknowledged();
+      closed = true;
+      for (ConsumerRef c : consumers.values()) {
+        c.context.runOnContext(v -> c.sink.cancelled(reason));
+      }
+      consumers.clear();
+      Future<Void> dropped = durable ? durableStore.drop(queueId) : Future.succeededFuture();
+      dropped.compose(v -> memoryStore.drop(queueId)).onComplete(ar -> promise.complete(count));
+    });
+  }
+
+  // ---- inside, on the queue's context ----
+
+  private <T> Future<T> call(Handler<Promise<T>> body) {
+    Context caller = Vertx.currentContext();
+    Promise<T> onQueue = Promise.promise();
+    context.runOnContext(v -> {
+      if (closed) {
+        onQueue.fail(ErrorCode.QUEUE_UNAVAILABLE.error("queue '" + name + "' is closed"));
+        return;
+      }
+      try {
+        body.handle(onQueue);
+      } catch (JunctionException e) {
+        onQueue.tryFail(e);
+      }
+      publishStats();
+    });
+    if (caller == null) {
+      return onQueue.future();
+    }
+    Promise<T> onCaller = Promise.promise();
+    onQueue.future().onComplete(ar -> caller.runOnContext(x -> onCaller.handle(ar)));
+    return onCaller.future();
+  }
+
+  private Future<Void> command(Supplier<List<Effect>> body) {
+    return call(promise -> {
+      carryOut(body.get());
+      promise.complete();
+    });
+  }
+
+  private void persistThen(QueuedMessage m, Promise<Void> promise) {
+    var stored = List.of(new StoredMessage(m.seq, m.message));
+    if (!m.durable) {
+      memoryStore.append(queueId, epoch, stored);
+      promise.complete();
+      return;
+    }
+    onQueue(durableStore.append(queueId, epoch, stored), ar -> {
+      if (closed) {
+        promise.handle(ar.mapEmpty());
+        return;
+      }
+      if (ar.succeeded()) {
+        carryOut(state.stored(m.seq));
+        promise.complete();
+      } else {
+        carryOut(state.storeFailed(m.seq));
+        promise.fail(storeError(ar.cause()));
+      }
+      publishStats();
+    });
+  }
+
+  private void carryOut(List<Effect> effects) {
+    for (Effect e : effects) {
+      if (e instanceof Effect.Deliver d) {
+        deliver(d);
+      } else if (e instanceof Effect.Remove r) {
+        (r.message().durable ? durableRemovals : memoryRemovals).add(r.message().seq);
+      } else if (e instanceof Effect.PageIn p) {
+        pageIn(p);
+      } else if (e instanceof Effect.PurgeStore p) {
+        purgeStores(p);
+      } else if (e instanceof Effect.Persist p) {
+        persistThen(p.message(), Promise.promise());
+      } else if (e instanceof Effect.LastConsumerGone) {
+        onLastConsumerGone.run();
+      }
+    }
+    flushRemovals();
+    flushDeliveries();
+    markDelivered();
+  }
+
+  private void deliver(Effect.Deliver d) {
+    ConsumerRef c = consumers.get(d.consumerId());
+    QueuedMessage m = d.message();
+    delivered++;
+    if (m.redelivered()) {
+      redelivered++;
+    }
+    var delivery = new Delivery(d.consumerId(), d.deliveryTag(), m.redelivered(), m.deliveryCount, name, m.message);
+    outbox.computeIfAbsent(c, k -> new ArrayList<>()).add(delivery);
+  }
+
+  private void flushDeliveries() {
+    if (outbox.isEmpty()) {
+      return;
+    }
+    for (var entry : outbox.entrySet()) {
+      ConsumerRef c = entry.getKey();
+      List<Delivery> batch = entry.getValue();
+      c.context.runOnContext(v -> c.sink.deliver(batch));
+    }
+    outbox.clear();
+  }
+
+  private void flushRemovals() {
+    if (!durableRemovals.isEmpty()) {
+      long[] seqs = durableRemovals.stream().mapToLong(Long::longValue).toArray();
+      durableRemovals.clear();
+      durableStore.remove(queueId, epoch, seqs).onFailure(err -> log.warn("queue {}: removing {} settled messages failed: {}", name, seqs.length, err.getMessage()));
+    }
+    if (!memoryRemovals.isEmpty()) {
+      long[] seqs = memoryRemovals.stream().mapToLong(Long::longValue).toArray();
+      memoryRemovals.clear();
+      memoryStore.remove(queueId, epoch, seqs);
+    }
+  }
+
+  /** Writes the delivery watermark so that a restart flags what may have been delivered. */
+  private void markDelivered() {
+    long upTo = state.deliveredUpTo();
+    if (!durable || markInFlight || upTo <= markedUpTo) {
+      return;
+    }
+    markInFlight = true;
+    onQueue(durableStore.markDelivered(queueId, epoch, upTo), ar -> {
+      markInFlight = false;
+      if (ar.succeeded()) {
+        markedUpTo = upTo;
+        markDelivered();
+      }
+    });
+  }
+
+  private void purgeStores(Effect.PurgeStore p) {
+    if (durable) {
+      durableStore.purge(queueId, epoch, p.upToSeq(), p.keep())
+          .onFailure(err -> log.warn("queue {}: purge failed: {}", name, err.getMessage()));
+    }
+    memoryStore.purge(queueId, epoch, p.upToSeq(), p.keep());
+  }
+
+  private void pageIn(Effect.PageIn p) {
+    Future<List<StoredMessage>> fromDisk = durable
+        ? durableStore.read(queueId, p.afterSeq(), p.upToSeq(), p.limit())
+        : Future.succeededFuture(List.of());
+    Future<List<StoredMessage>> fromMemory = memoryStore.read(queueId, p.afterSeq(), p.upToSeq(), p.limit());
+    onQueue(Future.all(fromDisk, fromMemory), ar -> {
+      if (closed) {
+        return;
+      }
+      if (ar.failed()) {
+        log.warn("queue {}: paging in failed, retrying: {}", name, ar.cause().getMessage());
+        vertx.setTimer(1000, t -> carryOut(state.pagedIn(p.generation(), List.of(), p.afterSeq(), false)));
+        return;
+      }
+      List<QueuedMessage> page = merge(fromDisk.result(), fromMemory.result(), p.limit());
+      boolean complete = page.size() < p.limit();
+      carryOut(state.pagedIn(p.generation(), page, p.upToSeq(), complete));
+      publishStats();
+    });
+  }
+
+  private List<QueuedMessage> merge(List<StoredMessage> disk, List<StoredMessage> memory, int limit) {
+    var page = new ArrayList<QueuedMessage>(Math.min(limit, disk.size() + memory.size()));
+    int i = 0;
+    int j = 0;
+    while (page.size() < limit && (i < disk.size() || j < memory.size())) {
+      boolean takeDisk = j >= memory.size() || i < disk.size() && disk.get(i).seq() < memory.get(j).seq();
+      StoredMessage s = takeDisk ? disk.get(i++) : memory.get(j++);
+      page.add(state.recovered(s.seq(), s.message(), takeDisk));
+    }
+    return page;
+  }
+
+  private <T> void onQueue(Future<T> future, Handler<AsyncResult<T>> handler) {
+    future.onComplete(ar -> {
+      if (Vertx.currentContext() == context) {
+        handler.handle(ar);
+      } else {
+        context.runOnContext(v -> handler.handle(ar));
+      }
+    });
+  }
+
+  private void publishStats() {
+    stats = new QueueStats(state.messagesReady(), state.messagesUnacknowledged(), state.messageBytesReady(),
+        state.consumerCount(), published, delivered, acknowledged, redelivered);
+  }
+
+  private JunctionException storeError(Throwable cause) {
+    if (cause instanceof FencedException) {
+      return ErrorCode.QUEUE_UNAVAILABLE.error("queue '" + name + "' moved to another node");
+    }
+    if (cause instanceof JunctionException j) {
+      return j;
+    }
+    log.warn("queue {}: storing a message failed: {}", name, cause.toString());
+    return ErrorCode.STORE_UNAVAILABLE.error("the message store is unavailable");
+  }
+
+  private record ConsumerRef(String tag, AckMode mode, Context context, DeliverySink sink) {
+  }
+}
