@@ -1,0 +1,149 @@
+package io.junctionmq.config;
+
+import io.junctionmq.config.ValueType.BooleanValue;
+import io.junctionmq.config.ValueType.DurationValue;
+import io.junctionmq.config.ValueType.EnumValue;
+import io.junctionmq.config.ValueType.IntValue;
+import io.junctionmq.config.ValueType.ListValue;
+import io.junctionmq.config.ValueType.SizeValue;
+import io.junctionmq.config.ValueType.TextValue;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Every configuration key, in the order of docs/configuration.md. This is the one place a key
+ * is defined; conf/junction.json and the docs are checked against it by ConfigDocsTest.
+ */
+public final class Keys {
+  private static final int MAX = Integer.MAX_VALUE;
+  private static final IntValue PORT = new IntValue(0, 65535);
+  private static final IntValue POSITIVE = new IntValue(1, MAX);
+  private static final TextValue HOST =
+      new TextValue("string", Pattern.compile("\\S+"), "a host name or IP address");
+
+  public static final Key<String> NODE_ID = key("node.id",
+      new TextValue("string", Pattern.compile("[A-Za-z0-9._-]{0,64}"),
+          "at most 64 letters, digits, '.', '_' or '-'"),
+      "", "Name of this node in the cluster; empty derives `<host name>-<http.port>`, e.g. `host1-8080`.");
+  public static final Key<Integer> HTTP_PORT = key("http.port", PORT, "8080",
+      "Port of the HTTP server (REST, WebSocket `/ws`, console); 0 picks any free port.");
+  public static final Key<String> HTTP_HOST = key("http.host", HOST, "0.0.0.0",
+      "Address the HTTP server binds to.");
+  public static final Key<Integer> STOMP_PORT = key("stomp.port", PORT, "61613",
+      "Port of the plain-TCP STOMP listener; 0 picks any free port.");
+  public static final Key<String> STOMP_HOST = key("stomp.host", HOST, "0.0.0.0",
+      "Address the STOMP listener binds to.");
+  public static final Key<String> DATA_DIR = key("data.dir",
+      new TextValue("path", Pattern.compile("\\S.*"), "a directory path"),
+      "./data", "Directory for local state; the embedded PostgreSQL lives in `${data.dir}/postgres`.");
+  public static final Key<String> PG_URI = new Key<>("pg.uri",
+      new TextValue("uri", Pattern.compile("|(postgresql|postgres)://.+"),
+          "empty or a postgresql:// or postgres:// URI"),
+      "", "PostgreSQL server, e.g. `postgresql://user:password@host:5432/junction`; empty starts an embedded one.",
+      true);
+  public static final Key<Integer> PG_POOL_MAX_SIZE = key("pg.pool.max-size", POSITIVE, "8",
+      "Most connections in the PostgreSQL pool.");
+  public static final Key<Integer> PG_EMBEDDED_PORT = key("pg.embedded.port", PORT, "0",
+      "Port of the embedded PostgreSQL; 0 picks any free port.");
+  public static final Key<Boolean> PG_EMBEDDED_FSYNC = key("pg.embedded.fsync", new BooleanValue(),
+      "true", "Whether the embedded PostgreSQL fsyncs; tests turn it off, production never should.");
+  public static final Key<Integer> QUEUE_WINDOW_MESSAGES = key("queue.window.messages", POSITIVE,
+      "10000", "Messages of a queue's head kept in memory; the rest stay in PostgreSQL until paged in.");
+  public static final Key<Long> QUEUE_WINDOW_BYTES = key("queue.window.bytes", new SizeValue(1),
+      "64MiB", "Bytes of message bodies of a queue's head kept in memory; whichever window fills first applies.");
+  public static final Key<Integer> CONSUMER_PREFETCH_DEFAULT = key("consumer.prefetch.default",
+      POSITIVE, "1000", "Prefetch given to a consumer that asks for 0 (unlimited).");
+  public static final Key<Integer> CONSUMER_PREFETCH_MAX = key("consumer.prefetch.max", POSITIVE,
+      "65535", "Largest prefetch a consumer may have; larger requests are lowered to it.");
+  public static final Key<Integer> PUBLISH_MAX_IN_FLIGHT = key("publish.max-in-flight", POSITIVE,
+      "1000", "Unconfirmed publishes per connection before the broker stops reading from it.");
+  public static final Key<Integer> STORE_BATCH_MAX_MESSAGES = key("store.batch.max-messages",
+      POSITIVE, "2000", "Most messages the store writes to PostgreSQL in one batch.");
+  public static final Key<Integer> STORE_MAX_PENDING = key("store.max-pending", POSITIVE, "100000",
+      "Most messages waiting for the store; past it queues stop granting credit to publishers.");
+  public static final Key<Duration> LEASE_TTL = key("lease.ttl", new DurationValue(), "10s",
+      "How long a queue owner's lease lasts unrenewed; then a survivor may take the queue over.");
+  public static final Key<Duration> LEASE_RENEW_INTERVAL = key("lease.renew-interval",
+      new DurationValue(), "3s", "How often an owner renews its leases; must be less than `lease.ttl`.");
+  public static final Key<Boolean> CLUSTER_ENABLED = key("cluster.enabled", new BooleanValue(),
+      "false", "Whether to join a Hazelcast cluster; false runs a single node.");
+  public static final Key<Integer> CLUSTER_PORT = key("cluster.port", new IntValue(1, 65535),
+      "5701", "Port Hazelcast listens on for other members.");
+  public static final Key<List<String>> CLUSTER_MEMBERS = key("cluster.members",
+      new ListValue(Keys::isHostPort, "a comma-separated list of host:port"), "",
+      "Comma-separated `host:port` of members to contact, e.g. `10.0.0.1:5701,10.0.0.2:5701`.");
+  public static final Key<LogFormat> LOG_FORMAT = key("log.format",
+      new EnumValue<>(LogFormat.class), "text",
+      "`text` for people or `json` (one object per line) for log collectors.");
+
+  public static final List<Key<?>> ALL = List.of(
+      NODE_ID, HTTP_PORT, HTTP_HOST, STOMP_PORT, STOMP_HOST, DATA_DIR,
+      PG_URI, PG_POOL_MAX_SIZE, PG_EMBEDDED_PORT, PG_EMBEDDED_FSYNC,
+      QUEUE_WINDOW_MESSAGES, QUEUE_WINDOW_BYTES, CONSUMER_PREFETCH_DEFAULT, CONSUMER_PREFETCH_MAX,
+      PUBLISH_MAX_IN_FLIGHT, STORE_BATCH_MAX_MESSAGES, STORE_MAX_PENDING,
+      LEASE_TTL, LEASE_RENEW_INTERVAL, CLUSTER_ENABLED, CLUSTER_PORT, CLUSTER_MEMBERS, LOG_FORMAT);
+
+  private static final Map<String, Key<?>> BY_NAME = index(Key::name);
+  private static final Map<String, Key<?>> BY_ENV_NAME = index(Key::envName);
+  private static final Pattern HOST_PORT =
+      Pattern.compile("(?:\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+):(\\d{1,5})");
+
+  private Keys() {}
+
+  public static Optional<Key<?>> byName(String name) {
+    return Optional.ofNullable(BY_NAME.get(name));
+  }
+
+  static Optional<Key<?>> byEnvName(String envName) {
+    return Optional.ofNullable(BY_ENV_NAME.get(envName));
+  }
+
+  /**
+   * Checks that span keys. {@code value} gives a key's parsed value, or null when that value
+   * was itself invalid (already reported), in which case the check is skipped.
+   */
+  static void checkAcrossKeys(Function<Key<?>, Object> value, Function<Key<?>, String> shown,
+      List<String> problems) {
+    var ttl = (Duration) value.apply(LEASE_TTL);
+    var renew = (Duration) value.apply(LEASE_RENEW_INTERVAL);
+    if (ttl != null && renew != null && renew.compareTo(ttl) >= 0) {
+      problems.add(LEASE_RENEW_INTERVAL.name() + ": must be less than lease.ttl ("
+          + shown.apply(LEASE_TTL) + "), got '" + shown.apply(LEASE_RENEW_INTERVAL) + "'");
+    }
+    var prefetch = (Integer) value.apply(CONSUMER_PREFETCH_DEFAULT);
+    var prefetchMax = (Integer) value.apply(CONSUMER_PREFETCH_MAX);
+    if (prefetch != null && prefetchMax != null && prefetch > prefetchMax) {
+      problems.add(CONSUMER_PREFETCH_DEFAULT.name() + ": must be <= consumer.prefetch.max ("
+          + prefetchMax + "), got '" + shown.apply(CONSUMER_PREFETCH_DEFAULT) + "'");
+    }
+  }
+
+  private static boolean isHostPort(String s) {
+    Matcher m = HOST_PORT.matcher(s);
+    if (!m.matches()) {
+      return false;
+    }
+    int port = Integer.parseInt(m.group(1));
+    return port >= 1 && port <= 65535;
+  }
+
+  private static <T> Key<T> key(String name, ValueType<T> type, String defaultValue, String doc) {
+    return new Key<>(name, type, defaultValue, doc, false);
+  }
+
+  private static Map<String, Key<?>> index(Function<Key<?>, String> by) {
+    Map<String, Key<?>> map = new LinkedHashMap<>();
+    for (Key<?> key : ALL) {
+      if (map.put(by.apply(key), key) != null) {
+        throw new IllegalStateException("two keys named " + by.apply(key));
+      }
+    }
+    return Map.copyOf(map);
+  }
+}
