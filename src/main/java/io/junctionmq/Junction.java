@@ -1,7 +1,136 @@
 package io.junctionmq;
 
+import io.junctionmq.bench.Bench;
+import io.junctionmq.broker.Broker;
+import io.junctionmq.broker.BrokerImpl;
+import io.junctionmq.config.ConfigException;
+import io.junctionmq.config.ConfigLoader;
+import io.junctionmq.config.JunctionConfig;
+import io.junctionmq.queue.QueueLimits;
+import io.junctionmq.store.InMemoryMessageStore;
+import io.junctionmq.store.Migrations;
+import io.junctionmq.store.PgMessageStore;
+import io.junctionmq.store.PgMetadataStore;
+import io.junctionmq.store.PgPools;
+import io.junctionmq.store.PostgresServer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Junction broker node: starts the store (an embedded PostgreSQL when no {@code pg.uri}
+ * is configured), applies the schema migrations and recovers the broker.
+ */
 public final class Junction {
-  public static void main(String[] args) {
-    System.out.println("junction");
+  private static final Logger log = LoggerFactory.getLogger(Junction.class);
+
+  private final Vertx vertx;
+  private final JunctionConfig config;
+  private final PostgresServer postgres;
+  private final Pool pool;
+  private final PgMessageStore durableStore;
+  private final BrokerImpl broker;
+
+  private Junction(Vertx vertx, JunctionConfig config, PostgresServer postgres, Pool pool,
+                   PgMessageStore durableStore, BrokerImpl broker) {
+    this.vertx = vertx;
+    this.config = config;
+    this.postgres = postgres;
+    this.pool = pool;
+    this.durableStore = durableStore;
+    this.broker = broker;
+  }
+
+  /**
+   * Starts a broker node on {@code vertx}; completes when every durable queue is recovered,
+   * fails when the store cannot be reached or migrated.
+   */
+  public static Future<Junction> start(Vertx vertx, JunctionConfig config) {
+    Future<PostgresServer> embedded = config.pgUri().isPresent()
+        ? Future.succeededFuture(null)
+        : vertx.executeBlocking(() -> PostgresServer.start(config.pgEmbeddedDataDir(), config.pgEmbeddedPort(),
+            config.pgEmbeddedFsync()), false);
+    return embedded.compose(pg -> {
+      String uri = pg != null ? pg.uri() : config.pgUri().orElseThrow();
+      Pool pool = PgPools.create(vertx, uri, config.pgPoolMaxSize());
+      String nodeId = config.nodeId();
+      var options = PgMessageStore.Options.DEFAULTS.withMaxQueuedCalls(config.storeMaxPending());
+      var durableStore = new PgMessageStore(vertx, pool, nodeId, options);
+      var limits = new QueueLimits(config.queueWindowMessages(), config.queueWindowBytes(),
+          config.consumerPrefetchDefault(), config.consumerPrefetchMax());
+      var broker = new BrokerImpl(vertx, nodeId, limits, config.leaseTtl(), config.leaseRenewInterval(),
+          new PgMetadataStore(pool), durableStore, new InMemoryMessageStore());
+      return Migrations.apply(pool)
+          .compose(v -> broker.start())
+          .map(v -> new Junction(vertx, config, pg, pool, durableStore, broker))
+          .onFailure(e -> {
+            pool.close();
+            if (pg != null) {
+              vertx.executeBlocking(() -> {
+                pg.close();
+                return null;
+              }, false);
+            }
+          });
+    });
+  }
+
+  public Broker broker() {
+    return broker;
+  }
+
+  public JunctionConfig config() {
+    return config;
+  }
+
+  /** Stops the broker, then the store; stored messages stay for the next start. */
+  public Future<Void> close() {
+    return broker.stop()
+        .eventually(durableStore::close)
+        .eventually(pool::close)
+        .eventually(() -> postgres == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+          postgres.close();
+          return null;
+        }, false));
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("bench")) {
+      System.exit(Bench.run(Arrays.copyOfRange(args, 1, args.length)));
+    }
+    if (args.length > 0 && args[0].equals("postgres")) {
+      PostgresServer.runStandalone(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    JunctionConfig config;
+    try {
+      config = ConfigLoader.load();
+    } catch (ConfigException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Vertx vertx = Vertx.vertx();
+    Junction junction;
+    try {
+      junction = start(vertx, config).await();
+    } catch (Exception e) {
+      log.error("junction failed to start: {}", e.getMessage(), e);
+      vertx.close();
+      System.exit(1);
+      return;
+    }
+    log.info("junction node {} started", config.nodeId());
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        junction.close().await();
+        vertx.close().await();
+      } catch (Exception e) {
+        log.warn("shutdown: {}", e.getMessage());
+      }
+    }, "junction-shutdown"));
   }
 }

@@ -206,12 +206,7 @@ public final class QueueVerticle extends VerticleBase {
       }
       publishStats();
     });
-    if (caller == null) {
-      return onQueue.future();
-    }
-    Promise<T> onCaller = Promise.promise();
-    onQueue.future().onComplete(ar -> caller.runOnContext(x -> onCaller.handle(ar)));
-    return onCaller.future();
+    return Hop.toContext(caller, onQueue.future());
   }
 
   private Future<Void> command(Supplier<List<Effect>> body) {

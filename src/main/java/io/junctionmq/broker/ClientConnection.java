@@ -1,0 +1,76 @@
+package io.junctionmq.broker;
+
+import io.junctionmq.model.Delivery;
+import io.junctionmq.model.Message;
+import io.junctionmq.model.Queue;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** A client connection: the owner of its exclusive queues and of its consumers. */
+final class ClientConnection implements Connection {
+  private final String id;
+  private final String name;
+  private final String protocol;
+  private final long connectedAt = System.currentTimeMillis();
+  private final BrokerImpl broker;
+  private final Map<String, Consumer> consumers = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  ClientConnection(String id, String name, String protocol, BrokerImpl broker) {
+    this.id = id;
+    this.name = name;
+    this.protocol = protocol;
+    this.broker = broker;
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  ConnectionInfo info() {
+    return new ConnectionInfo(id, name, protocol, connectedAt, consumers.size());
+  }
+
+  @Override
+  public Future<QueueInfo> declareQueue(Queue queue) {
+    return broker.declareQueue(queue, id);
+  }
+
+  @Override
+  public Future<PublishResult> publish(String vhost, Message message, boolean mandatory) {
+    return broker.publish(vhost, message, mandatory);
+  }
+
+  @Override
+  public Future<Consumer> consume(String vhost, String queue, ConsumeOptions options, Handler<Delivery> handler) {
+    var tag = new String[1];
+    return broker.consume(vhost, queue, options, handler, id, () -> {
+      if (tag[0] != null) {
+        consumers.remove(tag[0]);
+      }
+    }).onSuccess(c -> {
+      tag[0] = c.tag();
+      consumers.put(c.tag(), c);
+    });
+  }
+
+  @Override
+  public Future<Void> close() {
+    if (closed) {
+      return Future.succeededFuture();
+    }
+    closed = true;
+    var cancels = new ArrayList<Future<Void>>();
+    for (Consumer c : consumers.values()) {
+      cancels.add(c.cancel());
+    }
+    consumers.clear();
+    return Future.join(cancels)
+        .transform(ar -> broker.deleteExclusiveQueues(id))
+        .onComplete(ar -> broker.closed(this));
+  }
+}
