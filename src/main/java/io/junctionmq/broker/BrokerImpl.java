@@ -11,7 +11,7 @@ import io.junctionmq.model.QueueArguments;
 import io.junctionmq.queue.Hop;
 import io.junctionmq.queue.QueueLimits;
 import io.junctionmq.queue.QueueVerticle;
-import io.junctionmq.routing.Topology;
+import io.junctionmq.routing.Route;
 import io.junctionmq.store.MessageStore;
 import io.junctionmq.store.MetadataStore;
 import io.vertx.core.Context;
@@ -301,7 +301,7 @@ public final class BrokerImpl implements Broker {
     if (x.internal()) {
       return Future.failedFuture(ErrorCode.ACCESS_REFUSED.error("exchange '" + x.name() + "' is internal"));
     }
-    Topology.Route route = h.topology.route(message.exchange(), message.routingKey(), message.properties().headers());
+    Route route = h.topology.route(message.exchange(), message.routingKey(), message.properties().headers());
     List<String> names = route.queues();
     if (names.size() == 1) {
       Vhost.HostedQueue q = h.queues.get(names.get(0));
