@@ -1,0 +1,248 @@
+package io.junctionmq.store;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One transaction of the write pipeline: check the leases of every queue written, then
+ * insert, delete, purge and record watermarks for the queues whose check passed. Statements
+ * go in that order so that a message appended and acked in the same batch ends up deleted,
+ * and a purge (bounded by its seq) cannot remove a later append.
+ */
+final class WriteBatch {
+  private static final Logger log = LoggerFactory.getLogger(WriteBatch.class);
+
+  // The lease rows are locked FOR SHARE, in queue order, until commit: a takeover (an
+  // UPDATE of the row) waits for this batch, or this batch sees the new epoch and skips.
+  static final String FENCE = "SELECT l.queue_id, l.epoch FROM queue_lease l"
+      + " JOIN unnest($1::bigint[], $2::bigint[]) AS c(queue_id, epoch)"
+      + " ON l.queue_id = c.queue_id AND l.epoch = c.epoch"
+      + " WHERE l.owner = $3 ORDER BY l.queue_id FOR SHARE OF l";
+  // A seq stored already keeps its row, so that retrying an append whose outcome was
+  // unknown (a timeout, a lost connection) is harmless.
+  static final String INSERT = "INSERT INTO message (queue_id, seq, props, body)"
+      + " SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bytea[], $4::bytea[])"
+      + " ON CONFLICT (queue_id, seq) DO NOTHING";
+  static final String DELETE = "DELETE FROM message m"
+      + " USING unnest($1::bigint[], $2::bigint[]) AS d(queue_id, seq)"
+      + " WHERE m.queue_id = d.queue_id AND m.seq = d.seq";
+  static final String PURGE = "DELETE FROM message"
+      + " WHERE queue_id = $1 AND seq <= $2 AND seq <> ALL($3::bigint[])";
+  static final String WATERMARK = "INSERT INTO queue_delivery (queue_id, delivered_up_to)"
+      + " SELECT * FROM unnest($1::bigint[], $2::bigint[])"
+      + " ON CONFLICT (queue_id) DO UPDATE SET delivered_up_to = EXCLUDED.delivered_up_to";
+  static final String DROP_MESSAGES = "DELETE FROM message WHERE queue_id = ANY($1::bigint[])";
+  static final String DROP_WATERMARKS = "DELETE FROM queue_delivery WHERE queue_id = ANY($1::bigint[])";
+
+  private record QueueEpoch(long queueId, long epoch) {
+  }
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final String nodeId;
+  private final Duration timeout;
+  private final List<WritePipeline.Call> calls;
+  // Filled on the pipeline's context until the batch is done, read once by finish().
+  private final Map<WritePipeline.Call, Object> results = new HashMap<>();
+  private final Map<WritePipeline.Call, Throwable> fenced = new HashMap<>();
+  private final Promise<Void> done = Promise.promise();
+
+  WriteBatch(Vertx vertx, Pool pool, String nodeId, Duration timeout, List<WritePipeline.Call> calls) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.nodeId = nodeId;
+    this.timeout = timeout;
+    this.calls = calls;
+  }
+
+  /**
+   * Runs the transaction and completes every call. The returned future completes (never
+   * fails) when the pipeline may send the next batch: at commit, failure or timeout.
+   */
+  Future<Void> execute() {
+    long timer = vertx.setTimer(timeout.toMillis(), id ->
+        finish(new StoreException("store write timed out after " + timeout.toMillis() + " ms")));
+    pool.withConnection(this::transaction).onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (ar.failed()) {
+        log.warn("Write batch of {} calls failed", calls.size(), ar.cause());
+        finish(new StoreException("store write failed", ar.cause()));
+      } else {
+        finish(null);
+      }
+    });
+    return done.future();
+  }
+
+  private Future<Void> transaction(SqlConnection conn) {
+    return conn.begin().compose(tx -> fence(conn)
+        .compose(valid -> write(conn, valid))
+        .compose(v -> tx.commit())
+        .recover(e -> rollback(tx, e)));
+  }
+
+  private static Future<Void> rollback(Transaction tx, Throwable cause) {
+    return tx.rollback().transform(ar -> Future.failedFuture(cause));
+  }
+
+  /** Completes with the (queue, epoch) pairs that may write; fails the others' calls now. */
+  private Future<Set<QueueEpoch>> fence(SqlConnection conn) {
+    Set<QueueEpoch> asked = new HashSet<>();
+    for (WritePipeline.Call call : calls) {
+      if (!(call.write() instanceof Write.Drop)) {
+        asked.add(new QueueEpoch(call.write().queueId(), call.write().epoch()));
+      }
+    }
+    if (asked.isEmpty()) {
+      return Future.succeededFuture(Set.of());
+    }
+    Long[] queueIds = new Long[asked.size()];
+    Long[] epochs = new Long[asked.size()];
+    int i = 0;
+    for (QueueEpoch qe : asked) {
+      queueIds[i] = qe.queueId();
+      epochs[i++] = qe.epoch();
+    }
+    return conn.preparedQuery(FENCE).execute(args(queueIds, epochs, nodeId)).map(rows -> {
+      Set<QueueEpoch> valid = new HashSet<>();
+      for (Row row : rows) {
+        valid.add(new QueueEpoch(row.getLong(0), row.getLong(1)));
+      }
+      for (WritePipeline.Call call : calls) {
+        Write w = call.write();
+        if (!(w instanceof Write.Drop) && !valid.contains(new QueueEpoch(w.queueId(), w.epoch()))) {
+          fenced.put(call, new FencedException(w.queueId()));
+        }
+      }
+      return valid;
+    });
+  }
+
+  private Future<Void> write(SqlConnection conn, Set<QueueEpoch> valid) {
+    var statements = new Statements();
+    for (WritePipeline.Call call : calls) {
+      Write w = call.write();
+      if (w instanceof Write.Drop || valid.contains(new QueueEpoch(w.queueId(), w.epoch()))) {
+        statements.add(call);
+      }
+    }
+    // Sent without waiting for each other: the connection pipelines them, in this order.
+    List<Future<?>> sent = new ArrayList<>();
+    statements.send(conn, sent, results);
+    return Future.all(sent).mapEmpty();
+  }
+
+  /** A tuple of exactly these values (Tuple.of would spread a trailing array). */
+  static Tuple args(Object... values) {
+    Tuple tuple = Tuple.tuple();
+    for (Object v : values) {
+      tuple.addValue(v);
+    }
+    return tuple;
+  }
+
+  /** Fails every call not already failed with {@code failure}, or succeeds it when null. */
+  private void finish(Throwable failure) {
+    if (!done.tryComplete()) {
+      return;
+    }
+    Map<Context, List<Runnable>> byCaller = new LinkedHashMap<>();
+    for (WritePipeline.Call call : calls) {
+      Throwable cause = fenced.getOrDefault(call, failure);
+      Object result = results.get(call);
+      Runnable completion = cause == null
+          ? () -> call.promise().complete(result)
+          : () -> call.promise().fail(cause);
+      byCaller.computeIfAbsent(call.caller(), c -> new ArrayList<>()).add(completion);
+    }
+    // One task per caller context, completing its calls in the order they were made.
+    byCaller.forEach((caller, completions) -> caller.runOnContext(v -> completions.forEach(Runnable::run)));
+  }
+
+  /** The batch's calls sorted into one statement per kind. */
+  private static final class Statements {
+    private final List<Long> insQueue = new ArrayList<>();
+    private final List<Long> insSeq = new ArrayList<>();
+    private final List<Buffer> insProps = new ArrayList<>();
+    private final List<Buffer> insBody = new ArrayList<>();
+    private final List<Long> delQueue = new ArrayList<>();
+    private final List<Long> delSeq = new ArrayList<>();
+    private final List<WritePipeline.Call> purges = new ArrayList<>();
+    private final Map<Long, Long> watermarks = new LinkedHashMap<>();
+    private final List<Long> drops = new ArrayList<>();
+
+    void add(WritePipeline.Call call) {
+      Write w = call.write();
+      if (w instanceof Write.Append a) {
+        for (int i = 0; i < a.seqs().length; i++) {
+          insQueue.add(a.queueId());
+          insSeq.add(a.seqs()[i]);
+          insProps.add(a.props()[i]);
+          insBody.add(a.bodies()[i]);
+        }
+      } else if (w instanceof Write.Remove r) {
+        for (long seq : r.seqs()) {
+          delQueue.add(r.queueId());
+          delSeq.add(seq);
+        }
+      } else if (w instanceof Write.Purge) {
+        purges.add(call);
+      } else if (w instanceof Write.MarkDelivered m) {
+        watermarks.put(m.queueId(), m.upToSeq());
+      } else if (w instanceof Write.Drop d) {
+        drops.add(d.queueId());
+      }
+    }
+
+    void send(SqlConnection conn, List<Future<?>> sent, Map<WritePipeline.Call, Object> results) {
+      if (!insSeq.isEmpty()) {
+        sent.add(conn.preparedQuery(INSERT).execute(args(longs(insQueue), longs(insSeq),
+            insProps.toArray(new Buffer[0]), insBody.toArray(new Buffer[0]))));
+      }
+      if (!delSeq.isEmpty()) {
+        sent.add(conn.preparedQuery(DELETE).execute(args(longs(delQueue), longs(delSeq))));
+      }
+      for (WritePipeline.Call call : purges) {
+        Write.Purge p = (Write.Purge) call.write();
+        Long[] keep = new Long[p.keep().length];
+        for (int i = 0; i < keep.length; i++) {
+          keep[i] = p.keep()[i];
+        }
+        sent.add(conn.preparedQuery(PURGE).execute(args(p.queueId(), p.upToSeq(), keep))
+            .onSuccess(rows -> results.put(call, (long) rows.rowCount())));
+      }
+      if (!watermarks.isEmpty()) {
+        sent.add(conn.preparedQuery(WATERMARK).execute(args(
+            longs(watermarks.keySet()), longs(watermarks.values()))));
+      }
+      if (!drops.isEmpty()) {
+        Long[] ids = longs(drops);
+        sent.add(conn.preparedQuery(DROP_MESSAGES).execute(args((Object) ids)));
+        sent.add(conn.preparedQuery(DROP_WATERMARKS).execute(args((Object) ids)));
+      }
+    }
+
+    private static Long[] longs(java.util.Collection<Long> values) {
+      return values.toArray(new Long[0]);
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package io.junctionmq.store;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Group commit: one transaction in flight at a time for the whole node. Calls made while it
+ * is in flight gather in a queue and go out together, as the next batch, the moment it
+ * completes, so a lone call waits for no timer. The batching runs on a context of its own;
+ * callers on any thread only enqueue.
+ */
+final class WritePipeline {
+
+  /** A write with its caller, to be completed on the caller's context. */
+  record Call(Write write, Context caller, Promise<Object> promise) {
+  }
+
+  private final Pool pool;
+  private final String nodeId;
+  private final PgMessageStore.Options options;
+  private final Context context;
+  private final Queue<Call> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queued = new AtomicInteger();
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+  private final AtomicLong batches = new AtomicLong();
+  private final Promise<Void> closed = Promise.promise();
+  private volatile boolean closing;
+  // Touched only on the pipeline's context.
+  private boolean inFlight;
+
+  WritePipeline(Vertx vertx, Pool pool, String nodeId, PgMessageStore.Options options) {
+    this.pool = pool;
+    this.nodeId = nodeId;
+    this.options = options;
+    // Its own event-loop context, so that batching never runs on (and never waits for)
+    // a queue's context.
+    this.context = ((VertxInternal) vertx).createEventLoopContext();
+  }
+
+  /** Enqueues a write; the future completes on the caller's context when its batch commits. */
+  Future<Object> submit(Write write) {
+    if (closing) {
+      return Future.failedFuture(new StoreException("store closed"));
+    }
+    if (queued.incrementAndGet() > options.maxQueuedCalls()) {
+      queued.decrementAndGet();
+      return Future.failedFuture(new StoreException("store overloaded"));
+    }
+    Call call = new Call(write, context.owner().getOrCreateContext(), Promise.promise());
+    queue.add(call);
+    schedule();
+    return call.promise().future();
+  }
+
+  private void schedule() {
+    if (scheduled.compareAndSet(false, true)) {
+      context.runOnContext(v -> {
+        scheduled.set(false);
+        flush();
+      });
+    }
+  }
+
+  // On the pipeline's context.
+  private void flush() {
+    if (inFlight) {
+      return;
+    }
+    List<Call> batch = take();
+    if (batch.isEmpty()) {
+      if (closing) {
+        closed.tryComplete();
+      }
+      return;
+    }
+    inFlight = true;
+    batches.incrementAndGet();
+    new WriteBatch(context.owner(), pool, nodeId, options.batchTimeout(), batch).execute()
+        .onComplete(ar -> context.runOnContext(v -> {
+          inFlight = false;
+          flush();
+        }));
+  }
+
+  private List<Call> take() {
+    List<Call> batch = new ArrayList<>();
+    long rows = 0;
+    long bytes = 0;
+    Call next;
+    while ((next = queue.peek()) != null) {
+      Write w = next.write();
+      boolean full = rows + w.rows() > options.maxBatchRows() || bytes + w.bytes() > options.maxBatchBytes();
+      if (full && !batch.isEmpty()) {
+        break;
+      }
+      queue.poll();
+      queued.decrementAndGet();
+      batch.add(next);
+      rows += w.rows();
+      bytes += w.bytes();
+      if (w instanceof Write.Drop) {
+        break;
+      }
+    }
+    return batch;
+  }
+
+  /** Completes when every call made before it has completed; later calls fail. */
+  Future<Void> close() {
+    closing = true;
+    context.runOnContext(v -> flush());
+    return closed.future();
+  }
+
+  /** How many batches have been sent (for tests and metrics). */
+  long batches() {
+    return batches.get();
+  }
+}
