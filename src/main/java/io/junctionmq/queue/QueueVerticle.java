@@ -77,6 +77,7 @@ public final class QueueVerticle extends VerticleBase {
         log.info("queue {} recovered {} messages", name, s.messages());
       }
       carryOut(state.stored(s.maxSeq()));
+      publishStats();
       return null;
     });
   }
@@ -191,22 +192,27 @@ public final class QueueVerticle extends VerticleBase {
 
   // ---- inside, on the queue's context ----
 
+  /** Runs {@code body} on the queue's context; the stats are current when the reply arrives. */
   private <T> Future<T> call(Handler<Promise<T>> body) {
     Context caller = Vertx.currentContext();
-    Promise<T> onQueue = Promise.promise();
+    Promise<T> reply = Promise.promise();
     context.runOnContext(v -> {
       if (closed) {
-        onQueue.fail(ErrorCode.QUEUE_UNAVAILABLE.error("queue '" + name + "' is closed"));
+        reply.fail(ErrorCode.QUEUE_UNAVAILABLE.error("queue '" + name + "' is closed"));
         return;
       }
+      Promise<T> onQueue = Promise.promise();
+      onQueue.future().onComplete(ar -> {
+        publishStats();
+        reply.handle(ar);
+      });
       try {
         body.handle(onQueue);
       } catch (JunctionException e) {
         onQueue.tryFail(e);
       }
-      publishStats();
     });
-    return Hop.toContext(caller, onQueue.future());
+    return Hop.toContext(caller, reply.future());
   }
 
   private Future<Void> command(Supplier<List<Effect>> body) {
@@ -314,8 +320,11 @@ public final class QueueVerticle extends VerticleBase {
 
   private void purgeStores(Effect.PurgeStore p) {
     if (durable) {
-      durableStore.purge(queueId, epoch, p.upToSeq(), p.keep())
-          .onFailure(err -> log.warn("queue {}: purge failed: {}", name, err.getMessage()));
+      durableStore.purge(queueId, epoch, p.upToSeq(), p.keep()).onFailure(err -> {
+        if (!closed) {
+          log.warn("queue {}: purge failed: {}", name, err.getMessage());
+        }
+      });
     }
     memoryStore.purge(queueId, epoch, p.upToSeq(), p.keep());
   }
