@@ -32,7 +32,7 @@ class KillNineIT {
     assertTrue(Files.exists(jar), "run after 'package': " + jar);
     String classpath = Path.of("target", "test-classes") + java.io.File.pathSeparator + jar;
     Process broker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", classpath, CrashPublisher.class.getName(), pgUri, "crash")
+        "-cp", classpath, PublisherProcess.class.getName(), pgUri, "crash", "0", "0")
         .redirectError(ProcessBuilder.Redirect.DISCARD)
         .start();
     Set<String> confirmed = new HashSet<>();
@@ -52,7 +52,9 @@ class KillNineIT {
     assertEquals(137, broker.exitValue(), "killed by SIGKILL");
 
     Vertx vertx = Vertx.vertx();
-    var config = JunctionConfig.defaults().with("pg.uri", pgUri).with("node.id", "crash-node");
+    // Another node id: the recovering node must wait for the dead node's lease to expire.
+    var config = JunctionConfig.defaults().with("pg.uri", pgUri).with("node.id", "successor")
+        .with(java.util.Map.of("lease.ttl", "2s", "lease.renew-interval", "500ms"));
     Junction recovered = Junction.start(vertx, config).await();
     try {
       long stored = recovered.broker().queueInfo("/", "crash").await().stats().messagesReady();

@@ -12,6 +12,7 @@ import io.junctionmq.queue.Hop;
 import io.junctionmq.queue.QueueLimits;
 import io.junctionmq.queue.QueueVerticle;
 import io.junctionmq.routing.Route;
+import io.junctionmq.store.LeaseHeldException;
 import io.junctionmq.store.MessageStore;
 import io.junctionmq.store.MetadataStore;
 import io.vertx.core.Context;
@@ -395,7 +396,7 @@ public final class BrokerImpl implements Broker {
         // Non-durable and exclusive queues do not survive a restart, as in RabbitMQ.
         chain = chain.compose(v -> metadata.deleteQueue(sq.id()));
       } else {
-        chain = chain.compose(v -> host(h, sq.id(), q, null).mapEmpty());
+        chain = chain.compose(v -> recoverQueue(h, sq.id(), q, System.nanoTime() + leaseTtl.multipliedBy(2).toNanos()));
       }
     }
     return chain.map(v -> {
@@ -406,6 +407,20 @@ public final class BrokerImpl implements Broker {
         }
       }
       return null;
+    });
+  }
+
+  /**
+   * Hosts a recovered queue; while another node's lease on it is unexpired (that node died
+   * or was renamed), waits for it to expire, up to {@code deadline}.
+   */
+  private Future<Void> recoverQueue(Vhost h, long id, Queue queue, long deadline) {
+    return host(h, id, queue, null).<Void>mapEmpty().recover(e -> {
+      if (!(e instanceof LeaseHeldException) || System.nanoTime() > deadline) {
+        return Future.failedFuture(e);
+      }
+      log.info("queue {}: {}; waiting for the lease to expire", queue.name(), e.getMessage());
+      return vertx.timer(leaseRenewInterval.toMillis()).compose(t -> recoverQueue(h, id, queue, deadline));
     });
   }
 
