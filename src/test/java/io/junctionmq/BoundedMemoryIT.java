@@ -9,7 +9,7 @@ import io.vertx.core.Vertx;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -24,13 +24,8 @@ class BoundedMemoryIT {
   @Test
   void backlogLargerThanTheHeapStaysInPostgres() throws Exception {
     String pgUri = TestPostgres.newDatabase();
-    Path jar = Path.of(System.getProperty("junction.jar", "target/junction.jar"));
-    String classpath = Path.of("target", "test-classes") + java.io.File.pathSeparator + jar;
-    Process broker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx96m", "-XX:+ExitOnOutOfMemoryError", "-cp", classpath, PublisherProcess.class.getName(),
-        pgUri, "backlog", String.valueOf(MESSAGES), "1024")
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    Process broker = PublisherProcess.launch(List.of("-Xmx96m", "-XX:+ExitOnOutOfMemoryError"), pgUri,
+        "backlog", MESSAGES, 1024);
     String done = null;
     int confirmed = 0;
     try (var out = new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8))) {

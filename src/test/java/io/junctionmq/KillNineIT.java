@@ -12,10 +12,9 @@ import io.vertx.core.Vertx;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -28,13 +27,7 @@ class KillNineIT {
   @Test
   void brokerKilledWithSigkillLosesNoConfirmedMessage() throws Exception {
     String pgUri = TestPostgres.newDatabase();
-    Path jar = Path.of(System.getProperty("junction.jar", "target/junction.jar"));
-    assertTrue(Files.exists(jar), "run after 'package': " + jar);
-    String classpath = Path.of("target", "test-classes") + java.io.File.pathSeparator + jar;
-    Process broker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", classpath, PublisherProcess.class.getName(), pgUri, "crash", "0", "0")
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    Process broker = PublisherProcess.launch(List.of(), pgUri, "crash", 0, 0);
     Set<String> confirmed = new HashSet<>();
     try (var out = new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8))) {
       String line;

@@ -5,6 +5,12 @@ import io.junctionmq.model.Message;
 import io.junctionmq.model.MessageProperties;
 import io.junctionmq.model.Queue;
 import io.vertx.core.Vertx;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -17,6 +23,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class PublisherProcess {
   private static final int IN_FLIGHT = 50;
+
+  /** Starts this class in a new JVM (with {@code jvmOptions}) on the jar that {@code package} built. */
+  static Process launch(List<String> jvmOptions, String pgUri, String queue, int count, int size) throws IOException {
+    Path jar = Path.of(System.getProperty("junction.jar", "target/junction.jar"));
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException("run after 'package': " + jar);
+    }
+    var command = new ArrayList<String>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", Path.of("target", "test-classes") + File.pathSeparator + jar,
+        PublisherProcess.class.getName(), pgUri, queue, String.valueOf(count), String.valueOf(size)));
+    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+  }
 
   public static void main(String[] args) {
     String pgUri = args[0];
