@@ -15,6 +15,7 @@ import java.util.List;
 final class ProducerVerticle extends VerticleBase {
   private static final long BACKOFF_MS = 10;
   private static final long STOP_TIMEOUT_MS = 10_000;
+  private static final long MAX_LAG_NANOS = 100_000_000;
 
   private final BenchTarget target;
   private final Stats stats;
@@ -75,11 +76,15 @@ final class ProducerVerticle extends VerticleBase {
   private void pump() {
     while (running && !waiting && inFlight < window) {
       if (rate > 0) {
-        double dueNanos = issued * 1e9 / rate;
-        long early = (long) dueNanos - (System.nanoTime() - startNanos);
+        long early = startNanos + (long) (issued * 1e9 / rate) - System.nanoTime();
         if (early > 0) {
           pause(Math.max(1, early / 1_000_000));
           return;
+        }
+        // A producer held back (a slow broker, a busy machine) catches up at most this much,
+        // so a stall does not turn into a burst that breaks the rate.
+        if (-early > MAX_LAG_NANOS) {
+          startNanos += -early - MAX_LAG_NANOS;
         }
       }
       publish();
