@@ -1,5 +1,6 @@
 package io.junctionmq;
 
+import io.junctionmq.bench.Bench;
 import io.junctionmq.broker.Broker;
 import io.junctionmq.broker.BrokerImpl;
 import io.junctionmq.config.ConfigException;
@@ -97,6 +98,9 @@ public final class Junction {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("bench")) {
+      System.exit(Bench.run(Arrays.copyOfRange(args, 1, args.length)));
+    }
     if (args.length > 0 && args[0].equals("postgres")) {
       PostgresServer.runStandalone(Arrays.copyOfRange(args, 1, args.length));
       return;

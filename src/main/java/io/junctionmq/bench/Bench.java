@@ -1,0 +1,145 @@
+package io.junctionmq.bench;
+
+import io.junctionmq.config.ConfigException;
+import io.junctionmq.config.ConfigLoader;
+import io.junctionmq.config.JunctionConfig;
+import io.junctionmq.model.MessageProperties;
+import io.junctionmq.store.MessageCodec;
+import io.vertx.core.Vertx;
+import java.io.PrintStream;
+import java.net.URI;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code junction bench}: measures confirmed publish and consume throughput and
+ * publish-to-delivery latency, and optionally what PostgreSQL alone sustains (the pg
+ * ceiling). Options and output are described in docs/benchmarks.md.
+ */
+public final class Bench {
+  private static final long START_TIMEOUT_S = 120;
+  private static final int CEILING_MAX_S = 10;
+
+  private Bench() {
+  }
+
+  /** Runs the benchmark with the process's streams; returns the exit code. */
+  public static int run(String[] args) {
+    return run(args, System.out, System.err);
+  }
+
+  /** Runs the benchmark writing everything to {@code out}; returns the exit code. */
+  public static int run(String[] args, PrintStream out) {
+    return run(args, out, out);
+  }
+
+  /**
+   * Runs the benchmark; blocks for about the duration plus at most {@value BrokerRun#DRAIN_S}
+   * seconds of draining. Never call it on an event loop. Returns 0 after a run, 1 when the
+   * run failed or moved no message, 2 for bad options or configuration.
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    BenchOptions options;
+    try {
+      options = BenchOptions.parse(args);
+    } catch (BenchOptions.Invalid e) {
+      err.println("bench: " + e.getMessage());
+      err.println(BenchOptions.USAGE);
+      return 2;
+    }
+    if (options.help()) {
+      out.println(BenchOptions.USAGE);
+      return 0;
+    }
+    if (options.url() != null) {
+      err.println("bench: " + missingDriver(options.url()));
+      return 2;
+    }
+    JunctionConfig config;
+    try {
+      config = ConfigLoader.load();
+    } catch (ConfigException e) {
+      err.println("bench: " + e.getMessage());
+      return 2;
+    }
+    Vertx vertx = Vertx.vertx();
+    try {
+      return measure(vertx, config, options, out);
+    } catch (Exception e) {
+      err.println("bench: failed: " + e);
+      return 1;
+    } finally {
+      try {
+        vertx.close().await(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        err.println("bench: closing Vert.x: " + e.getMessage());
+      }
+    }
+  }
+
+  private static int measure(Vertx vertx, JunctionConfig config, BenchOptions o, PrintStream out) throws Exception {
+    String runId = String.format("%08x", ThreadLocalRandom.current().nextInt());
+    byte[] template = new byte[o.size()];
+    // Incompressible bodies, so that neither PostgreSQL nor TOAST gets an easy time.
+    new Random(runId.hashCode()).nextBytes(template);
+    try (BenchDatabase db = BenchDatabase.open(vertx, config)) {
+      out.println("bench: run " + runId + ", store: " + db.description());
+      double ceiling = 0;
+      if (o.pgCeiling()) {
+        int seconds = Math.min(o.duration(), CEILING_MAX_S);
+        byte[] props = MessageCodec.encodeEnvelope("", "bench-" + runId + "-0", MessageProperties.PERSISTENT);
+        ceiling = PgCeiling.run(vertx, db.uri(), runId, props, template, seconds, out);
+      }
+      Stats.Result result = null;
+      if (o.brokerRun()) {
+        var brokerConfig = config.with(Map.of("pg.uri", db.uri(), "node.id", "bench-" + runId));
+        BenchTarget target = InProcessTarget.start(vertx, brokerConfig).await(START_TIMEOUT_S, TimeUnit.SECONDS);
+        try {
+          out.println("bench: " + target.description() + "; " + describe(o));
+          result = new BrokerRun(vertx, target, o, runId, template, out).run();
+        } finally {
+          target.close().await(30, TimeUnit.SECONDS);
+        }
+      }
+      if (result != null && o.pgCeiling() && ceiling > 0) {
+        out.printf(Locale.ROOT, "bench: broker received %.0f msg/s, %.0f%% of the pg ceiling%n",
+            result.received(), 100 * result.received() / ceiling);
+      }
+      if (o.pgCeiling()) {
+        out.printf(Locale.ROOT, "RESULT pg-ceiling=%.0f%n", ceiling);
+      }
+      if (result != null) {
+        out.println(result.line());
+      }
+      boolean moved = result == null ? ceiling > 0 : result.sent() > 0 && result.received() > 0;
+      return moved ? 0 : 1;
+    }
+  }
+
+  private static String describe(BenchOptions o) {
+    String shape = o.fanout() > 0
+        ? "fanout exchange to " + o.fanout() + " queues"
+        : o.queues() + " queue(s)";
+    String consumers = o.consumerCount() > o.consumers()
+        ? o.consumerCount() + " consumers (one per queue at least)"
+        : o.consumers() + " consumer(s)";
+    return String.format(Locale.ROOT,
+        "%s, %s queues, %d producer(s), %s, %s, body %d bytes, confirm window %d, ack %s, prefetch %d,"
+            + " rate %s, %d s; the first %d s are warm-up, left out of RESULT",
+        o.persistent() ? "persistent messages" : "transient messages", o.persistent() ? "durable" : "non-durable",
+        o.producers(), consumers, shape, o.size(), o.confirmWindow(),
+        o.ack() == BenchOptions.Ack.AUTO ? "auto" : "client (one per message)", o.prefetch(),
+        o.rate() > 0 ? o.rate() + " msg/s" : "unlimited", o.duration(), Stats.WARMUP_SECONDS);
+  }
+
+  /** Transports plug in here as their drivers arrive; until then, each URL gets a clear no. */
+  private static String missingDriver(String url) {
+    String scheme = URI.create(url).getScheme().toLowerCase(Locale.ROOT);
+    String transport = scheme.startsWith("ws") ? "STOMP over WebSocket" : "HTTP";
+    return "--url " + url + ": the " + transport + " driver is not available yet;"
+        + " leave out --url to measure an in-process broker";
+  }
+}

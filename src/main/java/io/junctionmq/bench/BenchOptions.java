@@ -1,0 +1,210 @@
+package io.junctionmq.bench;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The options of {@code junction bench}, as documented in docs/benchmarks.md.
+ *
+ * @param url the broker to drive, or null for an in-process broker
+ * @param fanout the number of queues bound to one fanout exchange, or 0 to publish to queues
+ * @param rate the aggregate publish rate in messages per second, or 0 for as fast as possible
+ */
+public record BenchOptions(
+    String url,
+    int producers,
+    int consumers,
+    int queues,
+    int size,
+    boolean persistent,
+    int confirmWindow,
+    Ack ack,
+    int prefetch,
+    int fanout,
+    long rate,
+    int duration,
+    boolean pgCeiling,
+    boolean pgCeilingOnly,
+    boolean help) {
+
+  /** How consumers settle: AUTO on delivery, or CLIENT with one ack per message. */
+  public enum Ack { AUTO, CLIENT }
+
+  /** The first 8 bytes of every body carry the publish time. */
+  public static final int MIN_SIZE = 8;
+  static final Set<String> SCHEMES = Set.of("ws", "wss", "http", "https");
+
+  public static final String USAGE = String.join("\n",
+      "usage: junction bench [--url ws://…|http://…] [--producers N] [--consumers N] [--queues N]",
+      "                      [--size BYTES] [--persistent|--transient] [--confirm-window N]",
+      "                      [--ack auto|client] [--prefetch N] [--fanout N] [--rate MSG_PER_S]",
+      "                      [--duration SECONDS] [--pg-ceiling] [--pg-ceiling-only]",
+      "  defaults: in-process broker, 1 producer, 1 consumer, 1 queue, 1024 bytes, persistent,",
+      "  confirm window 100, client ack, prefetch 1000, no fanout, unlimited rate, 10 s.",
+      "  See docs/benchmarks.md.");
+
+  public static final BenchOptions DEFAULTS = new BenchOptions(null, 1, 1, 1, 1024, true, 100, Ack.CLIENT,
+      1000, 0, 0, 10, false, false, false);
+
+  /** An option that cannot be used; the message is one line, fit for the user. */
+  public static final class Invalid extends IllegalArgumentException {
+    Invalid(String message) {
+      super(message);
+    }
+  }
+
+  /** The number of queues: one per fanout binding, else {@link #queues}. */
+  public int queueCount() {
+    return fanout > 0 ? fanout : queues;
+  }
+
+  /** Consumers actually started: at least one per queue, so that no queue grows unread. */
+  public int consumerCount() {
+    return Math.max(consumers, queueCount());
+  }
+
+  /** Copies a consumer receives of each confirmed publish. */
+  public int copies() {
+    return fanout > 0 ? fanout : 1;
+  }
+
+  public boolean brokerRun() {
+    return !pgCeilingOnly;
+  }
+
+  /**
+   * Parses command-line arguments ({@code --name value} or {@code --name=value}).
+   *
+   * @throws Invalid naming the first bad option
+   */
+  public static BenchOptions parse(String... args) {
+    var b = new Builder();
+    boolean persistentSeen = false;
+    boolean transientSeen = false;
+    boolean queuesSeen = false;
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      String name = arg;
+      String inline = null;
+      int eq = arg.indexOf('=');
+      if (arg.startsWith("--") && eq > 0) {
+        name = arg.substring(0, eq);
+        inline = arg.substring(eq + 1);
+      }
+      boolean flag = switch (name) {
+        case "--persistent", "--transient", "--pg-ceiling", "--pg-ceiling-only", "--help", "-h" -> true;
+        default -> false;
+      };
+      if (flag && inline != null) {
+        throw new Invalid(name + " takes no value");
+      }
+      if (flag) {
+        switch (name) {
+          case "--persistent" -> persistentSeen = true;
+          case "--transient" -> transientSeen = true;
+          case "--pg-ceiling" -> b.pgCeiling = true;
+          case "--pg-ceiling-only" -> b.pgCeilingOnly = true;
+          default -> b.help = true;
+        }
+        continue;
+      }
+      if (!name.startsWith("-")) {
+        throw new Invalid("unexpected argument '" + arg + "'");
+      }
+      String value = inline;
+      if (value == null) {
+        if (i + 1 >= args.length) {
+          throw new Invalid(name + " needs a value");
+        }
+        value = args[++i];
+      }
+      switch (name) {
+        case "--url" -> b.url = url(value);
+        case "--producers" -> b.producers = integer(name, value, 1, 10_000);
+        case "--consumers" -> b.consumers = integer(name, value, 1, 10_000);
+        case "--queues" -> {
+          b.queues = integer(name, value, 1, 10_000);
+          queuesSeen = true;
+        }
+        case "--size" -> b.size = integer(name, value, MIN_SIZE, 64 << 20);
+        case "--confirm-window" -> b.confirmWindow = integer(name, value, 1, 100_000);
+        case "--ack" -> b.ack = ack(value);
+        case "--prefetch" -> b.prefetch = integer(name, value, 1, 65_535);
+        case "--fanout" -> b.fanout = integer(name, value, 1, 1_000);
+        case "--rate" -> b.rate = integer(name, value, 1, 100_000_000);
+        case "--duration" -> b.duration = integer(name, value, 2, 86_400);
+        default -> throw new Invalid("unknown option '" + name + "'");
+      }
+    }
+    if (persistentSeen && transientSeen) {
+      throw new Invalid("--persistent and --transient exclude each other");
+    }
+    if (queuesSeen && b.fanout > 0) {
+      throw new Invalid("--queues and --fanout exclude each other (--fanout N declares N queues)");
+    }
+    b.persistent = !transientSeen;
+    b.pgCeiling |= b.pgCeilingOnly;
+    return b.build();
+  }
+
+  private static int integer(String name, String value, int min, int max) {
+    long n;
+    try {
+      n = Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw new Invalid(name + " needs a whole number, got '" + value + "'");
+    }
+    if (n < min || n > max) {
+      throw new Invalid(name + " must be between " + min + " and " + max + ", got " + n);
+    }
+    return (int) n;
+  }
+
+  private static Ack ack(String value) {
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "auto" -> Ack.AUTO;
+      case "client" -> Ack.CLIENT;
+      default -> throw new Invalid("--ack must be auto or client, got '" + value + "'");
+    };
+  }
+
+  private static String url(String value) {
+    URI uri;
+    try {
+      uri = new URI(value);
+    } catch (URISyntaxException e) {
+      throw new Invalid("--url is not a URL: '" + value + "'");
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!SCHEMES.contains(scheme) || uri.getHost() == null) {
+      throw new Invalid("--url must be ws://host:port/… (STOMP over WebSocket) or http://host:port/…, got '"
+          + value + "'");
+    }
+    return value;
+  }
+
+  private static final class Builder {
+    String url = DEFAULTS.url;
+    int producers = DEFAULTS.producers;
+    int consumers = DEFAULTS.consumers;
+    int queues = DEFAULTS.queues;
+    int size = DEFAULTS.size;
+    boolean persistent = DEFAULTS.persistent;
+    int confirmWindow = DEFAULTS.confirmWindow;
+    Ack ack = DEFAULTS.ack;
+    int prefetch = DEFAULTS.prefetch;
+    int fanout = DEFAULTS.fanout;
+    long rate = DEFAULTS.rate;
+    int duration = DEFAULTS.duration;
+    boolean pgCeiling;
+    boolean pgCeilingOnly;
+    boolean help;
+
+    BenchOptions build() {
+      return new BenchOptions(url, producers, consumers, queues, size, persistent, confirmWindow, ack,
+          prefetch, fanout, rate, duration, pgCeiling, pgCeilingOnly, help);
+    }
+  }
+}

@@ -1,0 +1,127 @@
+package io.junctionmq.bench;
+
+import java.util.Locale;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Counts confirmed publishes and deliveries and records publish-to-delivery latency.
+ * Producers and consumers record from their event loops (wait-free); one reporting thread
+ * calls {@link #tick} once a second. The first {@link #WARMUP_SECONDS} are left out of the
+ * result; the latency of deliveries that drain after publishing stopped is kept in it.
+ */
+final class Stats {
+  static final int WARMUP_SECONDS = 1;
+
+  private final int copies;
+  private final LongAdder sent = new LongAdder();
+  private final LongAdder received = new LongAdder();
+  private final LongAdder publishFailures = new LongAdder();
+  private final LongAdder ackFailures = new LongAdder();
+  private final Recorder latency = new Recorder(3);
+  // Touched only by the reporting thread.
+  private final Histogram measured = new Histogram(3);
+  private Histogram interval;
+  private Snapshot last;
+  private Snapshot warm;
+  private Snapshot end;
+
+  private record Snapshot(long nanos, long sent, long received) {
+  }
+
+  /** The figures of a run: rates in messages per second, latencies in milliseconds. */
+  record Result(double sent, double received, double p50, double p95, double p99, long samples) {
+    String line() {
+      return String.format(Locale.ROOT, "RESULT sent=%.0f recv=%.0f p50=%.3f p95=%.3f p99=%.3f",
+          sent, received, p50, p95, p99);
+    }
+  }
+
+  /** @param copies deliveries expected per confirmed publish (the fanout) */
+  Stats(int copies) {
+    this.copies = copies;
+  }
+
+  void published() {
+    sent.increment();
+  }
+
+  void publishFailed() {
+    publishFailures.increment();
+  }
+
+  void received(long latencyMicros) {
+    received.increment();
+    latency.recordValue(latencyMicros);
+  }
+
+  void ackFailed() {
+    ackFailures.increment();
+  }
+
+  long publishFailures() {
+    return publishFailures.sum();
+  }
+
+  long ackFailures() {
+    return ackFailures.sum();
+  }
+
+  long sent() {
+    return sent.sum();
+  }
+
+  long receivedCount() {
+    return received.sum();
+  }
+
+  /** Confirmed copies not yet delivered. */
+  long backlog() {
+    return Math.max(0, copies * sent.sum() - received.sum());
+  }
+
+  /** Starts the clock; what was recorded before is dropped. */
+  void start() {
+    interval = latency.getIntervalHistogram();
+    last = snapshot();
+  }
+
+  /** Closes second {@code t} of the run; returns its progress line. */
+  String tick(int t) {
+    Snapshot now = snapshot();
+    interval = latency.getIntervalHistogram(interval);
+    double secs = (now.nanos - last.nanos) / 1e9;
+    String line = String.format(Locale.ROOT, "t=%ds sent=%.0f msg/s recv=%.0f msg/s p50=%.3fms p99=%.3fms backlog=%d",
+        t, (now.sent - last.sent) / secs, (now.received - last.received) / secs,
+        ms(interval, 50), ms(interval, 99), backlog());
+    if (t == WARMUP_SECONDS) {
+      warm = now;
+    } else if (t > WARMUP_SECONDS) {
+      measured.add(interval);
+    }
+    last = now;
+    return line;
+  }
+
+  /** Marks the last tick as the end of publishing: rates are averaged from warm-up to here. */
+  void endOfPublishing() {
+    end = last;
+  }
+
+  Result result() {
+    Snapshot from = warm != null ? warm : new Snapshot(last.nanos, 0, 0);
+    Snapshot to = end != null ? end : last;
+    double secs = Math.max(1e-9, (to.nanos - from.nanos) / 1e9);
+    return new Result((to.sent - from.sent) / secs, (to.received - from.received) / secs,
+        ms(measured, 50), ms(measured, 95), ms(measured, 99), measured.getTotalCount());
+  }
+
+  private Snapshot snapshot() {
+    return new Snapshot(System.nanoTime(), sent.sum(), received.sum());
+  }
+
+  private static double ms(Histogram h, double percentile) {
+    return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(percentile) / 1000.0;
+  }
+}
