@@ -43,7 +43,10 @@ public final class QueueVerticle extends VerticleBase {
   private QueueState state;
   private final Map<String, ConsumerRef> consumers = new HashMap<>();
   private final Map<ConsumerRef, List<Delivery>> outbox = new HashMap<>();
+  private final List<QueuedMessage> pendingAppends = new ArrayList<>();
+  private final List<Promise<Void>> pendingConfirms = new ArrayList<>();
   private final List<Long> durableRemovals = new ArrayList<>();
+  private boolean writesScheduled;
   private final List<Long> memoryRemovals = new ArrayList<>();
   private long markedUpTo;
   private boolean markInFlight;
@@ -222,27 +225,69 @@ public final class QueueVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * Stores a new message and completes {@code promise} when it is stored. Durable writes
+   * gather until the end of this event-loop turn and go to the store as one call, so a
+   * burst of publishes costs one store call, not one each.
+   */
   private void persistThen(QueuedMessage m, Promise<Void> promise) {
-    var stored = List.of(new StoredMessage(m.seq, m.message));
     if (!m.durable) {
-      memoryStore.append(queueId, epoch, stored);
+      memoryStore.append(queueId, epoch, List.of(new StoredMessage(m.seq, m.message)));
       promise.complete();
       return;
     }
-    onQueue(durableStore.append(queueId, epoch, stored), ar -> {
-      if (closed) {
-        promise.handle(ar.mapEmpty());
-        return;
+    pendingAppends.add(m);
+    pendingConfirms.add(promise);
+    scheduleWrites();
+  }
+
+  private void scheduleWrites() {
+    if (!writesScheduled) {
+      writesScheduled = true;
+      context.runOnContext(v -> flushWrites());
+    }
+  }
+
+  private void flushWrites() {
+    writesScheduled = false;
+    if (!pendingAppends.isEmpty()) {
+      var appended = new ArrayList<>(pendingAppends);
+      var confirms = new ArrayList<>(pendingConfirms);
+      pendingAppends.clear();
+      pendingConfirms.clear();
+      var stored = new ArrayList<StoredMessage>(appended.size());
+      for (QueuedMessage m : appended) {
+        stored.add(new StoredMessage(m.seq, m.message));
       }
-      if (ar.succeeded()) {
-        carryOut(state.stored(m.seq));
-        promise.complete();
-      } else {
+      onQueue(durableStore.append(queueId, epoch, stored), ar -> appendDone(appended, confirms, ar));
+    }
+    if (!durableRemovals.isEmpty()) {
+      long[] seqs = durableRemovals.stream().mapToLong(Long::longValue).toArray();
+      durableRemovals.clear();
+      durableStore.remove(queueId, epoch, seqs).onFailure(err -> {
+        if (!closed) {
+          log.warn("queue {}: removing {} settled messages failed: {}", name, seqs.length, err.getMessage());
+        }
+      });
+    }
+  }
+
+  private void appendDone(List<QueuedMessage> appended, List<Promise<Void>> confirms, AsyncResult<Void> ar) {
+    if (closed) {
+      confirms.forEach(p -> p.handle(ar));
+      return;
+    }
+    if (ar.succeeded()) {
+      carryOut(state.stored(appended.get(appended.size() - 1).seq));
+      confirms.forEach(Promise::complete);
+    } else {
+      JunctionException error = storeError(ar.cause());
+      for (QueuedMessage m : appended) {
         carryOut(state.storeFailed(m.seq));
-        promise.fail(storeError(ar.cause()));
       }
-      publishStats();
-    });
+      confirms.forEach(p -> p.fail(error));
+    }
+    publishStats();
   }
 
   private void carryOut(List<Effect> effects) {
@@ -291,9 +336,7 @@ public final class QueueVerticle extends VerticleBase {
 
   private void flushRemovals() {
     if (!durableRemovals.isEmpty()) {
-      long[] seqs = durableRemovals.stream().mapToLong(Long::longValue).toArray();
-      durableRemovals.clear();
-      durableStore.remove(queueId, epoch, seqs).onFailure(err -> log.warn("queue {}: removing {} settled messages failed: {}", name, seqs.length, err.getMessage()));
+      scheduleWrites();
     }
     if (!memoryRemovals.isEmpty()) {
       long[] seqs = memoryRemovals.stream().mapToLong(Long::longValue).toArray();
