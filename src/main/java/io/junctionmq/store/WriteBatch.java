@@ -79,8 +79,12 @@ final class WriteBatch {
    * fails) when the pipeline may send the next batch: at commit, failure or timeout.
    */
   Future<Void> execute() {
-    long timer = vertx.setTimer(timeout.toMillis(), id ->
-        finish(new StoreException("store write timed out after " + timeout.toMillis() + " ms")));
+    long timer = vertx.setTimer(timeout.toMillis(), id -> {
+      if (!done.future().isComplete()) {
+        log.warn("Write batch of {} calls timed out after {} ms", calls.size(), timeout.toMillis());
+        finish(new StoreException("store write timed out after " + timeout.toMillis() + " ms"));
+      }
+    });
     pool.withConnection(this::transaction).onComplete(ar -> {
       vertx.cancelTimer(timer);
       if (ar.failed()) {
