@@ -88,7 +88,9 @@ final class WriteBatch {
     pool.withConnection(this::transaction).onComplete(ar -> {
       vertx.cancelTimer(timer);
       if (ar.failed()) {
-        log.warn("Write batch of {} calls failed", calls.size(), ar.cause());
+        if (!done.future().isComplete()) {
+          log.warn("Write batch of {} calls failed", calls.size(), ar.cause());
+        }
         finish(new StoreException("store write failed", ar.cause()));
       } else {
         finish(null);
@@ -108,7 +110,7 @@ final class WriteBatch {
     return tx.rollback().transform(ar -> Future.failedFuture(cause));
   }
 
-  /** Completes with the (queue, epoch) pairs that may write; fails the others' calls now. */
+  /** Completes with the (queue, epoch) pairs that may write; marks the others' calls fenced. */
   private Future<Set<QueueEpoch>> fence(SqlConnection conn) {
     Set<QueueEpoch> asked = new HashSet<>();
     for (WritePipeline.Call call : calls) {
