@@ -1,8 +1,8 @@
 -- Junction schema, version 1.
 --
 -- Metadata tables hang off vhost with ON DELETE CASCADE, so deleting a vhost deletes what is
--- in it. The message table has no foreign key: a per-row referential check on the hottest
--- table costs more than it protects, so PgMetadataStore deletes a queue's messages itself.
+-- in it. The message and queue_delivery tables have no foreign key (see below), so
+-- PgMetadataStore deletes a queue's messages and watermark itself.
 
 CREATE TABLE vhost (
   name text PRIMARY KEY
@@ -64,7 +64,8 @@ CREATE TABLE queue_lease (
 
 CREATE INDEX queue_lease_owner ON queue_lease (owner);
 
--- One row per message; seq orders a queue. props holds MessageCodec's encoding of the
+-- One row per message; seq orders a queue. No foreign key: a per-row referential check on
+-- the hottest table costs more than it protects. props holds MessageCodec's encoding of the
 -- exchange, routing key and properties. Rows are inserted once and deleted when acked,
 -- never updated (delivery state lives in the owner's memory), so the default fillfactor of
 -- 100 is right; but rows die as fast as they are born, so autovacuum must not wait for a
@@ -86,8 +87,10 @@ CREATE TABLE message (
   autovacuum_analyze_scale_factor = 0.05
 );
 
--- The delivery watermark of each queue, upserted with write batches: HOT-friendly too.
+-- The delivery watermark of each queue, upserted with write batches: HOT-friendly too. No
+-- foreign key either: its check would make a write batch lock the queue row, and a batch
+-- must lock nothing but lease rows (in queue order) to never deadlock with a queue delete.
 CREATE TABLE queue_delivery (
-  queue_id        bigint PRIMARY KEY REFERENCES queue (id) ON DELETE CASCADE,
+  queue_id        bigint PRIMARY KEY,
   delivered_up_to bigint NOT NULL
 ) WITH (fillfactor = 50);

@@ -44,6 +44,8 @@ public final class Migrations {
 
   private static Future<Integer> applyLocked(SqlConnection conn) {
     return conn.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(LOCK_KEY))
+        // Spares every later start the notice that the table exists already.
+        .compose(v -> conn.query("SET LOCAL client_min_messages = warning").execute())
         .compose(v -> conn.query("CREATE TABLE IF NOT EXISTS schema_version ("
             + "version integer PRIMARY KEY, script text NOT NULL, "
             + "applied_at timestamptz NOT NULL DEFAULT now())").execute())

@@ -24,6 +24,10 @@ import java.util.Map;
  * with {@link StoreException}, whose cause holds the database's error.
  */
 public final class PgMetadataStore implements MetadataStore {
+  // In queue order, as write batches lock them, so that the two cannot deadlock.
+  private static final String LOCK_VHOST_LEASES = "SELECT queue_id FROM queue_lease"
+      + " WHERE queue_id IN (SELECT id FROM queue WHERE vhost = $1) ORDER BY queue_id FOR UPDATE";
+
   private final Pool pool;
   private final Leases leases;
 
@@ -74,15 +78,17 @@ public final class PgMetadataStore implements MetadataStore {
     return pool.withTransaction(conn -> conn
             // Locking the vhost first keeps queues from being created in it meanwhile.
             .preparedQuery("SELECT name FROM vhost WHERE name = $1 FOR UPDATE").execute(Tuple.of(name))
+            .compose(v -> conn.preparedQuery(LOCK_VHOST_LEASES).execute(Tuple.of(name)))
             .compose(v -> conn.preparedQuery("SELECT id FROM queue WHERE vhost = $1").execute(Tuple.of(name)))
             .compose(rows -> {
               List<Long> ids = new ArrayList<>();
               rows.forEach(r -> ids.add(r.getLong(0)));
-              // Deleting the vhost cascades to queues and their leases, waiting for write
-              // batches in flight; messages are deleted after, so none is left behind.
+              Tuple queueIds = Tuple.of((Object) ids.toArray(new Long[0]));
               return conn.preparedQuery("DELETE FROM vhost WHERE name = $1").execute(Tuple.of(name))
                   .compose(v -> conn.preparedQuery("DELETE FROM message WHERE queue_id = ANY($1::bigint[])")
-                      .execute(Tuple.of((Object) ids.toArray(new Long[0]))));
+                      .execute(queueIds))
+                  .compose(v -> conn.preparedQuery("DELETE FROM queue_delivery WHERE queue_id = ANY($1::bigint[])")
+                      .execute(queueIds));
             }))
         .<Void>mapEmpty()
         .recover(e -> failed("store write failed", e));
@@ -128,22 +134,24 @@ public final class PgMetadataStore implements MetadataStore {
   }
 
   private static Future<Void> deleteQueue(SqlConnection conn, long queueId) {
-    // The queue goes first: the cascade to its lease waits for write batches in flight, and
-    // the messages they commit are then deleted too.
-    return conn.preparedQuery("DELETE FROM queue WHERE id = $1 RETURNING vhost, name")
-        .execute(Tuple.of(queueId))
+    Tuple id = Tuple.of(queueId);
+    // The lease goes first: deleting it waits for a write batch in flight on the queue (which
+    // holds it FOR SHARE), so the messages that batch commits are deleted below, and later
+    // batches find no lease and are fenced.
+    return conn.preparedQuery("DELETE FROM queue_lease WHERE queue_id = $1").execute(id)
+        .compose(v -> conn.preparedQuery("DELETE FROM queue WHERE id = $1 RETURNING vhost, name").execute(id))
         .compose(rows -> {
-          if (rows.size() == 0) {
-            return Future.succeededFuture();
+          Future<?> bindings = Future.succeededFuture();
+          for (Row q : rows) {
+            bindings = conn.preparedQuery("DELETE FROM binding WHERE vhost = $1"
+                    + " AND destination_type = 'queue' AND destination = $2")
+                .execute(Tuple.of(q.getString(0), q.getString(1)));
           }
-          Row q = rows.iterator().next();
-          return conn.preparedQuery("DELETE FROM binding WHERE vhost = $1"
-                  + " AND destination_type = 'queue' AND destination = $2")
-              .execute(Tuple.of(q.getString(0), q.getString(1)))
-              .compose(v -> conn.preparedQuery("DELETE FROM message WHERE queue_id = $1")
-                  .execute(Tuple.of(queueId)))
-              .mapEmpty();
-        });
+          return bindings;
+        })
+        .compose(v -> conn.preparedQuery("DELETE FROM message WHERE queue_id = $1").execute(id))
+        .compose(v -> conn.preparedQuery("DELETE FROM queue_delivery WHERE queue_id = $1").execute(id))
+        .mapEmpty();
   }
 
   @Override

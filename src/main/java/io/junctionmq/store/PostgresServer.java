@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * start, which unpacks the binaries): never start one on an event loop.
  *
  * <pre>{@code
- * try (var pg = PostgresServer.start(Path.of("pgdata"), 0, true)) {
+ * try (var pg = PostgresServer.start(Path.of("pgdata"), 0)) {
  *   Pool pool = PgPools.create(vertx, pg.uri(), 8);
  * }
  * }</pre>
@@ -32,6 +32,11 @@ public final class PostgresServer implements AutoCloseable {
   private PostgresServer(EmbeddedPostgres postgres, Path dataDirectory) {
     this.postgres = postgres;
     this.dataDirectory = dataDirectory;
+  }
+
+  /** Starts a durable server (fsync and synchronous commit on): see {@link #start(Path, int, boolean)}. */
+  public static PostgresServer start(Path dataDirectory, int port) throws IOException {
+    return start(dataDirectory, port, true);
   }
 
   /**

@@ -119,8 +119,11 @@ final class WritePipeline {
   /** Completes when every call made before it has completed; later calls fail. */
   Future<Void> close() {
     closing = true;
+    Context caller = context.owner().getOrCreateContext();
+    Promise<Void> result = Promise.promise();
+    closed.future().onComplete(ar -> caller.runOnContext(v -> result.handle(ar)));
     context.runOnContext(v -> flush());
-    return closed.future();
+    return result.future();
   }
 
   /** How many batches have been sent (for tests and metrics). */

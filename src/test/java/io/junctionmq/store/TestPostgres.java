@@ -10,10 +10,12 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 
 /**
  * One embedded PostgreSQL for the whole test JVM (fsync off, data under {@code target/}),
@@ -63,14 +65,19 @@ public final class TestPostgres {
   }
 
   private static PostgresServer start() {
-    String base = System.getProperty("basedir", ".");
-    Path dir = Path.of(base, "target", "test-postgres", "pg-" + ProcessHandle.current().pid());
+    Path parent = Path.of(System.getProperty("basedir", "."), "target", "test-postgres");
+    Path dir = parent.resolve("pg-" + ProcessHandle.current().pid());
     try {
-      deleteRecursively(dir);
+      deleteLeftovers(parent);
       PostgresServer pg = PostgresServer.start(dir, 0, false);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        pg.close();
-        deleteRecursively(dir);
+        try {
+          pg.close();
+          // zonky's own hook may be the one stopping it: wait until the server is gone.
+          Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(dir.resolve("postmaster.pid")));
+        } finally {
+          deleteRecursively(dir);
+        }
       }, "test-postgres-stop"));
       execute(pg.uri(), "CREATE DATABASE " + TEMPLATE);
       migrate(pg.uri(TEMPLATE));
@@ -104,6 +111,18 @@ public final class TestPostgres {
       s.execute(sql);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot run '" + sql + "'", e);
+    }
+  }
+
+  /** Removes the data of test JVMs that died without cleaning up. */
+  private static void deleteLeftovers(Path parent) throws IOException {
+    if (!Files.isDirectory(parent)) {
+      return;
+    }
+    try (Stream<Path> dirs = Files.list(parent)) {
+      dirs.filter(d -> d.getFileName().toString().matches("pg-\\d+"))
+          .filter(d -> ProcessHandle.of(Long.parseLong(d.getFileName().toString().substring(3))).isEmpty())
+          .forEach(TestPostgres::deleteRecursively);
     }
   }
 

@@ -1,0 +1,292 @@
+package io.junctionmq.store;
+
+import static io.junctionmq.store.MessageStoreContract.await;
+import static io.junctionmq.store.MessageStoreContract.messages;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.junctionmq.model.Queue;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Group commit, fencing and limits of the PostgreSQL write pipeline. */
+class PgWritePipelineIT {
+  private static final String NODE = "node-a";
+  private static final Duration TTL = Duration.ofMinutes(5);
+  private static final AtomicInteger names = new AtomicInteger();
+  private static Vertx vertx;
+  private static Pool pool;
+  private static PgMetadataStore metadata;
+
+  @BeforeAll
+  static void connect() {
+    vertx = Vertx.vertx();
+    pool = PgPools.create(vertx, TestPostgres.newDatabase(), 4);
+    metadata = new PgMetadataStore(pool);
+    await(metadata.saveVhost("/"));
+  }
+
+  @AfterAll
+  static void disconnect() {
+    pool.close().await();
+    vertx.close().await();
+  }
+
+  private static long newQueue() {
+    return await(metadata.saveQueue(Queue.durable("/", "q" + names.incrementAndGet())));
+  }
+
+  private static long lease(long queueId, String node) {
+    return await(metadata.acquireLease(queueId, node, TTL));
+  }
+
+  /**
+   * Holds the lease row of a queue locked FOR UPDATE on a connection of its own, so that a
+   * write batch touching that queue waits until {@link #close()}.
+   */
+  private static final class Blocker implements AutoCloseable {
+    private final SqlConnection conn;
+    private final Transaction tx;
+
+    Blocker(long queueId) {
+      conn = await(pool.getConnection());
+      tx = await(conn.begin());
+      await(conn.preparedQuery("SELECT 1 FROM queue_lease WHERE queue_id = $1 FOR UPDATE")
+          .execute(Tuple.of(queueId)));
+    }
+
+    @Override
+    public void close() {
+      await(tx.commit());
+      await(conn.close());
+    }
+  }
+
+  /** Starts a batch that stays in flight until the returned blocker is closed. */
+  private static Blocker batchInFlight(PgMessageStore store, List<Future<Void>> started) {
+    long q = newQueue();
+    long epoch = lease(q, NODE);
+    Blocker blocker = new Blocker(q);
+    long before = store.batches();
+    started.add(store.append(q, epoch, messages(1, 1)));
+    await().atMost(Duration.ofSeconds(10)).until(() -> store.batches() == before + 1);
+    return blocker;
+  }
+
+  @Test
+  void callsMadeWhileABatchIsInFlightGoOutTogetherUpToTheRowCap() {
+    var store = new PgMessageStore(vertx, pool, NODE);
+    long q = newQueue();
+    long epoch = lease(q, NODE);
+    List<Future<Void>> calls = new ArrayList<>();
+    long before = store.batches();
+    try (Blocker ignored = batchInFlight(store, calls)) {
+      for (long seq = 1; seq <= 5000; seq++) {
+        calls.add(store.append(q, epoch, messages(seq, seq)));
+      }
+    }
+    await(Future.all(calls));
+    // One blocked batch, then 5000 single-row calls in batches of at most 2000 rows.
+    assertEquals(1 + 3, store.batches() - before);
+    assertEquals(5000, await(store.stats(q)).messages());
+    await(store.close());
+  }
+
+  @Test
+  void tenThousandAppendsFiredAtOnceTakeFarFewerBatches() {
+    var store = new PgMessageStore(vertx, pool, NODE);
+    long[] queues = new long[10];
+    long[] epochs = new long[10];
+    for (int i = 0; i < queues.length; i++) {
+      queues[i] = newQueue();
+      epochs[i] = lease(queues[i], NODE);
+    }
+    long before = store.batches();
+    List<Future<Void>> calls = new ArrayList<>();
+    for (int n = 0; n < 10_000; n++) {
+      int i = n % queues.length;
+      long seq = n / queues.length + 1;
+      calls.add(store.append(queues[i], epochs[i], messages(seq, seq)));
+    }
+    await(Future.all(calls));
+    long batches = store.batches() - before;
+    assertTrue(batches <= 500, "10000 appends took " + batches + " batches");
+    for (long q : queues) {
+      assertEquals(1000, await(store.stats(q)).messages());
+    }
+    await(store.close());
+  }
+
+  @Test
+  void aStaleEpochIsFencedWhileOtherQueuesInTheSameBatchCommit() {
+    var store = new PgMessageStore(vertx, pool, NODE);
+    long taken = newQueue();
+    long kept = newQueue();
+    long staleEpoch = await(metadata.acquireLease(taken, NODE, Duration.ZERO));
+    long keptEpoch = lease(kept, NODE);
+    // The lease expired at once: another node takes the queue over.
+    await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+        .until(() -> await(metadata.acquireLease(taken, "node-b", TTL)) == staleEpoch + 1);
+
+    List<Future<Void>> first = new ArrayList<>();
+    Future<Void> stale;
+    Future<Void> staleMark;
+    Future<Void> fresh;
+    long before = store.batches();
+    try (Blocker ignored = batchInFlight(store, first)) {
+      stale = store.append(taken, staleEpoch, messages(1, 3));
+      staleMark = store.markDelivered(taken, staleEpoch, 3);
+      fresh = store.append(kept, keptEpoch, messages(1, 3));
+    }
+    await(first.get(0));
+    await(fresh);
+    FencedException fenced = assertInstanceOf(FencedException.class,
+        assertThrowsFuture(stale));
+    assertEquals(taken, fenced.queueId());
+    assertInstanceOf(FencedException.class, assertThrowsFuture(staleMark));
+    assertEquals(2, store.batches() - before, "the fenced and the valid writes shared a batch");
+    assertEquals(QueueStoreStats.EMPTY, await(store.stats(taken)));
+    assertEquals(3, await(store.stats(kept)).messages());
+    await(store.close());
+  }
+
+  @Test
+  void aRetriedAppendDoesNotFailOtherQueuesInItsBatch() {
+    var store = new PgMessageStore(vertx, pool, NODE);
+    long retried = newQueue();
+    long other = newQueue();
+    long retriedEpoch = lease(retried, NODE);
+    long otherEpoch = lease(other, NODE);
+    await(store.append(retried, retriedEpoch, messages(1, 2)));
+    List<Future<Void>> calls = new ArrayList<>();
+    long before = store.batches();
+    try (Blocker ignored = batchInFlight(store, calls)) {
+      calls.add(store.append(retried, retriedEpoch, messages(2, 3)));
+      calls.add(store.append(other, otherEpoch, messages(1, 1)));
+    }
+    await(Future.all(calls));
+    assertEquals(2, store.batches() - before);
+    assertEquals(3, await(store.stats(retried)).messages());
+    assertEquals(1, await(store.stats(other)).messages());
+    await(store.close());
+  }
+
+  @Test
+  void anotherNodesStoreCannotWriteAQueueItDoesNotLease() {
+    var store = new PgMessageStore(vertx, pool, "node-z");
+    long q = newQueue();
+    long epoch = lease(q, NODE);
+    assertInstanceOf(FencedException.class, assertThrowsFuture(store.append(q, epoch, messages(1, 1))));
+    await(store.close());
+  }
+
+  @Test
+  void writesToADeletedQueueAreFenced() {
+    var store = new PgMessageStore(vertx, pool, NODE);
+    long q = newQueue();
+    long epoch = lease(q, NODE);
+    await(store.append(q, epoch, messages(1, 2)));
+    await(metadata.deleteQueue(q));
+    assertInstanceOf(FencedException.class, assertThrowsFuture(store.append(q, epoch, messages(3, 3))));
+    assertInstanceOf(FencedException.class, assertThrowsFuture(store.remove(q, epoch, new long[] {1})));
+    assertEquals(QueueStoreStats.EMPTY, await(store.stats(q)));
+    await(store.close());
+  }
+
+  @Test
+  void deletingAQueueWhileItIsWrittenLeavesNothingBehind() {
+    var store = new PgMessageStore(vertx, pool, NODE);
+    long q = newQueue();
+    long epoch = lease(q, NODE);
+    List<Future<Void>> writes = new ArrayList<>();
+    Future<Void> deleted = null;
+    for (long seq = 1; seq <= 3000; seq++) {
+      writes.add(store.append(q, epoch, messages(seq, seq)));
+      writes.add(store.markDelivered(q, epoch, seq));
+      if (seq == 1500) {
+        deleted = metadata.deleteQueue(q);
+      }
+    }
+    await(deleted);
+    for (Future<Void> write : writes) {
+      write.transform(ar -> Future.succeededFuture()).await();
+      if (write.failed()) {
+        assertInstanceOf(FencedException.class, write.cause());
+      }
+    }
+    assertEquals(QueueStoreStats.EMPTY, await(store.stats(q)));
+    await(store.close());
+  }
+
+  @Test
+  void callsBeyondTheQueuedLimitFailFastAsOverloaded() {
+    var store = new PgMessageStore(vertx, pool, NODE, PgMessageStore.Options.DEFAULTS.withMaxQueuedCalls(10));
+    long q = newQueue();
+    long epoch = lease(q, NODE);
+    List<Future<Void>> accepted = new ArrayList<>();
+    Future<Void> rejected;
+    try (Blocker ignored = batchInFlight(store, accepted)) {
+      for (long seq = 1; seq <= 10; seq++) {
+        accepted.add(store.append(q, epoch, messages(seq, seq)));
+      }
+      rejected = store.append(q, epoch, messages(11, 11));
+      assertTrue(rejected.failed(), "the 11th queued call fails at once");
+    }
+    StoreException e = assertInstanceOf(StoreException.class, rejected.cause());
+    assertEquals("store overloaded", e.getMessage());
+    await(Future.all(accepted));
+    assertEquals(10, await(store.stats(q)).messages());
+    await(store.close());
+  }
+
+  @Test
+  void aBatchThatTakesTooLongFailsItsCallsAndThePipelineMovesOn() {
+    var options = new PgMessageStore.Options(2000, 4 << 20, 1000, Duration.ofMillis(300));
+    var store = new PgMessageStore(vertx, pool, NODE, options);
+    long q = newQueue();
+    long epoch = lease(q, NODE);
+    List<Future<Void>> stuck = new ArrayList<>();
+    try (Blocker ignored = batchInFlight(store, stuck)) {
+      StoreException e = assertInstanceOf(StoreException.class, assertThrowsFuture(stuck.get(0)));
+      assertTrue(e.getMessage().contains("timed out"), e.getMessage());
+      await(store.append(q, epoch, messages(1, 1)));
+    }
+    assertEquals(1, await(store.stats(q)).messages());
+    await(store.close());
+  }
+
+  @Test
+  void closeLetsEarlierCallsFinishAndRejectsLaterOnes() {
+    var store = new PgMessageStore(vertx, pool, NODE);
+    long q = newQueue();
+    long epoch = lease(q, NODE);
+    Future<Void> before = store.append(q, epoch, messages(1, 100));
+    Future<Void> closed = store.close();
+    Future<Void> after = store.append(q, epoch, messages(101, 101));
+    await(closed);
+    await(before);
+    assertEquals("store closed", assertThrowsFuture(after).getMessage());
+  }
+
+  static Throwable assertThrowsFuture(Future<?> future) {
+    try {
+      MessageStoreContract.await(future);
+    } catch (Exception e) {
+      return e;
+    }
+    throw new AssertionError("expected the future to fail");
+  }
+}
