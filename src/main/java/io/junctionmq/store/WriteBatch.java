@@ -103,7 +103,32 @@ final class WriteBatch {
     return done.future();
   }
 
+  /**
+   * The common case in two round trips: BEGIN, the fence and every write go out in one
+   * pipelined burst, then COMMIT if every queue passed the fence. If one did not (its lease
+   * was taken over, which is rare), the burst is rolled back and the batch redone with the
+   * fence checked first, so that the other queues' writes still commit.
+   */
   private Future<Void> transaction(SqlConnection conn, String insert) {
+    fenced.clear();
+    results.clear();
+    Future<?> begin = conn.query("BEGIN").execute();
+    Future<Set<QueueEpoch>> fence = fence(conn);
+    Future<Void> writes = write(conn, null, insert);
+    return Future.all(begin, fence, writes).transform(ar -> {
+      if (ar.succeeded() && fenced.isEmpty()) {
+        return conn.query("COMMIT").execute().mapEmpty();
+      }
+      Future<Void> rollback = conn.query("ROLLBACK").execute().mapEmpty();
+      if (ar.failed()) {
+        return rollback.transform(x -> Future.failedFuture(ar.cause()));
+      }
+      return rollback.compose(x -> checkedTransaction(conn, insert));
+    });
+  }
+
+  /** Fence first, then write only the queues that passed it. */
+  private Future<Void> checkedTransaction(SqlConnection conn, String insert) {
     fenced.clear();
     results.clear();
     return conn.begin().compose(tx -> fence(conn)
@@ -149,11 +174,12 @@ final class WriteBatch {
     });
   }
 
+  /** Sends the writes of the calls whose queue is in {@code valid} (null: every call). */
   private Future<Void> write(SqlConnection conn, Set<QueueEpoch> valid, String insert) {
     var statements = new Statements();
     for (WritePipeline.Call call : calls) {
       Write w = call.write();
-      if (w instanceof Write.Drop || valid.contains(new QueueEpoch(w.queueId(), w.epoch()))) {
+      if (valid == null || w instanceof Write.Drop || valid.contains(new QueueEpoch(w.queueId(), w.epoch()))) {
         statements.add(call);
       }
     }
