@@ -138,6 +138,11 @@ public final class PgMessageStore implements MessageStore {
     return pipeline.close();
   }
 
+  /** How many messages were settled before they were ever written. */
+  long settledUnwritten() {
+    return pipeline.settledUnwritten();
+  }
+
   /** How many write batches have been sent. */
   long batches() {
     return pipeline.batches();

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,12 +64,15 @@ final class WriteBatch {
   private final String nodeId;
   private final Duration timeout;
   private final List<WritePipeline.Call> calls;
+  private final AtomicLong settledUnwritten;
   // Filled on the pipeline's context until the batch is done, read once by finish().
   private final Map<WritePipeline.Call, Object> results = new HashMap<>();
   private final Map<WritePipeline.Call, Throwable> fenced = new HashMap<>();
   private final Promise<Void> done = Promise.promise();
 
-  WriteBatch(Vertx vertx, Pool pool, String nodeId, Duration timeout, List<WritePipeline.Call> calls) {
+  WriteBatch(Vertx vertx, Pool pool, String nodeId, Duration timeout, List<WritePipeline.Call> calls,
+             AtomicLong settledUnwritten) {
+    this.settledUnwritten = settledUnwritten;
     this.vertx = vertx;
     this.pool = pool;
     this.nodeId = nodeId;
@@ -185,7 +189,7 @@ final class WriteBatch {
     }
     // Sent without waiting for each other: the connection pipelines them, in this order.
     List<Future<?>> sent = new ArrayList<>();
-    statements.send(conn, insert, sent, results);
+    settledUnwritten.addAndGet(statements.send(conn, insert, sent, results));
     return Future.all(sent).mapEmpty();
   }
 
@@ -255,7 +259,9 @@ final class WriteBatch {
       }
     }
 
-    void send(SqlConnection conn, String insert, List<Future<?>> sent, Map<WritePipeline.Call, Object> results) {
+    /** Sends the statements; returns how many messages were settled without being written. */
+    int send(SqlConnection conn, String insert, List<Future<?>> sent, Map<WritePipeline.Call, Object> results) {
+      int settled = cancelSettled();
       if (!insSeq.isEmpty()) {
         sent.add(conn.preparedQuery(insert).execute(args(longs(insQueue), longs(insSeq),
             insProps.toArray(new Buffer[0]), insBody.toArray(new Buffer[0]))));
@@ -281,6 +287,59 @@ final class WriteBatch {
         sent.add(conn.preparedQuery(DROP_MESSAGES).execute(args((Object) ids)));
         sent.add(conn.preparedQuery(DROP_WATERMARKS).execute(args((Object) ids)));
       }
+      return settled;
+    }
+
+    /**
+     * A message appended and removed in the same batch was acked before it was ever written:
+     * neither its insert nor its delete needs to reach PostgreSQL (RabbitMQ does the same).
+     * Its append still completes when the batch commits.
+     */
+    private int cancelSettled() {
+      if (insSeq.isEmpty() || delSeq.isEmpty()) {
+        return 0;
+      }
+      var inserted = new HashSet<QueueSeq>(insSeq.size() * 2);
+      for (int i = 0; i < insSeq.size(); i++) {
+        inserted.add(new QueueSeq(insQueue.get(i), insSeq.get(i)));
+      }
+      var settled = new HashSet<QueueSeq>();
+      for (int i = 0; i < delSeq.size(); i++) {
+        var key = new QueueSeq(delQueue.get(i), delSeq.get(i));
+        if (inserted.contains(key)) {
+          settled.add(key);
+        }
+      }
+      if (!settled.isEmpty()) {
+        retain(insQueue, insSeq, settled, insProps, insBody);
+        retain(delQueue, delSeq, settled, null, null);
+      }
+      return settled.size();
+    }
+
+    private static void retain(List<Long> queues, List<Long> seqs, Set<QueueSeq> settled,
+                               List<Buffer> props, List<Buffer> bodies) {
+      int kept = 0;
+      for (int i = 0; i < seqs.size(); i++) {
+        if (!settled.contains(new QueueSeq(queues.get(i), seqs.get(i)))) {
+          queues.set(kept, queues.get(i));
+          seqs.set(kept, seqs.get(i));
+          if (props != null) {
+            props.set(kept, props.get(i));
+            bodies.set(kept, bodies.get(i));
+          }
+          kept++;
+        }
+      }
+      queues.subList(kept, queues.size()).clear();
+      seqs.subList(kept, seqs.size()).clear();
+      if (props != null) {
+        props.subList(kept, props.size()).clear();
+        bodies.subList(kept, bodies.size()).clear();
+      }
+    }
+
+    private record QueueSeq(long queueId, long seq) {
     }
 
     private static Long[] longs(java.util.Collection<Long> values) {

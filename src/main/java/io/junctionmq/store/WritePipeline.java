@@ -34,6 +34,7 @@ final class WritePipeline {
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final AtomicLong batches = new AtomicLong();
+  private final AtomicLong settledUnwritten = new AtomicLong();
   private final Promise<Void> closed = Promise.promise();
   private volatile boolean closing;
   // Touched only on the pipeline's context.
@@ -86,7 +87,7 @@ final class WritePipeline {
     }
     inFlight = true;
     batches.incrementAndGet();
-    new WriteBatch(context.owner(), pool, nodeId, options.batchTimeout(), batch).execute()
+    new WriteBatch(context.owner(), pool, nodeId, options.batchTimeout(), batch, settledUnwritten).execute()
         .onComplete(ar -> context.runOnContext(v -> {
           inFlight = false;
           flush();
@@ -124,6 +125,11 @@ final class WritePipeline {
     closed.future().onComplete(ar -> caller.runOnContext(v -> result.handle(ar)));
     context.runOnContext(v -> flush());
     return result.future();
+  }
+
+  /** How many messages were appended and removed in one batch, so never written (for tests and metrics). */
+  long settledUnwritten() {
+    return settledUnwritten.get();
   }
 
   /** How many batches have been sent (for tests and metrics). */

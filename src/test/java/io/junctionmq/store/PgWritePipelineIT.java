@@ -106,6 +106,24 @@ class PgWritePipelineIT {
   }
 
   @Test
+  void aMessageAckedBeforeItsBatchLeavesIsNeverWrittenYetItsAppendCompletes() {
+    var store = new PgMessageStore(vertx, pool, NODE);
+    long q = newQueue();
+    long epoch = lease(q, NODE);
+    List<Future<Void>> calls = new ArrayList<>();
+    try (Blocker ignored = batchInFlight(store, calls)) {
+      calls.add(store.append(q, epoch, messages(1, 3)));
+      calls.add(store.remove(q, epoch, new long[] {1, 2}));
+    }
+    await(Future.all(calls));
+    assertEquals(2, store.settledUnwritten());
+    var stats = await(store.stats(q));
+    assertEquals(1, stats.messages());
+    assertEquals(3, stats.maxSeq());
+    await(store.close());
+  }
+
+  @Test
   void tenThousandAppendsFiredAtOnceTakeFarFewerBatches() {
     var store = new PgMessageStore(vertx, pool, NODE);
     long[] queues = new long[10];
