@@ -68,12 +68,7 @@ public final class Junction {
           .map(v -> new Junction(vertx, config, pg, pool, durableStore, broker))
           .onFailure(e -> {
             pool.close();
-            if (pg != null) {
-              vertx.executeBlocking(() -> {
-                pg.close();
-                return null;
-              }, false);
-            }
+            stopPostgres(vertx, pg);
           });
     });
   }
@@ -91,10 +86,18 @@ public final class Junction {
     return broker.stop()
         .eventually(durableStore::close)
         .eventually(pool::close)
-        .eventually(() -> postgres == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
-          postgres.close();
-          return null;
-        }, false));
+        .eventually(() -> stopPostgres(vertx, postgres));
+  }
+
+  /** Stops an embedded PostgreSQL (if any) on a worker thread: stopping it blocks. */
+  private static Future<Void> stopPostgres(Vertx vertx, PostgresServer postgres) {
+    if (postgres == null) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      postgres.close();
+      return null;
+    }, false);
   }
 
   public static void main(String[] args) throws Exception {

@@ -231,20 +231,12 @@ public final class BrokerImpl implements Broker {
 
   @Override
   public Future<Long> purgeQueue(String vhost, String name) {
-    try {
-      return requireQueue(vhost(vhost), name).verticle().purge();
-    } catch (JunctionException e) {
-      return Future.failedFuture(e);
-    }
+    return attempt(() -> requireQueue(vhost(vhost), name).verticle().purge());
   }
 
   @Override
   public Future<QueueInfo> queueInfo(String vhost, String name) {
-    try {
-      return Future.succeededFuture(info(requireQueue(vhost(vhost), name)));
-    } catch (JunctionException e) {
-      return Future.failedFuture(e);
-    }
+    return attempt(() -> Future.succeededFuture(info(requireQueue(vhost(vhost), name))));
   }
 
   @Override
@@ -333,13 +325,15 @@ public final class BrokerImpl implements Broker {
 
   Future<Consumer> consume(String vhost, String queue, ConsumeOptions options, Handler<Delivery> handler,
                            String owner, Runnable onEnd) {
-    Vhost.HostedQueue q;
-    try {
-      q = requireQueue(vhost(vhost), queue);
+    return attempt(() -> {
+      Vhost.HostedQueue q = requireQueue(vhost(vhost), queue);
       checkAccess(q, owner);
-    } catch (JunctionException e) {
-      return Future.failedFuture(e);
-    }
+      return subscribe(q, options, handler, onEnd);
+    });
+  }
+
+  private Future<Consumer> subscribe(Vhost.HostedQueue q, ConsumeOptions options, Handler<Delivery> handler,
+                                     Runnable onEnd) {
     Context context = Vertx.currentContext() != null ? Vertx.currentContext() : vertx.getOrCreateContext();
     String tag = options.consumerTag() != null ? options.consumerTag() : "ctag-" + nodeId + "-" + ids.incrementAndGet();
     var consumer = new LocalConsumer(tag, q.verticle(), options.ackMode(), handler, onEnd);
@@ -545,6 +539,15 @@ public final class BrokerImpl implements Broker {
       throw noVhost(name);
     }
     return h;
+  }
+
+  /** Runs {@code operation}; a lookup that throws becomes a failed future. */
+  private static <T> Future<T> attempt(java.util.function.Supplier<Future<T>> operation) {
+    try {
+      return operation.get();
+    } catch (JunctionException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   private static JunctionException noVhost(String name) {

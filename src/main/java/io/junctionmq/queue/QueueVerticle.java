@@ -300,8 +300,8 @@ public final class QueueVerticle extends VerticleBase {
         pageIn(p);
       } else if (e instanceof Effect.PurgeStore p) {
         purgeStores(p);
-      } else if (e instanceof Effect.Persist p) {
-        persistThen(p.message(), Promise.promise());
+      } else if (e instanceof Effect.Persist) {
+        throw new IllegalStateException("a Persist effect is carried out by enqueue, with its publisher's promise");
       } else if (e instanceof Effect.LastConsumerGone) {
         onLastConsumerGone.run();
       }
@@ -406,13 +406,7 @@ public final class QueueVerticle extends VerticleBase {
   }
 
   private <T> void onQueue(Future<T> future, Handler<AsyncResult<T>> handler) {
-    future.onComplete(ar -> {
-      if (Vertx.currentContext() == context) {
-        handler.handle(ar);
-      } else {
-        context.runOnContext(v -> handler.handle(ar));
-      }
-    });
+    Hop.toContext(context, future).onComplete(handler);
   }
 
   private void publishStats() {
