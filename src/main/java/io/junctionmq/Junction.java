@@ -6,6 +6,7 @@ import io.junctionmq.broker.BrokerImpl;
 import io.junctionmq.config.ConfigException;
 import io.junctionmq.config.ConfigLoader;
 import io.junctionmq.config.JunctionConfig;
+import io.junctionmq.config.Keys;
 import io.junctionmq.queue.QueueLimits;
 import io.junctionmq.store.InMemoryMessageStore;
 import io.junctionmq.store.Migrations;
@@ -13,6 +14,7 @@ import io.junctionmq.store.PgMessageStore;
 import io.junctionmq.store.PgMetadataStore;
 import io.junctionmq.store.PgPools;
 import io.junctionmq.store.PostgresServer;
+import io.junctionmq.transport.WebServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -33,11 +35,13 @@ public final class Junction {
   private final Pool pool;
   private final PgMessageStore durableStore;
   private final BrokerImpl broker;
+  private final WebServer web;
 
   private Junction(Vertx vertx, JunctionConfig config, PostgresServer postgres, Pool pool,
-                   PgMessageStore durableStore, BrokerImpl broker) {
+                   PgMessageStore durableStore, BrokerImpl broker, WebServer web) {
     this.vertx = vertx;
     this.config = config;
+    this.web = web;
     this.postgres = postgres;
     this.pool = pool;
     this.durableStore = durableStore;
@@ -45,10 +49,18 @@ public final class Junction {
   }
 
   /**
-   * Starts a broker node on {@code vertx}; completes when every durable queue is recovered,
-   * fails when the store cannot be reached or migrated.
+   * Starts a broker node on {@code vertx}; completes when every durable queue is recovered
+   * and the transports listen, fails when a port cannot be bound or the store cannot be
+   * reached or migrated. The HTTP server is bound first: with {@code http.port} 0 the node
+   * id is derived from the port it got.
    */
   public static Future<Junction> start(Vertx vertx, JunctionConfig config) {
+    return WebServer.listen(vertx, config).compose(web ->
+        start(vertx, config.with(Keys.HTTP_PORT.name(), web.port()), web)
+            .onFailure(e -> web.close()));
+  }
+
+  private static Future<Junction> start(Vertx vertx, JunctionConfig config, WebServer web) {
     Future<PostgresServer> embedded = config.pgUri().isPresent()
         ? Future.succeededFuture(null)
         : vertx.executeBlocking(() -> PostgresServer.start(config.pgEmbeddedDataDir(), config.pgEmbeddedPort(),
@@ -65,7 +77,7 @@ public final class Junction {
           new PgMetadataStore(pool), durableStore, new InMemoryMessageStore());
       return Migrations.apply(pool)
           .compose(v -> broker.start())
-          .map(v -> new Junction(vertx, config, pg, pool, durableStore, broker))
+          .map(v -> new Junction(vertx, config, pg, pool, durableStore, broker, web))
           .onFailure(e -> {
             pool.close();
             stopPostgres(vertx, pg);
@@ -77,13 +89,20 @@ public final class Junction {
     return broker;
   }
 
+  /** The configuration in force; {@code http.port} is the bound port. */
   public JunctionConfig config() {
     return config;
   }
 
-  /** Stops the broker, then the store; stored messages stay for the next start. */
+  /** The port the HTTP server (REST, {@code /ws}, console) is bound to. */
+  public int httpPort() {
+    return web.port();
+  }
+
+  /** Stops the transports, then the broker, then the store; stored messages stay for the next start. */
   public Future<Void> close() {
-    return broker.stop()
+    return web.close()
+        .eventually(broker::stop)
         .eventually(durableStore::close)
         .eventually(pool::close)
         .eventually(() -> stopPostgres(vertx, postgres));

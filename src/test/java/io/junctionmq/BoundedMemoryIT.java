@@ -50,7 +50,7 @@ class BoundedMemoryIT {
     assertTrue(heap < 96L << 20, "heap after GC " + heap);
 
     Vertx vertx = Vertx.vertx();
-    Junction recovered = Junction.start(vertx, JunctionConfig.defaults().with("pg.uri", pgUri)
+    Junction recovered = Junction.start(vertx, JunctionConfig.defaults().with("pg.uri", pgUri).with("http.port", 0).with("stomp.port", 0)
         .with("node.id", "test-process")).await();
     try {
       assertEquals(MESSAGES, recovered.broker().queueInfo("/", "backlog").await().stats().messagesReady());

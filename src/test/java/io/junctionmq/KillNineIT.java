@@ -46,7 +46,7 @@ class KillNineIT {
 
     Vertx vertx = Vertx.vertx();
     // Another node id: the recovering node must wait for the dead node's lease to expire.
-    var config = JunctionConfig.defaults().with("pg.uri", pgUri).with("node.id", "successor")
+    var config = JunctionConfig.defaults().with("pg.uri", pgUri).with("http.port", 0).with("stomp.port", 0).with("node.id", "successor")
         .with(java.util.Map.of("lease.ttl", "2s", "lease.renew-interval", "500ms"));
     Junction recovered = Junction.start(vertx, config).await();
     try {

@@ -44,7 +44,7 @@ public final class PublisherProcess {
     int count = Integer.parseInt(args[2]);
     int size = Integer.parseInt(args[3]);
     Vertx vertx = Vertx.vertx();
-    var config = JunctionConfig.defaults().with("pg.uri", pgUri).with("node.id", "test-process")
+    var config = JunctionConfig.defaults().with("pg.uri", pgUri).with("http.port", 0).with("stomp.port", 0).with("node.id", "test-process")
         .with(java.util.Map.of("lease.ttl", "2s", "lease.renew-interval", "500ms"));
     Junction junction = Junction.start(vertx, config).await();
     junction.broker().declareQueue(Queue.durable("/", queue)).await();

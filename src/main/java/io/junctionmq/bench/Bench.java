@@ -95,7 +95,8 @@ public final class Bench {
       }
       Stats.Result result = null;
       if (o.brokerRun()) {
-        var brokerConfig = config.with(Map.of("pg.uri", db.uri(), "node.id", "bench-" + runId));
+        var brokerConfig = config.with(Map.of("pg.uri", db.uri(), "node.id", "bench-" + runId,
+            "http.port", 0, "stomp.port", 0));
         BenchTarget target = InProcessTarget.start(vertx, brokerConfig).await(START_TIMEOUT_S, TimeUnit.SECONDS);
         try {
           out.println("bench: " + target.description() + "; " + describe(o));

@@ -95,6 +95,22 @@ public final class JunctionConfig {
     return get(Keys.STOMP_HOST);
   }
 
+  public long httpMaxBody() {
+    return get(Keys.HTTP_MAX_BODY);
+  }
+
+  public long stompMaxFrame() {
+    return get(Keys.STOMP_MAX_FRAME);
+  }
+
+  public long stompMaxHeaders() {
+    return get(Keys.STOMP_MAX_HEADERS);
+  }
+
+  public Duration stompHeartbeat() {
+    return get(Keys.STOMP_HEARTBEAT);
+  }
+
   public Path dataDir() {
     return Path.of(get(Keys.DATA_DIR));
   }

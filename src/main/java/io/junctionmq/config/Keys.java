@@ -39,6 +39,14 @@ public final class Keys {
       "Port of the plain-TCP STOMP listener; 0 picks any free port.");
   public static final Key<String> STOMP_HOST = key("stomp.host", HOST, "0.0.0.0",
       "Address the STOMP listener binds to.");
+  public static final Key<Long> HTTP_MAX_BODY = key("http.max-body", new SizeValue(1), "16MiB",
+      "Largest HTTP request body (a JSON publish or management call); larger is refused with 413. Streamed NDJSON bodies are limited per line instead.");
+  public static final Key<Long> STOMP_MAX_FRAME = key("stomp.max-frame", new SizeValue(1), "4MiB",
+      "Largest STOMP frame (headers and body); a larger frame gets an ERROR frame and the connection closes.");
+  public static final Key<Long> STOMP_MAX_HEADERS = key("stomp.max-headers", new SizeValue(1), "64KiB",
+      "Largest total size of a STOMP frame's command and header lines.");
+  public static final Key<Duration> STOMP_HEARTBEAT = key("stomp.heartbeat", new DurationValue(), "10s",
+      "Heart-beat interval the server offers both ways in CONNECTED; a client silent for twice the agreed interval is disconnected.");
   public static final Key<String> DATA_DIR = key("data.dir",
       new TextValue("path", Pattern.compile("\\S.*"), "a directory path"),
       "./data", "Directory for local state; the embedded PostgreSQL lives in `${data.dir}/postgres`.");
@@ -83,7 +91,8 @@ public final class Keys {
       "`text` for people or `json` (one object per line) for log collectors.");
 
   public static final List<Key<?>> ALL = List.of(
-      NODE_ID, HTTP_PORT, HTTP_HOST, STOMP_PORT, STOMP_HOST, DATA_DIR,
+      NODE_ID, HTTP_PORT, HTTP_HOST, STOMP_PORT, STOMP_HOST, HTTP_MAX_BODY, STOMP_MAX_FRAME,
+      STOMP_MAX_HEADERS, STOMP_HEARTBEAT, DATA_DIR,
       PG_URI, PG_POOL_MAX_SIZE, PG_EMBEDDED_PORT, PG_EMBEDDED_FSYNC,
       QUEUE_WINDOW_MESSAGES, QUEUE_WINDOW_BYTES, CONSUMER_PREFETCH_DEFAULT, CONSUMER_PREFETCH_MAX,
       PUBLISH_MAX_IN_FLIGHT, STORE_BATCH_MAX_MESSAGES, STORE_MAX_PENDING,

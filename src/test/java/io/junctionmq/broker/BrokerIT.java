@@ -57,7 +57,7 @@ class BrokerIT {
   }
 
   private Junction startNode() {
-    var config = JunctionConfig.defaults().with("pg.uri", pgUri).with("node.id", "it-node");
+    var config = JunctionConfig.defaults().with("pg.uri", pgUri).with("http.port", 0).with("stomp.port", 0).with("node.id", "it-node");
     return Junction.start(vertx, config).await();
   }
 

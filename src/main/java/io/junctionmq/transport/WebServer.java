@@ -1,0 +1,55 @@
+package io.junctionmq.transport;
+
+import io.junctionmq.config.JunctionConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.util.List;
+
+/**
+ * The node's one HTTP server on {@code http.port}: the REST API under {@code /api}, STOMP
+ * over WebSocket at {@code /ws}, the console at {@code /}. It is bound before the broker
+ * starts (so a node id derived from the port is known), and each transport mounts its routes
+ * on {@link #router()} once the broker is ready.
+ */
+public final class WebServer {
+  /** The STOMP versions offered on {@code /ws}, most preferred first. */
+  public static final List<String> STOMP_SUBPROTOCOLS = List.of("v12.stomp", "v11.stomp", "v10.stomp");
+
+  private final HttpServer server;
+  private final Router router;
+
+  private WebServer(HttpServer server, Router router) {
+    this.server = server;
+    this.router = router;
+  }
+
+  public static Future<WebServer> listen(Vertx vertx, JunctionConfig config) {
+    var options = new HttpServerOptions()
+        .setHost(config.httpHost())
+        .setPort(config.httpPort())
+        .setWebSocketSubProtocols(STOMP_SUBPROTOCOLS)
+        .setMaxWebSocketFrameSize(Math.toIntExact(Math.min(config.stompMaxFrame(), Integer.MAX_VALUE)))
+        .setMaxWebSocketMessageSize(Math.toIntExact(Math.min(config.stompMaxFrame(), Integer.MAX_VALUE)));
+    Router router = Router.router(vertx);
+    return vertx.createHttpServer(options)
+        .requestHandler(router)
+        .listen()
+        .map(server -> new WebServer(server, router));
+  }
+
+  public Router router() {
+    return router;
+  }
+
+  /** The bound port (useful when {@code http.port} is 0). */
+  public int port() {
+    return server.actualPort();
+  }
+
+  public Future<Void> close() {
+    return server.close();
+  }
+}
