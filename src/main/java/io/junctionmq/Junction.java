@@ -15,8 +15,10 @@ import io.junctionmq.store.PgMetadataStore;
 import io.junctionmq.store.PgPools;
 import io.junctionmq.store.PostgresServer;
 import io.junctionmq.transport.WebServer;
+import io.junctionmq.transport.stomp.StompServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
 import java.util.Arrays;
 import org.slf4j.Logger;
@@ -36,12 +38,14 @@ public final class Junction {
   private final PgMessageStore durableStore;
   private final BrokerImpl broker;
   private final WebServer web;
+  private final Transports transports;
 
   private Junction(Vertx vertx, JunctionConfig config, PostgresServer postgres, Pool pool,
-                   PgMessageStore durableStore, BrokerImpl broker, WebServer web) {
+                   PgMessageStore durableStore, BrokerImpl broker, WebServer web, Transports transports) {
     this.vertx = vertx;
     this.config = config;
     this.web = web;
+    this.transports = transports;
     this.postgres = postgres;
     this.pool = pool;
     this.durableStore = durableStore;
@@ -78,7 +82,7 @@ public final class Junction {
       return Migrations.apply(pool)
           .compose(v -> broker.start())
           .compose(v -> mountTransports(vertx, config, broker, web))
-          .map(v -> new Junction(vertx, config, pg, pool, durableStore, broker, web))
+          .map(transports -> new Junction(vertx, config, pg, pool, durableStore, broker, web, transports))
           .onFailure(e -> {
             pool.close();
             stopPostgres(vertx, pg);
@@ -90,8 +94,19 @@ public final class Junction {
    * Mounts every transport on the started broker: REST under {@code /api}, STOMP on
    * {@code /ws} and on the TCP port, the console. Each transport only calls {@link Broker}.
    */
-  private static Future<Void> mountTransports(Vertx vertx, JunctionConfig config, Broker broker, WebServer web) {
-    return Future.succeededFuture();
+  private static Future<Transports> mountTransports(Vertx vertx, JunctionConfig config, Broker broker, WebServer web) {
+    return StompServer.start(vertx, config, broker, web.router()).map(stomp -> {
+      // Last, so that every other route wins: the static files of webroot/ (from the classpath).
+      web.router().route("/*").handler(StaticHandler.create("webroot"));
+      return new Transports(stomp);
+    });
+  }
+
+  /** What {@link #mountTransports} started, to be stopped by {@link #close()}. */
+  private record Transports(StompServer stomp) {
+    Future<Void> close() {
+      return stomp.close();
+    }
   }
 
   public Broker broker() {
@@ -108,9 +123,20 @@ public final class Junction {
     return web.port();
   }
 
+  /** The port the STOMP TCP listener is bound to. */
+  public int stompPort() {
+    return transports.stomp().port();
+  }
+
+  /** The STOMP transports (both WebSocket and TCP): counters for tests and metrics. */
+  public StompServer stomp() {
+    return transports.stomp();
+  }
+
   /** Stops the transports, then the broker, then the store; stored messages stay for the next start. */
   public Future<Void> close() {
     return web.close()
+        .eventually(transports::close)
         .eventually(broker::stop)
         .eventually(durableStore::close)
         .eventually(pool::close)

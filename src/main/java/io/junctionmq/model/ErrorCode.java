@@ -14,6 +14,7 @@ public enum ErrorCode {
   NO_ROUTE(412, false),
   UNKNOWN_DELIVERY_TAG(400, false),
   NOT_IMPLEMENTED(501, false),
+  PROTOCOL_ERROR(400, false),
   STORE_UNAVAILABLE(503, true),
   QUEUE_UNAVAILABLE(503, true),
   INTERNAL_ERROR(500, true);

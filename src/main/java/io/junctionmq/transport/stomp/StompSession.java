@@ -1,0 +1,532 @@
+package io.junctionmq.transport.stomp;
+
+import io.junctionmq.broker.Broker;
+import io.junctionmq.broker.Connection;
+import io.junctionmq.broker.PublishResult;
+import io.junctionmq.model.ErrorCode;
+import io.junctionmq.model.JunctionException;
+import io.junctionmq.model.Message;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The protocol logic of one STOMP connection, the same over WebSocket and TCP. It runs on the
+ * socket's context. Frames are handled in order; a SEND does not wait for the previous one to
+ * be stored, but receipts and errors go out in the order of their frames. A frame whose
+ * handling needs the broker first (SUBSCRIBE, a first SEND to a {@code /queue}, COMMIT...)
+ * holds the frames after it, and reading stops while any are held or while
+ * {@code publish.max-in-flight} SENDs are unconfirmed (until half of them are).
+ */
+final class StompSession implements Subscriptions.Sink {
+  private static final Logger log = LoggerFactory.getLogger(StompSession.class);
+
+  private final Vertx vertx;
+  private final Broker broker;
+  private final StompSettings settings;
+  private final StompStats stats;
+  private final StompTransport transport;
+  private final StompDecoder decoder;
+  private final ArrayDeque<StompFrame> held = new ArrayDeque<>();
+  private final ArrayDeque<Reply> replies = new ArrayDeque<>();
+  private final Map<String, List<StompFrame>> transactions = new HashMap<>();
+  private final Map<String, Future<Void>> declaredQueues = new HashMap<>();
+  private Connection connection;
+  private Subscriptions subscriptions;
+  private String vhost;
+  private String login;
+  private boolean busy;
+  private boolean flowStopped;
+  private boolean readingPaused;
+  private boolean draining;
+  private boolean autoPaused;
+  private boolean disconnecting;
+  private boolean closed;
+  private int inFlight;
+  private long lastRead = System.nanoTime();
+  private long lastWrite = System.nanoTime();
+  private final List<Long> timers = new ArrayList<>(2);
+
+  /** A frame's outcome, answered (RECEIPT or ERROR) in frame order. */
+  private record Reply(Future<?> done, String receipt, Runnable after) {
+  }
+
+  /** A SEND ready to publish. {@code existingQueue}: an {@code /amq/queue} that must exist. */
+  private record Publication(Message message, boolean mandatory, String existingQueue) {
+  }
+
+  StompSession(Vertx vertx, Broker broker, StompSettings settings, StompStats stats, StompTransport transport) {
+    this.vertx = vertx;
+    this.broker = broker;
+    this.settings = settings;
+    this.stats = stats;
+    this.transport = transport;
+    this.decoder = new StompDecoder(settings.maxFrame(), settings.maxHeaders());
+    stats.opened();
+    transport.drainHandler(this::drained);
+  }
+
+  // ---- from the transport ----
+
+  void received(Buffer data) {
+    lastRead = System.nanoTime();
+    if (closed || disconnecting) {
+      return;
+    }
+    try {
+      decoder.feed(data.getBytes(), this::onFrame);
+    } catch (StompProtocolException e) {
+      fail(e, null);
+    }
+  }
+
+  /** The socket closed (or failed): the connection ends, unacked messages go back to their queues. */
+  void transportClosed() {
+    close();
+  }
+
+  // ---- frames ----
+
+  private void onFrame(StompFrame frame) {
+    if (closed || disconnecting) {
+      return;
+    }
+    if (blocked() || !held.isEmpty()) {
+      held.add(frame);
+      updateReading();
+      return;
+    }
+    handle(frame);
+  }
+
+  private boolean blocked() {
+    return busy || flowStopped;
+  }
+
+  private void handle(StompFrame f) {
+    try {
+      dispatch(f);
+    } catch (JunctionException e) {
+      track(Future.failedFuture(e), f.header("receipt"), null);
+    }
+  }
+
+  private void dispatch(StompFrame f) {
+    String receipt = f.header("receipt");
+    if (connection == null) {
+      if (f.command() != StompCommand.CONNECT && f.command() != StompCommand.STOMP) {
+        throw StompErrors.protocol("expected CONNECT or STOMP as the first frame, got " + f.command());
+      }
+      connect(f);
+      return;
+    }
+    switch (f.command()) {
+      case SEND -> onSend(f);
+      case SUBSCRIBE -> control(subscriptions.subscribe(f), receipt);
+      case UNSUBSCRIBE -> control(subscriptions.unsubscribe(f), receipt);
+      case ACK, NACK -> {
+        if (inTransaction(f)) {
+          track(Future.succeededFuture(), receipt, null);
+        } else {
+          track(subscriptions.settle(f, f.command() == StompCommand.ACK), receipt, null);
+        }
+      }
+      case BEGIN -> {
+        String tx = transactionId(f);
+        if (transactions.putIfAbsent(tx, new ArrayList<>()) != null) {
+          throw ErrorCode.PRECONDITION_FAILED.error("transaction '" + StompDecoder.printable(tx) + "' is already open");
+        }
+        track(Future.succeededFuture(), receipt, null);
+      }
+      case COMMIT -> control(commit(openTransaction(f, true)), receipt);
+      case ABORT -> {
+        openTransaction(f, true);
+        track(Future.succeededFuture(), receipt, null);
+      }
+      case DISCONNECT -> {
+        disconnecting = true;
+        transactions.clear();
+        held.clear();
+        track(Future.succeededFuture(), receipt, this::close);
+      }
+      case CONNECT, STOMP -> throw StompErrors.protocol("already connected");
+      default -> throw StompErrors.protocol(f.command() + " is a server frame; a client may not send it");
+    }
+  }
+
+  private void connect(StompFrame f) {
+    String version = version(f.header("accept-version"));
+    HeartBeat hb = HeartBeat.negotiate(f.header("heart-beat"), settings.heartBeatMillis());
+    String host = f.header("host");
+    // A host that names no vhost (often the server's DNS name) means the default vhost.
+    vhost = host != null && broker.vhosts().contains(host) ? host : "/";
+    login = f.header("login");
+    decoder.escaping(!version.equals("1.0"));
+    connection = broker.connect(login != null ? login + "@" + transport.describe() : transport.describe(),
+        "stomp/" + version);
+    subscriptions = new Subscriptions(broker, connection, vhost, this);
+    write(StompFrame.builder(StompCommand.CONNECTED)
+        .header("version", version)
+        .header("server", settings.server())
+        .header("heart-beat", hb == HeartBeat.NONE && settings.heartBeatMillis() <= 0 ? "0,0"
+            : HeartBeat.offer(settings.heartBeatMillis()))
+        .header("session", connection.id())
+        .build());
+    startHeartBeats(hb);
+  }
+
+  private static String version(String accept) {
+    if (accept == null) {
+      return "1.0";
+    }
+    var offered = List.of(accept.split(",")).stream().map(String::trim).toList();
+    for (String v : List.of("1.2", "1.1", "1.0")) {
+      if (offered.contains(v)) {
+        return v;
+      }
+    }
+    throw StompErrors.protocol("no common protocol version: the client accepts " + StompDecoder.printable(accept)
+        + ", the server supports 1.0,1.1,1.2");
+  }
+
+  // ---- SEND ----
+
+  private void onSend(StompFrame f) {
+    if (inTransaction(f)) {
+      StompDestination.parse(f.header("destination"));
+      track(Future.succeededFuture(), f.header("receipt"), null);
+      return;
+    }
+    Future<Publication> prepared = prepare(f);
+    if (prepared.isComplete()) {
+      publish(f, prepared);
+      return;
+    }
+    busy = true;
+    updateReading();
+    prepared.onComplete(ar -> {
+      busy = false;
+      publish(f, prepared);
+      drainHeld();
+    });
+  }
+
+  /** Declares what the SEND needs (a {@code /queue}, a temp queue) and builds the message. */
+  private Future<Publication> prepare(StompFrame f) {
+    try {
+      StompDestination d = StompDestination.parse(f.header("destination"));
+      String replyTo = f.header("reply-to");
+      if (replyTo != null && replyTo.startsWith("/temp-queue/")) {
+        var temp = (StompDestination.ToTempQueue) StompDestination.parse(replyTo);
+        Future<String> q = subscriptions.tempQueue(temp.name(), true);
+        if (!q.isComplete()) {
+          return q.compose(name -> prepare(f));
+        }
+        if (q.failed()) {
+          return Future.failedFuture(q.cause());
+        }
+        replyTo = "/reply-queue/" + q.result();
+      }
+      String reply = replyTo;
+      if (d instanceof StompDestination.ToExchange x) {
+        return ready(StompMessages.message(f, x.exchange(), x.routingKey(), reply), false, null);
+      } else if (d instanceof StompDestination.ToTopic t) {
+        return ready(StompMessages.message(f, StompDestination.TOPIC_EXCHANGE, t.routingKey(), reply), false, null);
+      } else if (d instanceof StompDestination.ToExistingQueue q) {
+        return ready(StompMessages.message(f, "", q.queue(), reply), true, q.queue());
+      } else if (d instanceof StompDestination.ToReplyQueue q) {
+        return ready(StompMessages.message(f, "", q.queue(), reply), false, null);
+      } else if (d instanceof StompDestination.ToQueue q) {
+        Future<Void> declared = declareOnce(q.queue());
+        if (!declared.isComplete()) {
+          return declared.compose(v -> prepare(f));
+        }
+        return declared.failed() ? Future.failedFuture(declared.cause())
+            : ready(StompMessages.message(f, "", q.queue(), reply), false, null);
+      } else {
+        var t = (StompDestination.ToTempQueue) d;
+        Future<String> q = subscriptions.tempQueue(t.name(), false);
+        if (!q.isComplete()) {
+          return q.compose(name -> prepare(f));
+        }
+        return q.failed() ? Future.failedFuture(q.cause())
+            : ready(StompMessages.message(f, "", q.result(), reply), false, null);
+      }
+    } catch (JunctionException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private static Future<Publication> ready(Message m, boolean mandatory, String existingQueue) {
+    return Future.succeededFuture(new Publication(m, mandatory, existingQueue));
+  }
+
+  /**
+   * Declares {@code /queue/{name}} durable, once per session. A queue that exists with other
+   * attributes is fine for a SEND: it only needs to be there.
+   */
+  private Future<Void> declareOnce(String queue) {
+    return declaredQueues.computeIfAbsent(queue, q -> connection.declareQueue(io.junctionmq.model.Queue.durable(vhost, q))
+        .<Void>mapEmpty()
+        .recover(e -> e instanceof JunctionException j && j.code() == ErrorCode.PRECONDITION_FAILED
+            ? Future.succeededFuture() : Future.failedFuture(e))
+        .onFailure(e -> declaredQueues.remove(q)));
+  }
+
+  private void publish(StompFrame f, Future<Publication> prepared) {
+    String receipt = f.header("receipt");
+    if (prepared.failed()) {
+      track(prepared, receipt, null);
+      return;
+    }
+    Future<PublishResult> stored = publish(prepared.result());
+    inFlight++;
+    stats.inFlight(inFlight);
+    if (inFlight >= settings.maxInFlight() && !flowStopped) {
+      flowStopped = true;
+      stats.readPaused();
+      updateReading();
+    }
+    stored.onComplete(ar -> {
+      inFlight--;
+      if (flowStopped && inFlight <= settings.maxInFlight() / 2) {
+        flowStopped = false;
+        drainHeld();
+      }
+    });
+    track(stored, receipt, null);
+  }
+
+  private Future<PublishResult> publish(Publication p) {
+    Future<PublishResult> stored = connection.publish(vhost, p.message(), p.mandatory());
+    if (p.existingQueue() == null) {
+      return stored;
+    }
+    return stored.recover(e -> e instanceof JunctionException j && j.code() == ErrorCode.NO_ROUTE
+        ? Future.failedFuture(ErrorCode.NOT_FOUND.error("no queue '" + p.existingQueue() + "' in vhost '" + vhost + "'"))
+        : Future.failedFuture(e));
+  }
+
+  // ---- transactions ----
+
+  private boolean inTransaction(StompFrame f) {
+    String tx = f.header("transaction");
+    if (tx == null) {
+      return false;
+    }
+    openTransaction(f, false).add(f);
+    return true;
+  }
+
+  private List<StompFrame> openTransaction(StompFrame f, boolean end) {
+    String tx = transactionId(f);
+    List<StompFrame> frames = end ? transactions.remove(tx) : transactions.get(tx);
+    if (frames == null) {
+      throw ErrorCode.NOT_FOUND.error("no transaction '" + StompDecoder.printable(tx) + "'");
+    }
+    return frames;
+  }
+
+  private static String transactionId(StompFrame f) {
+    String tx = f.header("transaction");
+    if (tx == null || tx.isEmpty()) {
+      throw ErrorCode.INVALID_ARGUMENT.error(f.command() + " needs a transaction header");
+    }
+    return tx;
+  }
+
+  /**
+   * Applies a transaction's frames: first every declaration its SENDs need, then the publishes
+   * and settlements in frame order; completes when all of them are done (stored, settled).
+   */
+  private Future<Void> commit(List<StompFrame> frames) {
+    var prepared = new ArrayList<Future<Publication>>();
+    for (StompFrame f : frames) {
+      if (f.command() == StompCommand.SEND) {
+        prepared.add(prepare(f));
+      }
+    }
+    return Future.all(prepared).compose(all -> {
+      var done = new ArrayList<Future<?>>(frames.size());
+      int next = 0;
+      for (StompFrame f : frames) {
+        if (f.command() == StompCommand.SEND) {
+          done.add(publish(prepared.get(next++).result()));
+        } else {
+          try {
+            done.add(subscriptions.settle(f, f.command() == StompCommand.ACK));
+          } catch (JunctionException e) {
+            done.add(Future.failedFuture(e));
+          }
+        }
+      }
+      return Future.all(done).mapEmpty();
+    });
+  }
+
+  // ---- replies, flow ----
+
+  /** Holds the next frames until {@code step} completes; answers it in order. */
+  private void control(Future<Void> step, String receipt) {
+    track(step, receipt, null);
+    if (!step.isComplete()) {
+      busy = true;
+      updateReading();
+      step.onComplete(ar -> {
+        busy = false;
+        drainHeld();
+      });
+    }
+  }
+
+  private void track(Future<?> done, String receipt, Runnable after) {
+    replies.add(new Reply(done, receipt, after));
+    if (done.isComplete()) {
+      answer();
+    } else {
+      done.onComplete(ar -> answer());
+    }
+  }
+
+  /** Answers the frames at the head whose outcome is known; the first failure ends the session. */
+  private void answer() {
+    while (!closed && !replies.isEmpty() && replies.peek().done().isComplete()) {
+      Reply r = replies.poll();
+      if (r.done().failed()) {
+        fail(r.done().cause(), r.receipt());
+        return;
+      }
+      if (r.receipt() != null) {
+        write(StompFrame.builder(StompCommand.RECEIPT).header("receipt-id", r.receipt()).build());
+      }
+      if (r.after() != null) {
+        r.after().run();
+      }
+    }
+  }
+
+  private void drainHeld() {
+    if (draining) {
+      return;
+    }
+    draining = true;
+    try {
+      while (!closed && !blocked() && !held.isEmpty()) {
+        handle(held.poll());
+      }
+    } finally {
+      draining = false;
+    }
+    updateReading();
+  }
+
+  private void updateReading() {
+    if (closed) {
+      return;
+    }
+    boolean pause = blocked() || !held.isEmpty();
+    if (pause != readingPaused) {
+      readingPaused = pause;
+      if (pause) {
+        transport.pause();
+      } else {
+        lastRead = System.nanoTime();
+        transport.resume();
+      }
+    }
+  }
+
+  // ---- writing, consumer flow ----
+
+  private void write(StompFrame frame) {
+    transport.write(Buffer.buffer(StompEncoder.encode(frame)));
+    lastWrite = System.nanoTime();
+  }
+
+  @Override
+  public void send(StompFrame frame) {
+    if (!closed) {
+      write(frame);
+    }
+  }
+
+  @Override
+  public void autoDelivered() {
+    if (!autoPaused && !closed && transport.writeQueueFull()) {
+      autoPaused = true;
+      stats.deliveryPaused();
+      subscriptions.pauseAuto(true);
+    }
+  }
+
+  private void drained() {
+    if (autoPaused && !closed) {
+      autoPaused = false;
+      subscriptions.pauseAuto(false);
+    }
+  }
+
+  @Override
+  public void cancelledByBroker(String subscription, String reason) {
+    fail(ErrorCode.NOT_FOUND.error("subscription '" + StompDecoder.printable(subscription)
+        + "' was cancelled by the broker: " + reason), null);
+  }
+
+  // ---- heart-beats ----
+
+  private void startHeartBeats(HeartBeat hb) {
+    if (hb.sendMillis() > 0) {
+      long every = Math.max(1, hb.sendMillis() / 2);
+      timers.add(vertx.setPeriodic(every, t -> {
+        if (!closed && System.nanoTime() - lastWrite >= every * 1_000_000) {
+          transport.write(Buffer.buffer(StompEncoder.HEART_BEAT));
+          lastWrite = System.nanoTime();
+        }
+      }));
+    }
+    if (hb.expectMillis() > 0) {
+      long limit = 2 * hb.expectMillis() * 1_000_000;
+      timers.add(vertx.setPeriodic(Math.max(1, hb.expectMillis() / 2), t -> {
+        if (!closed && !readingPaused && System.nanoTime() - lastRead > limit) {
+          log.info("STOMP {}: no heart-beat from the client for {} ms; closing", transport.describe(),
+              2 * hb.expectMillis());
+          close();
+        }
+      }));
+    }
+  }
+
+  // ---- the end ----
+
+  private void fail(Throwable failure, String receipt) {
+    if (closed) {
+      return;
+    }
+    StompFrame error = StompErrors.frame(failure, receipt, transport.describe());
+    log.debug("STOMP {}: {}", transport.describe(), error.header("message"));
+    write(error);
+    close();
+  }
+
+  private void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    timers.forEach(vertx::cancelTimer);
+    held.clear();
+    stats.closed();
+    if (connection != null) {
+      connection.close().onFailure(e -> log.warn("STOMP {}: closing the connection failed: {}",
+          transport.describe(), e.getMessage()));
+    }
+    transport.close();
+  }
+}

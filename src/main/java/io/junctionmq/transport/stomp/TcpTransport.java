@@ -1,0 +1,58 @@
+package io.junctionmq.transport.stomp;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+
+/** STOMP over plain TCP. */
+final class TcpTransport implements StompTransport {
+  private final NetSocket socket;
+  private final String description;
+
+  private TcpTransport(NetSocket socket) {
+    this.socket = socket;
+    this.description = "tcp:" + socket.remoteAddress();
+  }
+
+  static void serve(NetSocket socket, SessionFactory sessions) {
+    var transport = new TcpTransport(socket);
+    StompSession session = sessions.open(transport);
+    socket.handler(session::received);
+    socket.closeHandler(v -> session.transportClosed());
+    socket.exceptionHandler(e -> session.transportClosed());
+  }
+
+  @Override
+  public void write(Buffer data) {
+    socket.write(data);
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return socket.writeQueueFull();
+  }
+
+  @Override
+  public void drainHandler(Runnable handler) {
+    socket.drainHandler(v -> handler.run());
+  }
+
+  @Override
+  public void pause() {
+    socket.pause();
+  }
+
+  @Override
+  public void resume() {
+    socket.resume();
+  }
+
+  @Override
+  public void close() {
+    socket.close();
+  }
+
+  @Override
+  public String describe() {
+    return description;
+  }
+}

@@ -1,0 +1,62 @@
+package io.junctionmq.transport.stomp;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+
+/**
+ * STOMP over a WebSocket: each data frame (text or binary) is fed to the session as bytes, so
+ * one STOMP frame may span WebSocket frames and one may hold several. Frames go out as binary
+ * messages, which stompjs (and browsers' STOMP clients) read like text ones.
+ */
+final class WebSocketTransport implements StompTransport {
+  private final ServerWebSocket ws;
+  private final String description;
+
+  private WebSocketTransport(ServerWebSocket ws) {
+    this.ws = ws;
+    this.description = "ws:" + ws.remoteAddress();
+  }
+
+  static void serve(ServerWebSocket ws, SessionFactory sessions) {
+    var transport = new WebSocketTransport(ws);
+    StompSession session = sessions.open(transport);
+    ws.handler(session::received);
+    ws.closeHandler(v -> session.transportClosed());
+    ws.exceptionHandler(e -> session.transportClosed());
+  }
+
+  @Override
+  public void write(Buffer data) {
+    ws.writeBinaryMessage(data);
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return ws.writeQueueFull();
+  }
+
+  @Override
+  public void drainHandler(Runnable handler) {
+    ws.drainHandler(v -> handler.run());
+  }
+
+  @Override
+  public void pause() {
+    ws.pause();
+  }
+
+  @Override
+  public void resume() {
+    ws.resume();
+  }
+
+  @Override
+  public void close() {
+    ws.close();
+  }
+
+  @Override
+  public String describe() {
+    return description;
+  }
+}
