@@ -524,8 +524,13 @@ final class StompSession implements Subscriptions.Sink {
     held.clear();
     stats.closed();
     if (connection != null) {
-      connection.close().onFailure(e -> log.warn("STOMP {}: closing the connection failed: {}",
-          transport.describe(), e.getMessage()));
+      connection.close().onFailure(e -> {
+        // An auto-delete queue may go with its last consumer while the connection deletes its
+        // exclusive queues: that NOT_FOUND is expected.
+        if (!(e instanceof JunctionException j && j.code() == ErrorCode.NOT_FOUND)) {
+          log.warn("STOMP {}: closing the connection failed: {}", transport.describe(), e.getMessage());
+        }
+      });
     }
     transport.close();
   }
