@@ -5,15 +5,12 @@ import io.junctionmq.broker.Connection;
 import io.junctionmq.broker.PublishResult;
 import io.junctionmq.model.ErrorCode;
 import io.junctionmq.model.JunctionException;
-import io.junctionmq.model.Message;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,10 +33,10 @@ final class StompSession implements Subscriptions.Sink {
   private final StompDecoder decoder;
   private final ArrayDeque<StompFrame> held = new ArrayDeque<>();
   private final ArrayDeque<Reply> replies = new ArrayDeque<>();
-  private final Map<String, List<StompFrame>> transactions = new HashMap<>();
-  private final Map<String, Future<Void>> declaredQueues = new HashMap<>();
+  private final Transactions transactions = new Transactions();
   private Connection connection;
   private Subscriptions subscriptions;
+  private Publisher publisher;
   private String vhost;
   private String login;
   private boolean busy;
@@ -56,10 +53,6 @@ final class StompSession implements Subscriptions.Sink {
 
   /** A frame's outcome, answered (RECEIPT or ERROR) in frame order. */
   private record Reply(Future<?> done, String receipt, Runnable after) {
-  }
-
-  /** A SEND ready to publish. {@code existingQueue}: an {@code /amq/queue} that must exist. */
-  private record Publication(Message message, boolean mandatory, String existingQueue) {
   }
 
   StompSession(Vertx vertx, Broker broker, StompSettings settings, StompStats stats, StompTransport transport) {
@@ -132,22 +125,19 @@ final class StompSession implements Subscriptions.Sink {
       case SUBSCRIBE -> control(subscriptions.subscribe(f), receipt);
       case UNSUBSCRIBE -> control(subscriptions.unsubscribe(f), receipt);
       case ACK, NACK -> {
-        if (inTransaction(f)) {
+        if (transactions.hold(f)) {
           track(Future.succeededFuture(), receipt, null);
         } else {
           track(subscriptions.settle(f, f.command() == StompCommand.ACK), receipt, null);
         }
       }
       case BEGIN -> {
-        String tx = transactionId(f);
-        if (transactions.putIfAbsent(tx, new ArrayList<>()) != null) {
-          throw ErrorCode.PRECONDITION_FAILED.error("transaction '" + StompDecoder.printable(tx) + "' is already open");
-        }
+        transactions.begin(f);
         track(Future.succeededFuture(), receipt, null);
       }
-      case COMMIT -> control(commit(openTransaction(f, true)), receipt);
+      case COMMIT -> control(transactions.commit(f, publisher, subscriptions), receipt);
       case ABORT -> {
-        openTransaction(f, true);
+        transactions.abort(f);
         track(Future.succeededFuture(), receipt, null);
       }
       case DISCONNECT -> {
@@ -172,6 +162,7 @@ final class StompSession implements Subscriptions.Sink {
     connection = broker.connect(login != null ? login + "@" + transport.describe() : transport.describe(),
         "stomp/" + version);
     subscriptions = new Subscriptions(broker, connection, vhost, this);
+    publisher = new Publisher(connection, subscriptions, vhost);
     write(StompFrame.builder(StompCommand.CONNECTED)
         .header("version", version)
         .header("server", settings.server())
@@ -199,12 +190,11 @@ final class StompSession implements Subscriptions.Sink {
   // ---- SEND ----
 
   private void onSend(StompFrame f) {
-    if (inTransaction(f)) {
-      StompDestination.parse(f.header("destination"));
+    if (transactions.hold(f)) {
       track(Future.succeededFuture(), f.header("receipt"), null);
       return;
     }
-    Future<Publication> prepared = prepare(f);
+    Future<Publisher.Publication> prepared = publisher.prepare(f);
     if (prepared.isComplete()) {
       publish(f, prepared);
       return;
@@ -218,75 +208,13 @@ final class StompSession implements Subscriptions.Sink {
     });
   }
 
-  /** Declares what the SEND needs (a {@code /queue}, a temp queue) and builds the message. */
-  private Future<Publication> prepare(StompFrame f) {
-    try {
-      StompDestination d = StompDestination.parse(f.header("destination"));
-      String replyTo = f.header("reply-to");
-      if (replyTo != null && replyTo.startsWith("/temp-queue/")) {
-        var temp = (StompDestination.ToTempQueue) StompDestination.parse(replyTo);
-        Future<String> q = subscriptions.tempQueue(temp.name(), true);
-        if (!q.isComplete()) {
-          return q.compose(name -> prepare(f));
-        }
-        if (q.failed()) {
-          return Future.failedFuture(q.cause());
-        }
-        replyTo = "/reply-queue/" + q.result();
-      }
-      String reply = replyTo;
-      if (d instanceof StompDestination.ToExchange x) {
-        return ready(StompMessages.message(f, x.exchange(), x.routingKey(), reply), false, null);
-      } else if (d instanceof StompDestination.ToTopic t) {
-        return ready(StompMessages.message(f, StompDestination.TOPIC_EXCHANGE, t.routingKey(), reply), false, null);
-      } else if (d instanceof StompDestination.ToExistingQueue q) {
-        return ready(StompMessages.message(f, "", q.queue(), reply), true, q.queue());
-      } else if (d instanceof StompDestination.ToReplyQueue q) {
-        return ready(StompMessages.message(f, "", q.queue(), reply), false, null);
-      } else if (d instanceof StompDestination.ToQueue q) {
-        Future<Void> declared = declareOnce(q.queue());
-        if (!declared.isComplete()) {
-          return declared.compose(v -> prepare(f));
-        }
-        return declared.failed() ? Future.failedFuture(declared.cause())
-            : ready(StompMessages.message(f, "", q.queue(), reply), false, null);
-      } else {
-        var t = (StompDestination.ToTempQueue) d;
-        Future<String> q = subscriptions.tempQueue(t.name(), false);
-        if (!q.isComplete()) {
-          return q.compose(name -> prepare(f));
-        }
-        return q.failed() ? Future.failedFuture(q.cause())
-            : ready(StompMessages.message(f, "", q.result(), reply), false, null);
-      }
-    } catch (JunctionException e) {
-      return Future.failedFuture(e);
-    }
-  }
-
-  private static Future<Publication> ready(Message m, boolean mandatory, String existingQueue) {
-    return Future.succeededFuture(new Publication(m, mandatory, existingQueue));
-  }
-
-  /**
-   * Declares {@code /queue/{name}} durable, once per session. A queue that exists with other
-   * attributes is fine for a SEND: it only needs to be there.
-   */
-  private Future<Void> declareOnce(String queue) {
-    return declaredQueues.computeIfAbsent(queue, q -> connection.declareQueue(io.junctionmq.model.Queue.durable(vhost, q))
-        .<Void>mapEmpty()
-        .recover(e -> e instanceof JunctionException j && j.code() == ErrorCode.PRECONDITION_FAILED
-            ? Future.succeededFuture() : Future.failedFuture(e))
-        .onFailure(e -> declaredQueues.remove(q)));
-  }
-
-  private void publish(StompFrame f, Future<Publication> prepared) {
+  private void publish(StompFrame f, Future<Publisher.Publication> prepared) {
     String receipt = f.header("receipt");
     if (prepared.failed()) {
       track(prepared, receipt, null);
       return;
     }
-    Future<PublishResult> stored = publish(prepared.result());
+    Future<PublishResult> stored = publisher.publish(prepared.result());
     inFlight++;
     stats.inFlight(inFlight);
     if (inFlight >= settings.maxInFlight() && !flowStopped) {
@@ -302,73 +230,6 @@ final class StompSession implements Subscriptions.Sink {
       }
     });
     track(stored, receipt, null);
-  }
-
-  private Future<PublishResult> publish(Publication p) {
-    Future<PublishResult> stored = connection.publish(vhost, p.message(), p.mandatory());
-    if (p.existingQueue() == null) {
-      return stored;
-    }
-    return stored.recover(e -> e instanceof JunctionException j && j.code() == ErrorCode.NO_ROUTE
-        ? Future.failedFuture(ErrorCode.NOT_FOUND.error("no queue '" + p.existingQueue() + "' in vhost '" + vhost + "'"))
-        : Future.failedFuture(e));
-  }
-
-  // ---- transactions ----
-
-  private boolean inTransaction(StompFrame f) {
-    String tx = f.header("transaction");
-    if (tx == null) {
-      return false;
-    }
-    openTransaction(f, false).add(f);
-    return true;
-  }
-
-  private List<StompFrame> openTransaction(StompFrame f, boolean end) {
-    String tx = transactionId(f);
-    List<StompFrame> frames = end ? transactions.remove(tx) : transactions.get(tx);
-    if (frames == null) {
-      throw ErrorCode.NOT_FOUND.error("no transaction '" + StompDecoder.printable(tx) + "'");
-    }
-    return frames;
-  }
-
-  private static String transactionId(StompFrame f) {
-    String tx = f.header("transaction");
-    if (tx == null || tx.isEmpty()) {
-      throw ErrorCode.INVALID_ARGUMENT.error(f.command() + " needs a transaction header");
-    }
-    return tx;
-  }
-
-  /**
-   * Applies a transaction's frames: first every declaration its SENDs need, then the publishes
-   * and settlements in frame order; completes when all of them are done (stored, settled).
-   */
-  private Future<Void> commit(List<StompFrame> frames) {
-    var prepared = new ArrayList<Future<Publication>>();
-    for (StompFrame f : frames) {
-      if (f.command() == StompCommand.SEND) {
-        prepared.add(prepare(f));
-      }
-    }
-    return Future.all(prepared).compose(all -> {
-      var done = new ArrayList<Future<?>>(frames.size());
-      int next = 0;
-      for (StompFrame f : frames) {
-        if (f.command() == StompCommand.SEND) {
-          done.add(publish(prepared.get(next++).result()));
-        } else {
-          try {
-            done.add(subscriptions.settle(f, f.command() == StompCommand.ACK));
-          } catch (JunctionException e) {
-            done.add(Future.failedFuture(e));
-          }
-        }
-      }
-      return Future.all(done).mapEmpty();
-    });
   }
 
   // ---- replies, flow ----
