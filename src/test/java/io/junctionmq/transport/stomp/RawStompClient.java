@@ -79,6 +79,25 @@ final class RawStompClient implements AutoCloseable {
     return frames.poll();
   }
 
+  /** The bytes the server sends within {@code window}, undecoded (for heart-beats). */
+  byte[] rawWithin(Duration window) throws IOException {
+    var got = new java.io.ByteArrayOutputStream();
+    long deadline = System.nanoTime() + window.toNanos();
+    try {
+      while (System.nanoTime() < deadline) {
+        socket.setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        int n = in.read(chunk);
+        if (n < 0) {
+          break;
+        }
+        got.write(chunk, 0, n);
+      }
+    } catch (SocketTimeoutException e) {
+      // the window is over
+    }
+    return got.toByteArray();
+  }
+
   /** Whether the server closed the connection within {@code timeout} (frames before are skipped). */
   boolean closedWithin(Duration timeout) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
