@@ -9,7 +9,9 @@ import io.junctionmq.model.Message;
 import io.junctionmq.model.Queue;
 import io.junctionmq.model.QueueArguments;
 import io.junctionmq.queue.Hop;
+import io.junctionmq.queue.DeadLetterSink;
 import io.junctionmq.queue.QueueLimits;
+import io.junctionmq.queue.QueuePolicy;
 import io.junctionmq.queue.QueueVerticle;
 import io.junctionmq.routing.Route;
 import io.junctionmq.store.LeaseHeldException;
@@ -287,6 +289,13 @@ public final class BrokerImpl implements Broker {
     if (h == null) {
       return Future.failedFuture(noVhost(vhost));
     }
+    if (message.properties().expiration() != null) {
+      try {
+        QueuePolicy.parseExpiration(message.properties().expiration());
+      } catch (IllegalArgumentException e) {
+        return Future.failedFuture(ErrorCode.INVALID_ARGUMENT.error(e.getMessage()));
+      }
+    }
     Exchange x = h.topology.exchange(message.exchange());
     if (x == null) {
       return Future.failedFuture(ErrorCode.NOT_FOUND.error("no exchange '" + message.exchange() + "' in vhost '" + vhost + "'"));
@@ -421,8 +430,10 @@ public final class BrokerImpl implements Broker {
   private Future<Vhost.HostedQueue> host(Vhost h, long id, Queue queue, String owner) {
     return metadata.acquireLease(id, nodeId, leaseTtl).compose(epoch -> {
       String name = queue.name();
-      var verticle = new QueueVerticle(name, id, epoch, queue.durable(), limits, durableStore, memoryStore,
-          () -> onLastConsumerGone(h, name));
+      var policy = QueuePolicy.of(QueueArguments.parse(queue.arguments()));
+      DeadLetterSink deadLetters = letter -> publish(h.name, letter, false).mapEmpty();
+      var verticle = new QueueVerticle(name, id, epoch, queue.durable(), limits, policy, durableStore, memoryStore,
+          deadLetters, () -> onLastConsumerGone(h, name));
       return vertx.deployVerticle(verticle).map(deploymentId -> {
         var hosted = new Vhost.HostedQueue(id, queue, owner, verticle, deploymentId);
         h.queues.put(name, hosted);
@@ -500,9 +511,8 @@ public final class BrokerImpl implements Broker {
     } catch (IllegalArgumentException e) {
       throw ErrorCode.INVALID_ARGUMENT.error(e.getMessage());
     }
-    if (!parsed.equals(QueueArguments.NONE)) {
-      throw ErrorCode.NOT_IMPLEMENTED.error("queue arguments " + queue.arguments().keySet()
-          + " are not supported yet");
+    if (parsed.maxPriority() != null || parsed.expires() != null) {
+      throw ErrorCode.NOT_IMPLEMENTED.error("the queue arguments x-max-priority and x-expires are not supported yet");
     }
   }
 
