@@ -5,7 +5,6 @@ import io.junctionmq.model.Message;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.function.LongSupplier;
@@ -46,9 +45,7 @@ public final class QueueState {
   private long generation;
   private long deliveredUpTo;
 
-  private final LinkedHashMap<String, ConsumerState> consumers = new LinkedHashMap<>();
-  private final ArrayList<ConsumerState> ring = new ArrayList<>();
-  private int cursor;
+  private final ConsumerRing consumers;
   private long unackedCount;
   private boolean mayExpire;
   private long readyBodyBytes;
@@ -75,6 +72,7 @@ public final class QueueState {
     this.limits = limits;
     this.policy = policy;
     this.clock = clock;
+    this.consumers = new ConsumerRing(policy.singleActiveConsumer());
     this.durableQueue = durableQueue;
     this.nextSeq = Math.max(nextSeq, deliveredUpTo + 1);
     this.tailCount = tailCount;
@@ -191,33 +189,26 @@ public final class QueueState {
 
   /** A consumer subscribes; prefetch 0 means the default. */
   public List<Effect> consume(String consumerId, int prefetch, AckMode mode) {
-    if (consumers.containsKey(consumerId)) {
+    if (consumers.contains(consumerId)) {
       throw ErrorCode.PRECONDITION_FAILED.error("consumer '" + consumerId + "' exists already");
     }
-    var c = new ConsumerState(consumerId, limits.prefetch(prefetch), mode);
-    consumers.put(consumerId, c);
-    ring.add(c);
+    consumers.add(new QueueConsumer(consumerId, limits.prefetch(prefetch), mode));
     deliverAll();
     return flush();
   }
 
   /** A consumer goes away; its unacked messages go back to their places in the queue. */
   public List<Effect> cancel(String consumerId) {
-    ConsumerState c = consumers.remove(consumerId);
+    QueueConsumer c = consumers.remove(consumerId);
     if (c == null) {
       return flush();
-    }
-    int i = ring.indexOf(c);
-    ring.remove(i);
-    if (cursor > i) {
-      cursor--;
     }
     for (QueuedMessage m : c.unacked.values()) {
       requeue(m);
     }
     unackedCount -= c.unacked.size();
     c.unacked.clear();
-    if (consumers.isEmpty()) {
+    if (consumers.size() == 0) {
       emit(new Effect.LastConsumerGone());
     }
     deliverAll();
@@ -248,7 +239,7 @@ public final class QueueState {
 
   /** An AUTO consumer has processed {@code count} deliveries and can take as many more. */
   public List<Effect> credit(String consumerId, int count) {
-    ConsumerState c = consumers.get(consumerId);
+    QueueConsumer c = consumers.get(consumerId);
     if (c != null) {
       c.inFlight = Math.max(0, c.inFlight - count);
       deliverAll();
@@ -271,7 +262,7 @@ public final class QueueState {
     windowEnd = nextSeq - 1;
     generation++;
     pageInFlight = false;
-    long[] keep = consumers.values().stream()
+    long[] keep = consumers.all().stream()
         .flatMap(c -> c.unacked.values().stream()).mapToLong(m -> m.seq).sorted().toArray();
     emit(new Effect.PurgeStore(nextSeq - 1, keep, count));
     return flush();
@@ -297,7 +288,7 @@ public final class QueueState {
   }
 
   public boolean hasConsumer(String consumerId) {
-    return consumers.containsKey(consumerId);
+    return consumers.contains(consumerId);
   }
 
   /** The largest seq ever delivered: every seq up to it may have been delivered. */
@@ -402,30 +393,11 @@ public final class QueueState {
   }
 
   private List<QueuedMessage> settle(String consumerId, long deliveryTag, boolean multiple) {
-    ConsumerState c = consumers.get(consumerId);
+    QueueConsumer c = consumers.get(consumerId);
     if (c == null) {
       throw ErrorCode.NOT_FOUND.error("no consumer '" + consumerId + "' on this queue");
     }
-    if (c.mode == AckMode.AUTO) {
-      throw ErrorCode.PRECONDITION_FAILED.error("consumer '" + consumerId + "' uses auto ack");
-    }
-    if (!c.unacked.containsKey(deliveryTag)) {
-      throw ErrorCode.UNKNOWN_DELIVERY_TAG.error("unknown delivery tag " + deliveryTag);
-    }
-    var settled = new ArrayList<QueuedMessage>();
-    if (multiple || c.mode == AckMode.CLIENT) {
-      var it = c.unacked.entrySet().iterator();
-      while (it.hasNext()) {
-        var e = it.next();
-        if (e.getKey() > deliveryTag) {
-          break;
-        }
-        settled.add(e.getValue());
-        it.remove();
-      }
-    } else {
-      settled.add(c.unacked.remove(deliveryTag));
-    }
+    List<QueuedMessage> settled = c.settle(deliveryTag, multiple);
     unackedCount -= settled.size();
     return settled;
   }
@@ -433,7 +405,7 @@ public final class QueueState {
   private void deliverAll() {
     expireHead();
     while (!ready.isEmpty() || !returned.isEmpty()) {
-      ConsumerState c = nextConsumer();
+      QueueConsumer c = consumers.next();
       if (c == null) {
         break;
       }
@@ -452,23 +424,6 @@ public final class QueueState {
       expireHead();
     }
     maybePageIn();
-  }
-
-  /** The next consumer with credit after the last one served, round-robin; null if none. */
-  private ConsumerState nextConsumer() {
-    if (policy.singleActiveConsumer()) {
-      return ring.isEmpty() || !ring.get(0).hasCredit() ? null : ring.get(0);
-    }
-    int n = ring.size();
-    for (int i = 0; i < n; i++) {
-      int at = (cursor + i) % n;
-      ConsumerState c = ring.get(at);
-      if (c.hasCredit()) {
-        cursor = (at + 1) % n;
-        return c;
-      }
-    }
-    return null;
   }
 
   private void maybePageIn() {
@@ -498,24 +453,5 @@ public final class QueueState {
     List<Effect> effects = out;
     out = new ArrayList<>(4);
     return effects;
-  }
-
-  private static final class ConsumerState {
-    final String id;
-    final int prefetch;
-    final AckMode mode;
-    final LinkedHashMap<Long, QueuedMessage> unacked = new LinkedHashMap<>();
-    long nextTag = 1;
-    int inFlight;
-
-    ConsumerState(String id, int prefetch, AckMode mode) {
-      this.id = id;
-      this.prefetch = prefetch;
-      this.mode = mode;
-    }
-
-    boolean hasCredit() {
-      return (mode == AckMode.AUTO ? inFlight : unacked.size()) < prefetch;
-    }
   }
 }
