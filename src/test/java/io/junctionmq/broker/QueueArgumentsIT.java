@@ -153,6 +153,18 @@ class QueueArgumentsIT {
   }
 
   @Test
+  void anUnusedQueueExpiresButNotWhileConsumed() {
+    broker.declareQueue(new Queue(V, "idle", true, false, false, Map.of("x-expires", 300))).await();
+    broker.declareQueue(new Queue(V, "busy", true, false, false, Map.of("x-expires", 300))).await();
+    var consumer = broker.consume(V, "busy", ConsumeOptions.of(1, AckMode.AUTO), d -> { }).await();
+    await().atMost(Duration.ofSeconds(5)).until(() -> broker.queues(V).stream().noneMatch(q -> q.queue().name().equals("idle")));
+    assertEquals(ErrorCode.NOT_FOUND, failure(broker.queueInfo(V, "idle")).code());
+    assertEquals(1, broker.queueInfo(V, "busy").await().stats().consumers(), "a consumed queue stays");
+    consumer.cancel().await();
+    await().atMost(Duration.ofSeconds(5)).until(() -> broker.queues(V).stream().noneMatch(q -> q.queue().name().equals("busy")));
+  }
+
+  @Test
   void priorityQueuesAreNotBuiltYet() {
     var e = failure(broker.declareQueue(new Queue(V, "p", true, false, false, Map.of("x-max-priority", 5))));
     assertEquals(ErrorCode.NOT_IMPLEMENTED, e.code());
