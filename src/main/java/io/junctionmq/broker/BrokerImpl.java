@@ -9,7 +9,9 @@ import io.junctionmq.model.Message;
 import io.junctionmq.model.Queue;
 import io.junctionmq.model.QueueArguments;
 import io.junctionmq.queue.Hop;
+import io.junctionmq.queue.DeadLetterSink;
 import io.junctionmq.queue.QueueLimits;
+import io.junctionmq.queue.QueuePolicy;
 import io.junctionmq.queue.QueueVerticle;
 import io.junctionmq.routing.Route;
 import io.junctionmq.store.LeaseHeldException;
@@ -51,6 +53,7 @@ public final class BrokerImpl implements Broker {
   private final AtomicLong ids = new AtomicLong();
   private Serial serial;
   private long renewTimer = -1;
+  private final QueueExpiry expiry;
 
   public BrokerImpl(Vertx vertx, String nodeId, QueueLimits limits, Duration leaseTtl, Duration leaseRenewInterval,
                     MetadataStore metadata, MessageStore durableStore, MessageStore memoryStore) {
@@ -62,6 +65,12 @@ public final class BrokerImpl implements Broker {
     this.metadata = metadata;
     this.durableStore = durableStore;
     this.memoryStore = memoryStore;
+    this.expiry = new QueueExpiry(vertx, q -> {
+      Vhost h = vhosts.get(q.queue().vhost());
+      if (h != null) {
+        expired(h, q);
+      }
+    });
   }
 
   /** Loads the stored metadata and recovers every durable queue; completes when all serve. */
@@ -80,6 +89,7 @@ public final class BrokerImpl implements Broker {
     if (renewTimer >= 0) {
       vertx.cancelTimer(renewTimer);
     }
+    expiry.stop();
     return serial.submit(() -> {
       var undeploys = new ArrayList<Future<?>>();
       for (Vhost h : vhosts.values()) {
@@ -199,6 +209,7 @@ public final class BrokerImpl implements Broker {
               + existing.queue().durable() + ", exclusive " + existing.queue().exclusive() + ", auto-delete "
               + existing.queue().autoDelete() + ", arguments " + existing.queue().arguments() + ")");
         }
+        expiry.used(existing, expiresMs(existing.queue()));
         return Future.succeededFuture(info(existing));
       }
       validate(queue, owner);
@@ -286,6 +297,13 @@ public final class BrokerImpl implements Broker {
     Vhost h = vhosts.get(vhost);
     if (h == null) {
       return Future.failedFuture(noVhost(vhost));
+    }
+    if (message.properties().expiration() != null) {
+      try {
+        QueuePolicy.parseExpiration(message.properties().expiration());
+      } catch (IllegalArgumentException e) {
+        return Future.failedFuture(ErrorCode.INVALID_ARGUMENT.error(e.getMessage()));
+      }
     }
     Exchange x = h.topology.exchange(message.exchange());
     if (x == null) {
@@ -421,12 +439,15 @@ public final class BrokerImpl implements Broker {
   private Future<Vhost.HostedQueue> host(Vhost h, long id, Queue queue, String owner) {
     return metadata.acquireLease(id, nodeId, leaseTtl).compose(epoch -> {
       String name = queue.name();
-      var verticle = new QueueVerticle(name, id, epoch, queue.durable(), limits, durableStore, memoryStore,
-          () -> onLastConsumerGone(h, name));
+      var policy = QueuePolicy.of(QueueArguments.parse(queue.arguments()));
+      DeadLetterSink deadLetters = letter -> publish(h.name, letter, false).mapEmpty();
+      var verticle = new QueueVerticle(name, id, epoch, queue.durable(), limits, policy, durableStore, memoryStore,
+          deadLetters, () -> onLastConsumerGone(h, name));
       return vertx.deployVerticle(verticle).map(deploymentId -> {
         var hosted = new Vhost.HostedQueue(id, queue, owner, verticle, deploymentId);
         h.queues.put(name, hosted);
         h.topology.addQueue(name);
+        expiry.used(hosted, expiresMs(queue));
         return hosted;
       });
     });
@@ -440,6 +461,7 @@ public final class BrokerImpl implements Broker {
     }
     h.queues.remove(name);
     h.topology.removeQueue(name);
+    expiry.forget(q);
     return q.verticle().delete(reason)
         .compose(count -> vertx.undeploy(q.deploymentId())
             .compose(v -> metadata.deleteQueue(q.id()))
@@ -467,7 +489,27 @@ public final class BrokerImpl implements Broker {
     if (q != null && q.queue().autoDelete()) {
       deleteQueue(h.name, name, false, false, q.owner())
           .onFailure(e -> log.warn("auto-delete of queue {} failed: {}", name, e.getMessage()));
+    } else if (q != null) {
+      expiry.used(q, expiresMs(q.queue()));
     }
+  }
+
+  private static long expiresMs(Queue queue) {
+    Object expires = queue.arguments().get("x-expires");
+    Long ms = expires == null ? null : QueueArguments.parse(Map.of("x-expires", expires)).expires();
+    return ms == null ? 0 : ms;
+  }
+
+  /** {@code x-expires} ran out: the queue goes, unless it changed in the meantime. */
+  private void expired(Vhost h, Vhost.HostedQueue q) {
+    String name = q.queue().name();
+    serial.submit(() -> {
+      if (h.queues.get(name) != q || q.verticle().stats().consumers() > 0) {
+        return Future.<Void>succeededFuture();
+      }
+      log.info("queue {} in vhost {} was unused for its x-expires; deleting it", name, h.name);
+      return removeQueue(h, q, "queue '" + name + "' expired (x-expires)").<Void>mapEmpty();
+    }).onFailure(e -> log.warn("expiring queue {} failed: {}", name, e.getMessage()));
   }
 
   private void renewLeases() {
@@ -500,9 +542,8 @@ public final class BrokerImpl implements Broker {
     } catch (IllegalArgumentException e) {
       throw ErrorCode.INVALID_ARGUMENT.error(e.getMessage());
     }
-    if (!parsed.equals(QueueArguments.NONE)) {
-      throw ErrorCode.NOT_IMPLEMENTED.error("queue arguments " + queue.arguments().keySet()
-          + " are not supported yet");
+    if (parsed.maxPriority() != null) {
+      throw ErrorCode.NOT_IMPLEMENTED.error("the queue argument x-max-priority is not supported yet");
     }
   }
 

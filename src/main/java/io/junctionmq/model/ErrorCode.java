@@ -12,6 +12,7 @@ public enum ErrorCode {
   PRECONDITION_FAILED(409, false),
   IN_USE(412, false),
   NO_ROUTE(412, false),
+  QUEUE_FULL(409, true),
   UNKNOWN_DELIVERY_TAG(400, false),
   NOT_IMPLEMENTED(501, false),
   PROTOCOL_ERROR(400, false),

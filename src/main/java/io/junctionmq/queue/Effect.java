@@ -7,6 +7,20 @@ public sealed interface Effect {
   record Persist(QueuedMessage message) implements Effect {
   }
 
+  /**
+   * A new message is refused: the queue is at its length limit with {@code x-overflow}
+   * {@code reject-publish(-dlx)}. Comes first, instead of {@link Persist}.
+   */
+  record Rejected(QueuedMessage message) implements Effect {
+  }
+
+  /**
+   * A message leaves the queue as a dead letter: republish it to the dead-letter exchange,
+   * then (when {@code stored}) remove it from its store.
+   */
+  record DeadLetter(QueuedMessage message, QueuePolicy.Reason reason, boolean stored) implements Effect {
+  }
+
   /** Hand a message to a consumer under a delivery tag. */
   record Deliver(String consumerId, long deliveryTag, QueuedMessage message) implements Effect {
   }

@@ -5,9 +5,9 @@ import io.junctionmq.model.Message;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.function.LongSupplier;
 
 /**
  * One queue as a pure state machine, after RabbitMQ's rabbit_fifo: each command updates the
@@ -18,11 +18,18 @@ import java.util.PriorityQueue;
  * only in the stores and is paged in as consumers drain the window. Every message in the
  * window has a larger seq than every message delivered and not settled, so requeued messages
  * go back before the window, in seq order, to their original place.
+ *
+ * <p>The queue's {@link QueuePolicy} adds RabbitMQ's {@code x-*} behaviours: expired messages
+ * leave from the head (only the head is checked, as in RabbitMQ), a length limit drops the
+ * head or refuses new messages, returned messages past the delivery limit and rejected ones
+ * become dead letters, and a single-active-consumer queue serves its first consumer only.
  */
 public final class QueueState {
   private static final Comparator<QueuedMessage> BY_SEQ = Comparator.comparingLong(m -> m.seq);
 
   private final QueueLimits limits;
+  private final QueuePolicy policy;
+  private final LongSupplier clock;
   private final boolean durableQueue;
   private final long recoveredDeliveredUpTo;
 
@@ -38,16 +45,21 @@ public final class QueueState {
   private long generation;
   private long deliveredUpTo;
 
-  private final LinkedHashMap<String, ConsumerState> consumers = new LinkedHashMap<>();
-  private final ArrayList<ConsumerState> ring = new ArrayList<>();
-  private int cursor;
+  private final ConsumerRing consumers;
   private long unackedCount;
+  private boolean mayExpire;
+  private long readyBodyBytes;
 
   private ArrayList<Effect> out = new ArrayList<>();
 
   /** A new, empty queue. */
   public QueueState(QueueLimits limits, boolean durableQueue) {
-    this(limits, durableQueue, 1, 0, 0, 0);
+    this(limits, QueuePolicy.NONE, System::currentTimeMillis, durableQueue, 1, 0, 0, 0);
+  }
+
+  /** A new, empty queue with a policy; {@code clock} gives epoch millis. */
+  public QueueState(QueueLimits limits, QueuePolicy policy, LongSupplier clock, boolean durableQueue) {
+    this(limits, policy, clock, durableQueue, 1, 0, 0, 0);
   }
 
   /**
@@ -55,13 +67,17 @@ public final class QueueState {
    * {@code nextSeq} wait in the stores; those up to {@code deliveredUpTo} may have been
    * delivered before and come back redelivered.
    */
-  public QueueState(QueueLimits limits, boolean durableQueue, long nextSeq, long tailCount,
-                    long tailBytes, long deliveredUpTo) {
+  public QueueState(QueueLimits limits, QueuePolicy policy, LongSupplier clock, boolean durableQueue,
+                    long nextSeq, long tailCount, long tailBytes, long deliveredUpTo) {
     this.limits = limits;
+    this.policy = policy;
+    this.clock = clock;
+    this.consumers = new ConsumerRing(policy.singleActiveConsumer());
     this.durableQueue = durableQueue;
     this.nextSeq = Math.max(nextSeq, deliveredUpTo + 1);
     this.tailCount = tailCount;
     this.tailBytes = tailBytes;
+    this.readyBodyBytes = tailBytes;
     this.recoveredDeliveredUpTo = deliveredUpTo;
     this.deliveredUpTo = deliveredUpTo;
     this.windowEnd = 0;
@@ -69,9 +85,24 @@ public final class QueueState {
 
   // ---- commands ----
 
-  /** A published message joins the tail of the queue. */
+  /**
+   * A published message joins the tail of the queue; the first effect is {@link Effect.Persist},
+   * or {@link Effect.Rejected} when a length limit refuses it.
+   */
   public List<Effect> enqueue(Message message) {
-    var m = new QueuedMessage(nextSeq++, message, durableQueue && message.persistent(), 0);
+    long expiresAt = policy.expiresAt(message, clock.getAsLong());
+    var m = new QueuedMessage(nextSeq, message, durableQueue && message.persistent(), 0, expiresAt);
+    if (policy.overflow() != QueuePolicy.Overflow.DROP_HEAD
+        && policy.overLength(messagesReady() + 1, readyBodyBytes + m.message.body().length)) {
+      emit(new Effect.Rejected(m));
+      if (policy.overflow() == QueuePolicy.Overflow.REJECT_PUBLISH_DLX) {
+        deadLetter(m, QueuePolicy.Reason.MAXLEN, false);
+      }
+      return flush();
+    }
+    nextSeq++;
+    mayExpire |= expiresAt != QueuePolicy.NEVER;
+    readyBodyBytes += m.message.body().length;
     emit(new Effect.Persist(m));
     if (m.durable) {
       unstored.addLast(m.seq);
@@ -86,6 +117,7 @@ public final class QueueState {
       tailBytes += m.weight;
     }
     deliverAll();
+    dropOverLength();
     return flush();
   }
 
@@ -99,13 +131,16 @@ public final class QueueState {
   }
 
   /** A durable message could not be stored: it leaves the queue (its publisher got an error). */
-  public List<Effect> storeFailed(long seq) {
+  public List<Effect> storeFailed(QueuedMessage failed) {
+    long seq = failed.seq;
     unstored.remove(seq);
     if (seq > windowEnd && tailCount > 0) {
       tailCount--;
-    } else {
-      ready.removeIf(m -> m.seq == seq);
-      returned.removeIf(m -> m.seq == seq);
+      tailBytes -= failed.weight;
+      readyBodyBytes -= failed.message.body().length;
+    } else if (ready.removeIf(m -> m.seq == seq) || returned.removeIf(m -> m.seq == seq)) {
+      windowBytes -= failed.weight;
+      readyBodyBytes -= failed.message.body().length;
     }
     return flush();
   }
@@ -136,43 +171,44 @@ public final class QueueState {
       }
     }
     deliverAll();
+    dropOverLength();
     return flush();
   }
 
   /** Turns a message read back from a store into one of this queue's messages. */
-  public QueuedMessage recovered(long seq, Message message, boolean durable) {
-    return new QueuedMessage(seq, message, durable, seq <= recoveredDeliveredUpTo ? 1 : 0);
+  public QueuedMessage recovered(long seq, Message message, boolean durable, long expiresAt) {
+    mayExpire |= expiresAt != QueuePolicy.NEVER;
+    return new QueuedMessage(seq, message, durable, seq <= recoveredDeliveredUpTo ? 1 : 0, expiresAt);
+  }
+
+  /** Time has passed: expired messages at the head leave (see {@link #nextExpiry()}). */
+  public List<Effect> expire() {
+    deliverAll();
+    return flush();
   }
 
   /** A consumer subscribes; prefetch 0 means the default. */
   public List<Effect> consume(String consumerId, int prefetch, AckMode mode) {
-    if (consumers.containsKey(consumerId)) {
+    if (consumers.contains(consumerId)) {
       throw ErrorCode.PRECONDITION_FAILED.error("consumer '" + consumerId + "' exists already");
     }
-    var c = new ConsumerState(consumerId, limits.prefetch(prefetch), mode);
-    consumers.put(consumerId, c);
-    ring.add(c);
+    consumers.add(new QueueConsumer(consumerId, limits.prefetch(prefetch), mode));
     deliverAll();
     return flush();
   }
 
   /** A consumer goes away; its unacked messages go back to their places in the queue. */
   public List<Effect> cancel(String consumerId) {
-    ConsumerState c = consumers.remove(consumerId);
+    QueueConsumer c = consumers.remove(consumerId);
     if (c == null) {
       return flush();
-    }
-    int i = ring.indexOf(c);
-    ring.remove(i);
-    if (cursor > i) {
-      cursor--;
     }
     for (QueuedMessage m : c.unacked.values()) {
       requeue(m);
     }
     unackedCount -= c.unacked.size();
     c.unacked.clear();
-    if (consumers.isEmpty()) {
+    if (consumers.size() == 0) {
       emit(new Effect.LastConsumerGone());
     }
     deliverAll();
@@ -194,7 +230,7 @@ public final class QueueState {
       if (requeue) {
         requeue(m);
       } else {
-        emit(new Effect.Remove(m));
+        discard(m, QueuePolicy.Reason.REJECTED);
       }
     }
     deliverAll();
@@ -203,7 +239,7 @@ public final class QueueState {
 
   /** An AUTO consumer has processed {@code count} deliveries and can take as many more. */
   public List<Effect> credit(String consumerId, int count) {
-    ConsumerState c = consumers.get(consumerId);
+    QueueConsumer c = consumers.get(consumerId);
     if (c != null) {
       c.inFlight = Math.max(0, c.inFlight - count);
       deliverAll();
@@ -220,12 +256,13 @@ public final class QueueState {
     ready.clear();
     returned.clear();
     windowBytes = 0;
+    readyBodyBytes = 0;
     tailCount = 0;
     tailBytes = 0;
     windowEnd = nextSeq - 1;
     generation++;
     pageInFlight = false;
-    long[] keep = consumers.values().stream()
+    long[] keep = consumers.all().stream()
         .flatMap(c -> c.unacked.values().stream()).mapToLong(m -> m.seq).sorted().toArray();
     emit(new Effect.PurgeStore(nextSeq - 1, keep, count));
     return flush();
@@ -241,8 +278,9 @@ public final class QueueState {
     return unackedCount;
   }
 
+  /** Body bytes of the ready messages, as RabbitMQ counts them for {@code x-max-length-bytes}. */
   public long messageBytesReady() {
-    return windowBytes + tailBytes;
+    return readyBodyBytes;
   }
 
   public int consumerCount() {
@@ -250,7 +288,7 @@ public final class QueueState {
   }
 
   public boolean hasConsumer(String consumerId) {
-    return consumers.containsKey(consumerId);
+    return consumers.contains(consumerId);
   }
 
   /** The largest seq ever delivered: every seq up to it may have been delivered. */
@@ -267,54 +305,111 @@ public final class QueueState {
     return nextSeq;
   }
 
+  /**
+   * When the head's first message expires (epoch millis), or {@link QueuePolicy#NEVER}; the
+   * host calls {@link #expire()} then.
+   */
+  public long nextExpiry() {
+    if (!mayExpire) {
+      return QueuePolicy.NEVER;
+    }
+    long next = QueuePolicy.NEVER;
+    if (!returned.isEmpty()) {
+      next = returned.peek().expiresAt;
+    }
+    if (!ready.isEmpty()) {
+      next = Math.min(next, ready.peekFirst().expiresAt);
+    }
+    return next;
+  }
+
   // ---- inside ----
 
   private int windowSize() {
     return ready.size() + returned.size();
   }
 
+  /** A returned message goes back to its place, unless it has had its deliveries. */
   private void requeue(QueuedMessage m) {
+    if (policy.deliveriesExhausted(m.deliveryCount)) {
+      discard(m, QueuePolicy.Reason.DELIVERY_LIMIT);
+      return;
+    }
     returned.add(m);
     windowBytes += m.weight;
+    readyBodyBytes += m.message.body().length;
+  }
+
+  /** A message that left the queue's window is a dead letter, or just removed without a DLX. */
+  private void discard(QueuedMessage m, QueuePolicy.Reason reason) {
+    if (policy.deadLetterExchange() != null) {
+      deadLetter(m, reason, true);
+    } else {
+      emit(new Effect.Remove(m));
+    }
+  }
+
+  private void deadLetter(QueuedMessage m, QueuePolicy.Reason reason, boolean stored) {
+    emit(new Effect.DeadLetter(m, reason, stored));
+  }
+
+  /** Takes the head of the window (returned messages first) out of the queue. */
+  private QueuedMessage pollHead() {
+    QueuedMessage m = returned.isEmpty() ? ready.pollFirst() : returned.poll();
+    windowBytes -= m.weight;
+    readyBodyBytes -= m.message.body().length;
+    return m;
+  }
+
+  /** Drops expired messages at the head of the window. */
+  private void expireHead() {
+    if (!mayExpire) {
+      return;
+    }
+    long now = clock.getAsLong();
+    while (!returned.isEmpty() && returned.peek().expiresAt < now) {
+      expired(returned.poll());
+    }
+    while (!ready.isEmpty() && ready.peekFirst().expiresAt < now) {
+      expired(ready.pollFirst());
+    }
+  }
+
+  private void expired(QueuedMessage m) {
+    windowBytes -= m.weight;
+    readyBodyBytes -= m.message.body().length;
+    discard(m, QueuePolicy.Reason.EXPIRED);
+  }
+
+  /** With {@code x-overflow} drop-head, drops the oldest ready messages while over a length limit. */
+  private void dropOverLength() {
+    if (policy.overflow() != QueuePolicy.Overflow.DROP_HEAD) {
+      return;
+    }
+    while (windowSize() > 0 && policy.overLength(messagesReady(), messageBytesReady())) {
+      discard(pollHead(), QueuePolicy.Reason.MAXLEN);
+    }
+    maybePageIn();
   }
 
   private List<QueuedMessage> settle(String consumerId, long deliveryTag, boolean multiple) {
-    ConsumerState c = consumers.get(consumerId);
+    QueueConsumer c = consumers.get(consumerId);
     if (c == null) {
       throw ErrorCode.NOT_FOUND.error("no consumer '" + consumerId + "' on this queue");
     }
-    if (c.mode == AckMode.AUTO) {
-      throw ErrorCode.PRECONDITION_FAILED.error("consumer '" + consumerId + "' uses auto ack");
-    }
-    if (!c.unacked.containsKey(deliveryTag)) {
-      throw ErrorCode.UNKNOWN_DELIVERY_TAG.error("unknown delivery tag " + deliveryTag);
-    }
-    var settled = new ArrayList<QueuedMessage>();
-    if (multiple || c.mode == AckMode.CLIENT) {
-      var it = c.unacked.entrySet().iterator();
-      while (it.hasNext()) {
-        var e = it.next();
-        if (e.getKey() > deliveryTag) {
-          break;
-        }
-        settled.add(e.getValue());
-        it.remove();
-      }
-    } else {
-      settled.add(c.unacked.remove(deliveryTag));
-    }
+    List<QueuedMessage> settled = c.settle(deliveryTag, multiple);
     unackedCount -= settled.size();
     return settled;
   }
 
   private void deliverAll() {
+    expireHead();
     while (!ready.isEmpty() || !returned.isEmpty()) {
-      ConsumerState c = nextConsumer();
+      QueueConsumer c = consumers.next();
       if (c == null) {
         break;
       }
-      QueuedMessage m = returned.isEmpty() ? ready.pollFirst() : returned.poll();
-      windowBytes -= m.weight;
+      QueuedMessage m = pollHead();
       m.deliveryCount++;
       deliveredUpTo = Math.max(deliveredUpTo, m.seq);
       long tag = c.nextTag++;
@@ -326,22 +421,9 @@ public final class QueueState {
         c.unacked.put(tag, m);
         unackedCount++;
       }
+      expireHead();
     }
     maybePageIn();
-  }
-
-  /** The next consumer with credit after the last one served, round-robin; null if none. */
-  private ConsumerState nextConsumer() {
-    int n = ring.size();
-    for (int i = 0; i < n; i++) {
-      int at = (cursor + i) % n;
-      ConsumerState c = ring.get(at);
-      if (c.hasCredit()) {
-        cursor = (at + 1) % n;
-        return c;
-      }
-    }
-    return null;
   }
 
   private void maybePageIn() {
@@ -371,24 +453,5 @@ public final class QueueState {
     List<Effect> effects = out;
     out = new ArrayList<>(4);
     return effects;
-  }
-
-  private static final class ConsumerState {
-    final String id;
-    final int prefetch;
-    final AckMode mode;
-    final LinkedHashMap<Long, QueuedMessage> unacked = new LinkedHashMap<>();
-    long nextTag = 1;
-    int inFlight;
-
-    ConsumerState(String id, int prefetch, AckMode mode) {
-      this.id = id;
-      this.prefetch = prefetch;
-      this.mode = mode;
-    }
-
-    boolean hasCredit() {
-      return (mode == AckMode.AUTO ? inFlight : unacked.size()) < prefetch;
-    }
   }
 }

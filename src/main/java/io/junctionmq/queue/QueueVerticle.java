@@ -36,9 +36,13 @@ public final class QueueVerticle extends VerticleBase {
   private final long epoch;
   private final boolean durable;
   private final QueueLimits limits;
+  private final QueuePolicy policy;
   private final MessageStore durableStore;
   private final MessageStore memoryStore;
+  private final DeadLetterSink deadLetters;
   private final Runnable onLastConsumerGone;
+  private long expiryTimer = -1;
+  private long expiryAt = QueuePolicy.NEVER;
 
   private QueueState state;
   private final Map<String, ConsumerRef> consumers = new HashMap<>();
@@ -60,13 +64,22 @@ public final class QueueVerticle extends VerticleBase {
 
   public QueueVerticle(String name, long queueId, long epoch, boolean durable, QueueLimits limits,
                        MessageStore durableStore, MessageStore memoryStore, Runnable onLastConsumerGone) {
+    this(name, queueId, epoch, durable, limits, QueuePolicy.NONE, durableStore, memoryStore, DeadLetterSink.DROP,
+        onLastConsumerGone);
+  }
+
+  public QueueVerticle(String name, long queueId, long epoch, boolean durable, QueueLimits limits,
+                       QueuePolicy policy, MessageStore durableStore, MessageStore memoryStore,
+                       DeadLetterSink deadLetters, Runnable onLastConsumerGone) {
     this.name = name;
     this.queueId = queueId;
     this.epoch = epoch;
     this.durable = durable;
     this.limits = limits;
+    this.policy = policy;
     this.durableStore = durableStore;
     this.memoryStore = memoryStore;
+    this.deadLetters = deadLetters;
     this.onLastConsumerGone = onLastConsumerGone;
   }
 
@@ -74,7 +87,8 @@ public final class QueueVerticle extends VerticleBase {
   public Future<?> start() {
     Future<QueueStoreStats> recovered = durable ? durableStore.stats(queueId) : Future.succeededFuture(QueueStoreStats.EMPTY);
     return recovered.map(s -> {
-      state = new QueueState(limits, durable, s.maxSeq() + 1, s.messages(), s.bytes(), s.deliveredUpTo());
+      state = new QueueState(limits, policy, System::currentTimeMillis, durable, s.maxSeq() + 1, s.messages(),
+          s.bytes(), s.deliveredUpTo());
       markedUpTo = s.deliveredUpTo();
       if (s.messages() > 0) {
         log.info("queue {} recovered {} messages", name, s.messages());
@@ -88,6 +102,7 @@ public final class QueueVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     closed = true;
+    vertx.cancelTimer(expiryTimer);
     return Future.succeededFuture();
   }
 
@@ -106,13 +121,20 @@ public final class QueueVerticle extends VerticleBase {
 
   // ---- commands, from any thread ----
 
-  /** Enqueues a message; completes when its store holds it (committed, for a durable one). */
+  /**
+   * Enqueues a message; completes when its store holds it (committed, for a durable one).
+   * Fails QUEUE_FULL when a length limit with {@code x-overflow} reject-publish refuses it.
+   */
   public Future<Void> enqueue(Message message) {
     return call(promise -> {
-      published++;
       List<Effect> effects = state.enqueue(message);
-      var persist = (Effect.Persist) effects.get(0);
-      persistThen(persist.message(), promise);
+      if (effects.get(0) instanceof Effect.Persist persist) {
+        published++;
+        persistThen(persist.message(), promise);
+      } else {
+        promise.fail(ErrorCode.QUEUE_FULL.error("queue '" + name + "' is full (x-overflow "
+            + policy.overflow().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ")"));
+      }
       carryOut(effects.subList(1, effects.size()));
     });
   }
@@ -232,7 +254,7 @@ public final class QueueVerticle extends VerticleBase {
    */
   private void persistThen(QueuedMessage m, Promise<Void> promise) {
     if (!m.durable) {
-      memoryStore.append(queueId, epoch, List.of(new StoredMessage(m.seq, m.message)));
+      memoryStore.append(queueId, epoch, List.of(new StoredMessage(m.seq, m.message, m.expiresAt)));
       promise.complete();
       return;
     }
@@ -257,7 +279,7 @@ public final class QueueVerticle extends VerticleBase {
       pendingConfirms.clear();
       var stored = new ArrayList<StoredMessage>(appended.size());
       for (QueuedMessage m : appended) {
-        stored.add(new StoredMessage(m.seq, m.message));
+        stored.add(new StoredMessage(m.seq, m.message, m.expiresAt));
       }
       onQueue(durableStore.append(queueId, epoch, stored), ar -> appendDone(appended, confirms, ar));
     }
@@ -283,7 +305,7 @@ public final class QueueVerticle extends VerticleBase {
     } else {
       JunctionException error = storeError(ar.cause());
       for (QueuedMessage m : appended) {
-        carryOut(state.storeFailed(m.seq));
+        carryOut(state.storeFailed(m));
       }
       confirms.forEach(p -> p.fail(error));
     }
@@ -296,12 +318,14 @@ public final class QueueVerticle extends VerticleBase {
         deliver(d);
       } else if (e instanceof Effect.Remove r) {
         (r.message().durable ? durableRemovals : memoryRemovals).add(r.message().seq);
+      } else if (e instanceof Effect.DeadLetter d) {
+        deadLetter(d);
       } else if (e instanceof Effect.PageIn p) {
         pageIn(p);
       } else if (e instanceof Effect.PurgeStore p) {
         purgeStores(p);
-      } else if (e instanceof Effect.Persist) {
-        throw new IllegalStateException("a Persist effect is carried out by enqueue, with its publisher's promise");
+      } else if (e instanceof Effect.Persist || e instanceof Effect.Rejected) {
+        throw new IllegalStateException("a " + e.getClass().getSimpleName() + " effect is carried out by enqueue");
       } else if (e instanceof Effect.LastConsumerGone) {
         onLastConsumerGone.run();
       }
@@ -309,6 +333,49 @@ public final class QueueVerticle extends VerticleBase {
     flushRemovals();
     flushDeliveries();
     markDelivered();
+    scheduleExpiry();
+  }
+
+  /**
+   * Republishes a dead letter, then removes it from its store: a crash in between leaves it
+   * in this queue too (at least once, never lost). A dead letter that cannot be routed or
+   * stored is dropped, as in RabbitMQ.
+   */
+  private void deadLetter(Effect.DeadLetter d) {
+    QueuedMessage m = d.message();
+    Message letter = DeadLetters.of(m.message, name, policy, d.reason());
+    onQueue(deadLetters.publish(letter), ar -> {
+      if (ar.failed()) {
+        log.debug("queue {}: a dead letter was dropped: {}", name, ar.cause().getMessage());
+      }
+      if (d.stored() && !closed) {
+        (m.durable ? durableRemovals : memoryRemovals).add(m.seq);
+        flushRemovals();
+      }
+    });
+  }
+
+  /** Keeps one timer for the head's next expiry. */
+  private void scheduleExpiry() {
+    long next = state.nextExpiry();
+    if (next == expiryAt || closed) {
+      return;
+    }
+    vertx.cancelTimer(expiryTimer);
+    expiryAt = next;
+    if (next == QueuePolicy.NEVER) {
+      expiryTimer = -1;
+      return;
+    }
+    long delay = Math.max(1, next - System.currentTimeMillis() + 1);
+    expiryTimer = vertx.setTimer(delay, t -> {
+      expiryTimer = -1;
+      expiryAt = QueuePolicy.NEVER;
+      if (!closed) {
+        carryOut(state.expire());
+        publishStats();
+      }
+    });
   }
 
   private void deliver(Effect.Deliver d) {
@@ -400,7 +467,7 @@ public final class QueueVerticle extends VerticleBase {
     while (page.size() < limit && (i < disk.size() || j < memory.size())) {
       boolean takeDisk = j >= memory.size() || i < disk.size() && disk.get(i).seq() < memory.get(j).seq();
       StoredMessage s = takeDisk ? disk.get(i++) : memory.get(j++);
-      page.add(state.recovered(s.seq(), s.message(), takeDisk));
+      page.add(state.recovered(s.seq(), s.message(), takeDisk, s.expiresAt()));
     }
     return page;
   }

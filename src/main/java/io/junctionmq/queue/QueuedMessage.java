@@ -11,14 +11,20 @@ public final class QueuedMessage {
   final Message message;
   final boolean durable;
   final int weight;
+  final long expiresAt;
   int deliveryCount;
 
   public QueuedMessage(long seq, Message message, boolean durable, int deliveryCount) {
+    this(seq, message, durable, deliveryCount, QueuePolicy.NEVER);
+  }
+
+  public QueuedMessage(long seq, Message message, boolean durable, int deliveryCount, long expiresAt) {
     this.seq = seq;
     this.message = message;
     this.durable = durable;
     this.weight = message.weight();
     this.deliveryCount = deliveryCount;
+    this.expiresAt = expiresAt;
   }
 
   public long seq() {
@@ -27,6 +33,11 @@ public final class QueuedMessage {
 
   public Message message() {
     return message;
+  }
+
+  /** When it expires (epoch millis), or {@link QueuePolicy#NEVER}. */
+  public long expiresAt() {
+    return expiresAt;
   }
 
   public boolean durable() {

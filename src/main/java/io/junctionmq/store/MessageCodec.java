@@ -30,13 +30,14 @@ public final class MessageCodec {
   private static final int EXPIRATION = 1 << 10;
   private static final int PERSISTENT = 1 << 11;
   private static final int HEADERS = 1 << 12;
-  private static final int KNOWN = (1 << 13) - 1;
+  private static final int EXPIRES_AT = 1 << 13;
+  private static final int KNOWN = (1 << 14) - 1;
 
   private MessageCodec() {
   }
 
-  /** A decoded envelope. */
-  public record Envelope(String exchange, String routingKey, MessageProperties properties) {
+  /** A decoded envelope; {@code expiresAt} is {@link StoredMessage#NEVER} unless one was stored. */
+  public record Envelope(String exchange, String routingKey, MessageProperties properties, long expiresAt) {
     public Message withBody(byte[] body) {
       return new Message(exchange, routingKey, properties, body);
     }
@@ -49,7 +50,14 @@ public final class MessageCodec {
 
   public static byte[] encodeEnvelope(String exchange, String routingKey, MessageProperties p) {
     Writer w = new Writer(64);
-    writeEnvelope(w, exchange, routingKey, p);
+    writeEnvelope(w, exchange, routingKey, p, StoredMessage.NEVER);
+    return w.toByteArray();
+  }
+
+  /** Encodes a stored message's envelope with the time it expires in its queue. */
+  public static byte[] encodeEnvelope(Message message, long expiresAt) {
+    Writer w = new Writer(64);
+    writeEnvelope(w, message.exchange(), message.routingKey(), message.properties(), expiresAt);
     return w.toByteArray();
   }
 
@@ -65,10 +73,16 @@ public final class MessageCodec {
     return decodeEnvelope(props).withBody(body);
   }
 
+  /** Decodes a row of the message table. */
+  public static StoredMessage decodeStored(long seq, byte[] props, byte[] body) {
+    Envelope envelope = decodeEnvelope(props);
+    return new StoredMessage(seq, envelope.withBody(body), envelope.expiresAt());
+  }
+
   /** Encodes a whole message, body included (for carrying it between nodes). */
   public static byte[] encode(Message message) {
     Writer w = new Writer(64 + message.body().length);
-    writeEnvelope(w, message.exchange(), message.routingKey(), message.properties());
+    writeEnvelope(w, message.exchange(), message.routingKey(), message.properties(), StoredMessage.NEVER);
     w.varint(message.body().length);
     w.bytes(message.body());
     return w.toByteArray();
@@ -82,7 +96,8 @@ public final class MessageCodec {
     return envelope.withBody(body);
   }
 
-  private static void writeEnvelope(Writer w, String exchange, String routingKey, MessageProperties p) {
+  private static void writeEnvelope(Writer w, String exchange, String routingKey, MessageProperties p,
+                                    long expiresAt) {
     int mask = (p.messageId() != null ? MESSAGE_ID : 0)
         | (p.correlationId() != null ? CORRELATION_ID : 0)
         | (p.replyTo() != null ? REPLY_TO : 0)
@@ -95,7 +110,8 @@ public final class MessageCodec {
         | (p.priority() != null ? PRIORITY : 0)
         | (p.expiration() != null ? EXPIRATION : 0)
         | (p.persistent() ? PERSISTENT : 0)
-        | (p.headers().isEmpty() ? 0 : HEADERS);
+        | (p.headers().isEmpty() ? 0 : HEADERS)
+        | (expiresAt != StoredMessage.NEVER ? EXPIRES_AT : 0);
     w.raw(VERSION);
     w.raw((byte) (mask >>> 8));
     w.raw((byte) mask);
@@ -122,6 +138,9 @@ public final class MessageCodec {
         w.string(k);
         w.string(v);
       });
+    }
+    if (expiresAt != StoredMessage.NEVER) {
+      w.varlong(zigzag(expiresAt));
     }
   }
 
@@ -160,7 +179,8 @@ public final class MessageCodec {
       }
       b.headers(headers);
     }
-    return new Envelope(exchange, routingKey, b.build());
+    long expiresAt = (mask & EXPIRES_AT) != 0 ? unzigzag(r.varlong()) : StoredMessage.NEVER;
+    return new Envelope(exchange, routingKey, b.build(), expiresAt);
   }
 
   private static long zigzag(long v) {

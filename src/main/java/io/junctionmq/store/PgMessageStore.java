@@ -75,7 +75,7 @@ public final class PgMessageStore implements MessageStore {
     for (int i = 0; i < n; i++) {
       StoredMessage m = messages.get(i);
       seqs[i] = m.seq();
-      props[i] = Buffer.buffer(MessageCodec.encodeEnvelope(m.message()));
+      props[i] = Buffer.buffer(MessageCodec.encodeEnvelope(m.message(), m.expiresAt()));
       bodies[i] = Buffer.buffer(m.message().body());
       bytes += props[i].length() + bodies[i].length();
     }
@@ -109,8 +109,8 @@ public final class PgMessageStore implements MessageStore {
         .<List<StoredMessage>>map(rows -> {
           List<StoredMessage> out = new ArrayList<>(rows.size());
           for (Row row : rows) {
-            out.add(new StoredMessage(row.getLong(0),
-                MessageCodec.decode(row.getBuffer(1).getBytes(), row.getBuffer(2).getBytes())));
+            out.add(MessageCodec.decodeStored(row.getLong(0), row.getBuffer(1).getBytes(),
+                row.getBuffer(2).getBytes()));
           }
           return out;
         })

@@ -93,7 +93,7 @@ class QueueStateProperties {
               if (page.size() == p.limit()) {
                 break;
               }
-              page.add(q.recovered(m.seq(), m.message(), true));
+              page.add(q.recovered(m.seq(), m.message(), true, QueuePolicy.NEVER));
             }
             yield q.pagedIn(p.generation(), page, p.upToSeq(), page.size() < p.limit());
           }

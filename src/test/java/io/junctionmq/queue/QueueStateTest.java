@@ -263,7 +263,7 @@ class QueueStateTest {
 
   @Test
   void recoveredMessagesUpToTheWatermarkAreRedelivered() {
-    var q = new QueueState(QueueLimits.DEFAULT, true, 11, 10, 10_000, 4);
+    var q = new QueueState(QueueLimits.DEFAULT, QueuePolicy.NONE, System::currentTimeMillis, true, 11, 10, 10_000, 4);
     assertEquals(10, q.messagesReady());
     var effects = q.consume("c", 100, AckMode.CLIENT);
     var pageIn = (Effect.PageIn) effects.get(0);
@@ -271,7 +271,7 @@ class QueueStateTest {
     assertEquals(10, pageIn.upToSeq());
     var page = new ArrayList<QueuedMessage>();
     for (int s = 1; s <= 10; s++) {
-      page.add(q.recovered(s, msg("m" + s), true));
+      page.add(q.recovered(s, msg("m" + s), true, QueuePolicy.NEVER));
     }
     var ds = deliveries(q.pagedIn(pageIn.generation(), page, 10, true));
     assertEquals(10, ds.size());

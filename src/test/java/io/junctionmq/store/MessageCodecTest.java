@@ -115,6 +115,16 @@ class MessageCodecTest {
   }
 
   @Test
+  void aStoredExpiryRoundTripsAndIsAbsentByDefault() {
+    Message m = new Message("x", "k", MessageProperties.PERSISTENT, new byte[] {7});
+    StoredMessage back = MessageCodec.decodeStored(3, MessageCodec.encodeEnvelope(m, 1_700_000_000_123L), m.body());
+    assertEquals(3, back.seq());
+    assertEquals(1_700_000_000_123L, back.expiresAt());
+    assertSameMessage(m, back.message());
+    assertEquals(StoredMessage.NEVER, MessageCodec.decodeStored(1, MessageCodec.encodeEnvelope(m), m.body()).expiresAt());
+  }
+
+  @Test
   void unknownVersionIsRejected() {
     byte[] bytes = MessageCodec.encodeEnvelope(new Message("", "", FULL, null));
     bytes[0] = 99;

@@ -181,7 +181,7 @@ class StompTcpIT {
   @Test
   void queueArgumentsTheCoreDoesNotHaveYetAreAnErrorFrame() throws Exception {
     try (var c = client()) {
-      c.send(frame(StompCommand.SUBSCRIBE, "id", "s", "destination", "/queue/tcp-ttl", "x-message-ttl", "1000",
+      c.send(frame(StompCommand.SUBSCRIBE, "id", "s", "destination", "/queue/tcp-ttl", "x-max-priority", "10",
           "receipt", "r"));
       StompFrame error = c.receive(T);
       assertEquals(StompCommand.ERROR, error.command());
