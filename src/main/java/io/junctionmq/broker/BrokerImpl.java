@@ -375,7 +375,10 @@ public final class BrokerImpl implements Broker {
     for (Vhost h : vhosts.values()) {
       for (Vhost.HostedQueue q : h.queues.values()) {
         if (owner.equals(q.owner())) {
-          deletions.add(deleteQueue(h.name, q.queue().name(), false, false, owner));
+          // An auto-delete queue may be going already, with its last consumer: gone is fine.
+          deletions.add(deleteQueue(h.name, q.queue().name(), false, false, owner)
+              .recover(e -> e instanceof JunctionException j && j.code() == ErrorCode.NOT_FOUND
+                  ? Future.succeededFuture(0L) : Future.failedFuture(e)));
         }
       }
     }

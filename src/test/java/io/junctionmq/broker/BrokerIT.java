@@ -187,6 +187,17 @@ class BrokerIT {
   }
 
   @Test
+  void closingTheOwnerOfAConsumedExclusiveAutoDeleteQueueSucceeds() {
+    for (int i = 0; i < 20; i++) {
+      Connection a = broker.connect("a", "test");
+      a.declareQueue(new Queue(V, "reply-" + i, false, true, true, Map.of())).await();
+      a.consume(V, "reply-" + i, ConsumeOptions.of(1, AckMode.AUTO), d -> { }).await();
+      a.close().await();
+      assertEquals(ErrorCode.NOT_FOUND, failure(broker.queueInfo(V, "reply-" + i)).code());
+    }
+  }
+
+  @Test
   void autoDeleteQueueGoesWhenItsLastConsumerCancels() {
     broker.declareQueue(new Queue(V, "temp", false, false, true, Map.of())).await();
     var c = broker.consume(V, "temp", ConsumeOptions.of(1, AckMode.AUTO), d -> { }).await();
