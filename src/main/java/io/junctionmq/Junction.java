@@ -15,6 +15,7 @@ import io.junctionmq.store.PgMetadataStore;
 import io.junctionmq.store.PgPools;
 import io.junctionmq.store.PostgresServer;
 import io.junctionmq.transport.WebServer;
+import io.junctionmq.transport.http.HttpApi;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -91,7 +92,7 @@ public final class Junction {
    * {@code /ws} and on the TCP port, the console. Each transport only calls {@link Broker}.
    */
   private static Future<Void> mountTransports(Vertx vertx, JunctionConfig config, Broker broker, WebServer web) {
-    return Future.succeededFuture();
+    return HttpApi.mount(vertx, config, broker, web.router());
   }
 
   public Broker broker() {
