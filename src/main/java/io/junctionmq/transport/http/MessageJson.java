@@ -117,7 +117,7 @@ final class MessageJson {
 
   static byte[] decodeBase64(String payload) {
     try {
-      return Base64.getMimeDecoder().decode(payload);
+      return Base64.getDecoder().decode(payload.replaceAll("\\s", ""));
     } catch (IllegalArgumentException e) {
       throw ErrorCode.INVALID_ARGUMENT.error("'payload' is not valid base64");
     }
