@@ -37,8 +37,8 @@ final class LineStream implements AutoCloseable {
     if (accept != null) {
       options.putHeader("Accept", accept);
     }
-    HttpClientResponse response = client.request(options).compose(r -> r.send()).await();
-    return new LineStream(client, response);
+    // The parser is set up on the event loop as the head arrives, before any of the body.
+    return client.request(options).compose(r -> r.send()).map(response -> new LineStream(client, response)).await();
   }
 
   int status() {
