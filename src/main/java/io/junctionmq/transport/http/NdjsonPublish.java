@@ -33,6 +33,7 @@ final class NdjsonPublish {
 
   private final RoutingContext ctx;
   private final HttpServerResponse response;
+  private final io.vertx.core.Vertx vertx;
   private final Broker broker;
   private final String vhost;
   private final String exchange;
@@ -48,10 +49,12 @@ final class NdjsonPublish {
   private boolean ended;
   private boolean closed;
   private boolean closeAfterEnd;
+  private boolean flushScheduled;
 
   NdjsonPublish(RoutingContext ctx, Broker broker, String vhost, String exchange, int maxInFlight, int maxLine) {
     this.ctx = ctx;
     this.response = ctx.response();
+    this.vertx = ctx.vertx();
     this.broker = broker;
     this.vhost = vhost;
     this.exchange = exchange;
@@ -73,6 +76,7 @@ final class NdjsonPublish {
     });
     parser.handler(this::line);
   }
+
 
   private void line(Buffer record) {
     long n = ++lines;
@@ -104,12 +108,23 @@ final class NdjsonPublish {
         } else {
           p.result = error(n, HttpErrors.translate(ar.cause(), 500, ctx));
         }
-        flush();
+        flushSoon();
       });
     } catch (JunctionException e) {
       p.result = error(n, e);
     }
     flush();
+  }
+
+  /** Confirmations arrive in bursts (one store commit confirms many): answer them together, once per turn. */
+  private void flushSoon() {
+    if (!flushScheduled) {
+      flushScheduled = true;
+      vertx.runOnContext(v -> {
+        flushScheduled = false;
+        flush();
+      });
+    }
   }
 
   /** Writes the answers that are ready, in line order, as one chunk; ends when all are in. */
@@ -147,14 +162,14 @@ final class NdjsonPublish {
   /** Pauses reading while too many messages are unanswered or the response cannot take more. */
   private void flow() {
     boolean full = response.writeQueueFull();
-    boolean stop = pending.size() >= maxInFlight || full;
     if (full) {
       response.drainHandler(v -> flow());
     }
-    if (stop && !paused) {
+    // Resume only once half the window is free, so that reading goes in runs, not line by line.
+    if (!paused && (pending.size() >= maxInFlight || full)) {
       paused = true;
       parser.pause();
-    } else if (!stop && paused && !ended) {
+    } else if (paused && !ended && !full && pending.size() <= maxInFlight / 2) {
       paused = false;
       parser.resume();
     }
