@@ -229,6 +229,14 @@ class HttpManagementIT {
   }
 
   @Test
+  void theOpenApiDocumentIsServed() {
+    var r = api.get("/openapi.json");
+    assertEquals(200, r.status());
+    assertEquals("3.0.3", r.json().getString("openapi"));
+    assertTrue(r.json().getJsonObject("paths").containsKey("/queues/{vhost}/{name}/stream"));
+  }
+
+  @Test
   void aBodyOverTheLimitIsA413() {
     var big = "x".repeat(17 * 1024 * 1024);
     var r = api.send("POST", "/exchanges/%2F/amq.default/publish", big, Map.of("Content-Type", "text/plain"));
