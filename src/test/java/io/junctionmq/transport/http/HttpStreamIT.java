@@ -89,6 +89,9 @@ class HttpStreamIT {
       assertEquals("s.auto", m1.getString("routing_key"));
       publish("s.auto", "two");
       assertEquals("two", new JsonObject(s.nextNonEmpty(WAIT)).getString("payload"));
+      var ackOnAuto = api.post("/consumers/" + first.getString("consumer") + "/ack",
+          new JsonObject().put("delivery_tag", 1));
+      assertEquals(409, ackOnAuto.status(), ackOnAuto.body());
       assertEquals(0, queueInfo("s.auto").getLong("messages"));
       assertEquals(1, queueInfo("s.auto").getInteger("consumers"));
       assertTrue(api.get("/consumers").array().stream()
