@@ -105,7 +105,8 @@ final class ConsumerStream {
   }
 
   private void deliver(Delivery d) {
-    if (closed) {
+    if (closed || response.closed()) {
+      // The close handler will cancel the consumer; an unacked delivery goes back then.
       return;
     }
     Buffer event = format.message(d.deliveryTag(), MessageJson.delivery(d, encoding, -1));

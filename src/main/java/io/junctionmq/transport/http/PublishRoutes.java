@@ -20,8 +20,6 @@ final class PublishRoutes {
   static final String NDJSON = "application/x-ndjson";
   static final String PATH = "/exchanges/:vhost/:name/publish";
   private static final String HEADER_PREFIX = "x-header-";
-  /** What curl sends for {@code --data-binary} unless told otherwise: not a real content type of the payload. */
-  private static final String CURL_DEFAULT = "application/x-www-form-urlencoded";
 
   private final Broker broker;
   private final int maxInFlight;
@@ -76,7 +74,7 @@ final class PublishRoutes {
     String messageId = idempotencyKey != null ? idempotencyKey : h.get("X-Message-Id");
     var properties = MessageProperties.builder()
         .persistent(persistent(ctx))
-        .contentType(type == null || Rest.baseType(type).equals(CURL_DEFAULT) ? null : type)
+        .contentType(type == null || Rest.baseType(type).equals(Rest.FORM) ? null : type)
         .contentEncoding(h.get("Content-Encoding"))
         .messageId(messageId)
         .correlationId(h.get("X-Correlation-Id"))

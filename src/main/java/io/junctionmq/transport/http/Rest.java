@@ -11,6 +11,7 @@ import java.util.function.Function;
 /** Small helpers the route classes share: reading parameters and bodies, writing JSON answers. */
 final class Rest {
   static final String JSON = "application/json";
+  static final String FORM = "application/x-www-form-urlencoded";
 
   private Rest() {
   }
@@ -57,12 +58,13 @@ final class Rest {
   /** The request body as a JSON object; an empty body is {@code {}}; fails INVALID_ARGUMENT otherwise. */
   static JsonObject bodyObject(RoutingContext ctx) {
     String type = ctx.request().getHeader("Content-Type");
-    var body = ctx.body();
-    if (body == null || body.isEmpty()) {
-      return new JsonObject();
-    }
-    if (type != null && !isJson(type)) {
+    // curl -d sends application/x-www-form-urlencoded unless told otherwise: read it as JSON too.
+    if (type != null && !isJson(type) && !baseType(type).equals(FORM)) {
       throw ErrorCode.UNSUPPORTED_MEDIA_TYPE.error("expected a JSON body (application/json), got " + type);
+    }
+    var body = ctx.body();
+    if (body == null || !body.available() || body.isEmpty()) {
+      return new JsonObject();
     }
     try {
       Object v = Json.decodeValue(body.buffer());

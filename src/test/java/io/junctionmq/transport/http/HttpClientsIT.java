@@ -103,6 +103,21 @@ class HttpClientsIT {
   }
 
   @Test
+  void curlWithoutAContentTypeDeclaresAndPublishesRaw() throws Exception {
+    String created = curl("-X", "PUT", "-d", "{\"durable\":false}", "-o", "/dev/null", "-w", "%{http_code}",
+        node.httpUrl() + "/api/queues/%2F/c.plain");
+    assertEquals("201", created);
+    Path file = dir.resolve("plain.txt");
+    Files.writeString(file, "x=1&y=2");
+    String out = curl("--data-binary", "@" + file, node.httpUrl() + "/api/exchanges/%2F/amq.default/publish?routing_key=c.plain");
+    assertEquals(new JsonObject().put("routed", true), new JsonObject(out));
+    var m = api.post("/queues/%2F/c.plain/get", new JsonObject().put("count", 1).put("ackmode", "ack_requeue_false"))
+        .array().getJsonObject(0);
+    assertEquals("x=1&y=2", m.getString("payload"));
+    assertEquals(null, m.getJsonObject("properties").getString("content_type"));
+  }
+
+  @Test
   void curlStreamsAnNdjsonFileOf100000LinesAndGetsAConfirmationForEach() throws Exception {
     assumeCurl();
     queue("c.ndjson");
