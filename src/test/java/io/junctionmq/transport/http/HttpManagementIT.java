@@ -121,10 +121,10 @@ class HttpManagementIT {
 
   @Test
   void queueArgumentsTheCoreDoesNotImplementAreA501() {
-    var r = api.put("/queues/%2F/q.ttl", new JsonObject().put("arguments", new JsonObject().put("x-message-ttl", 1000)));
+    var r = api.put("/queues/%2F/q.prio", new JsonObject().put("arguments", new JsonObject().put("x-max-priority", 5)));
     assertEquals(501, r.status(), r.body());
     assertEquals("not_implemented", r.json().getString("error"));
-    var bad = api.put("/queues/%2F/q.ttl", new JsonObject().put("arguments", new JsonObject().put("x-nope", 1)));
+    var bad = api.put("/queues/%2F/q.prio", new JsonObject().put("arguments", new JsonObject().put("x-nope", 1)));
     assertEquals(400, bad.status(), bad.body());
   }
 
