@@ -15,6 +15,7 @@ import io.junctionmq.store.PgMetadataStore;
 import io.junctionmq.store.PgPools;
 import io.junctionmq.store.PostgresServer;
 import io.junctionmq.transport.WebServer;
+import io.junctionmq.transport.http.HttpApi;
 import io.junctionmq.transport.stomp.StompServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -95,11 +96,13 @@ public final class Junction {
    * {@code /ws} and on the TCP port, the console. Each transport only calls {@link Broker}.
    */
   private static Future<Transports> mountTransports(Vertx vertx, JunctionConfig config, Broker broker, WebServer web) {
-    return StompServer.start(vertx, config, broker, web.router()).map(stomp -> {
-      // Last, so that every other route wins: the static files of webroot/ (from the classpath).
-      web.router().route("/*").handler(StaticHandler.create("webroot"));
-      return new Transports(stomp);
-    });
+    return HttpApi.mount(vertx, config, broker, web.router())
+        .compose(v -> StompServer.start(vertx, config, broker, web.router()))
+        .map(stomp -> {
+          // Last, so that every other route wins: the static files of webroot/ (from the classpath).
+          web.router().route("/*").handler(StaticHandler.create("webroot"));
+          return new Transports(stomp);
+        });
   }
 
   /** What {@link #mountTransports} started, to be stopped by {@link #close()}. */

@@ -41,6 +41,8 @@ public final class Keys {
       "Address the STOMP listener binds to.");
   public static final Key<Long> HTTP_MAX_BODY = key("http.max-body", new SizeValue(1), "16MiB",
       "Largest HTTP request body (a JSON publish or management call); larger is refused with 413. Streamed NDJSON bodies are limited per line instead.");
+  public static final Key<Duration> HTTP_STREAM_KEEP_ALIVE = key("http.stream.keep-alive",
+      new DurationValue(), "15s", "Interval of the keep-alive comments on an idle SSE consumer stream.");
   public static final Key<Long> STOMP_MAX_FRAME = key("stomp.max-frame", new SizeValue(1), "4MiB",
       "Largest STOMP frame (headers and body); a larger frame gets an ERROR frame and the connection closes.");
   public static final Key<Long> STOMP_MAX_HEADERS = key("stomp.max-headers", new SizeValue(1), "64KiB",
@@ -91,7 +93,7 @@ public final class Keys {
       "`text` for people or `json` (one object per line) for log collectors.");
 
   public static final List<Key<?>> ALL = List.of(
-      NODE_ID, HTTP_PORT, HTTP_HOST, STOMP_PORT, STOMP_HOST, HTTP_MAX_BODY, STOMP_MAX_FRAME,
+      NODE_ID, HTTP_PORT, HTTP_HOST, STOMP_PORT, STOMP_HOST, HTTP_MAX_BODY, HTTP_STREAM_KEEP_ALIVE, STOMP_MAX_FRAME,
       STOMP_MAX_HEADERS, STOMP_HEARTBEAT, DATA_DIR,
       PG_URI, PG_POOL_MAX_SIZE, PG_EMBEDDED_PORT, PG_EMBEDDED_FSYNC,
       QUEUE_WINDOW_MESSAGES, QUEUE_WINDOW_BYTES, CONSUMER_PREFETCH_DEFAULT, CONSUMER_PREFETCH_MAX,

@@ -1,0 +1,89 @@
+package io.junctionmq.transport.http;
+
+import io.junctionmq.broker.Broker;
+import io.junctionmq.config.JunctionConfig;
+import io.junctionmq.config.Keys;
+import io.junctionmq.model.ErrorCode;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Comparator;
+import java.util.Locale;
+
+/**
+ * Streaming consumers: {@code GET /api/queues/{vhost}/{name}/stream} opens one
+ * ({@link ConsumerStream}); {@code POST /api/consumers/{id}/ack} and {@code /nack} settle its
+ * deliveries; {@code GET /api/consumers[/{vhost}]} lists the open ones.
+ */
+final class ConsumerRoutes {
+  private final Vertx vertx;
+  private final Broker broker;
+  private final HttpConsumers consumers;
+  private final int defaultPrefetch;
+  private final int maxPrefetch;
+  private final long keepAliveMillis;
+
+  ConsumerRoutes(Vertx vertx, Broker broker, HttpConsumers consumers, JunctionConfig config) {
+    this.vertx = vertx;
+    this.broker = broker;
+    this.consumers = consumers;
+    this.defaultPrefetch = config.consumerPrefetchDefault();
+    this.maxPrefetch = config.consumerPrefetchMax();
+    this.keepAliveMillis = Math.max(1, config.get(Keys.HTTP_STREAM_KEEP_ALIVE).toMillis());
+  }
+
+  void mount(ApiRouter api) {
+    api.get("/queues/:vhost/:name/stream", this::stream)
+        .get("/consumers", ctx -> list(ctx, null))
+        .get("/consumers/:vhost", ctx -> list(ctx, Rest.vhost(ctx)))
+        .post("/consumers/:id/ack", this::ack)
+        .post("/consumers/:id/nack", this::nack);
+  }
+
+  private void stream(RoutingContext ctx) {
+    StreamFormat format = StreamFormat.negotiate(ctx);
+    String ack = Rest.query(ctx, "ack", "auto").toLowerCase(Locale.ROOT);
+    if (!ack.equals("auto") && !ack.equals("manual")) {
+      throw ErrorCode.INVALID_ARGUMENT.error("'ack' must be auto or manual, got '" + ack + "'");
+    }
+    int prefetch = Rest.intParam(ctx, "prefetch", defaultPrefetch, 1, maxPrefetch);
+    String encoding = Rest.query(ctx, "encoding", "auto");
+    if (!encoding.equals("auto") && !encoding.equals("base64")) {
+      throw ErrorCode.INVALID_ARGUMENT.error("'encoding' must be auto or base64, got '" + encoding + "'");
+    }
+    new ConsumerStream(ctx, vertx, broker, consumers, format, ack.equals("manual"), prefetch, encoding)
+        .start(keepAliveMillis);
+  }
+
+  private void list(RoutingContext ctx, String vhost) {
+    if (vhost != null && !broker.vhosts().contains(vhost)) {
+      throw ErrorCode.NOT_FOUND.error("no vhost '" + vhost + "'");
+    }
+    var open = consumers.all().stream()
+        .filter(e -> vhost == null || e.vhost().equals(vhost))
+        .sorted(Comparator.comparing(HttpConsumers.Entry::id))
+        .toList();
+    Paging.reply(ctx, open, HttpConsumers.Entry::queue, e -> e.json(broker.nodeId()));
+  }
+
+  private void ack(RoutingContext ctx) {
+    var consumer = consumers.require(ctx.pathParam("id"));
+    JsonObject body = Rest.bodyObject(ctx);
+    Rest.reply(ctx, consumer.ack(deliveryTag(body), Rest.bool(body, "multiple", false)), (c, v) -> Rest.noContent(c));
+  }
+
+  private void nack(RoutingContext ctx) {
+    var consumer = consumers.require(ctx.pathParam("id"));
+    JsonObject body = Rest.bodyObject(ctx);
+    Rest.reply(ctx, consumer.nack(deliveryTag(body), Rest.bool(body, "multiple", false),
+        Rest.bool(body, "requeue", true)), (c, v) -> Rest.noContent(c));
+  }
+
+  private static long deliveryTag(JsonObject body) {
+    Object tag = body.getValue("delivery_tag");
+    if (tag instanceof Number n && n.longValue() > 0 && n.doubleValue() == Math.rint(n.doubleValue())) {
+      return n.longValue();
+    }
+    throw ErrorCode.INVALID_ARGUMENT.error("'delivery_tag' must be a positive integer, got " + tag);
+  }
+}

@@ -1,0 +1,151 @@
+package io.junctionmq.transport.http;
+
+import io.junctionmq.broker.Broker;
+import io.junctionmq.broker.ConsumeOptions;
+import io.junctionmq.broker.Connection;
+import io.junctionmq.broker.Consumer;
+import io.junctionmq.model.Delivery;
+import io.junctionmq.model.JunctionException;
+import io.junctionmq.queue.AckMode;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
+
+/**
+ * One streaming consumer: {@code GET /api/queues/{vhost}/{name}/stream}. It owns a broker
+ * {@link Connection}, so closing the stream cancels the consumer and returns what is unacked.
+ *
+ * <p>With {@code ack=auto} a delivery is settled when it is written; while the response's write
+ * queue is full the consumer is paused and resumed from the drain handler, so a slow reader is
+ * paced by TCP and messages wait in the queue. With {@code ack=manual} the first event names
+ * the consumer id that {@code /api/consumers/{id}/ack} and {@code /nack} take, and the prefetch
+ * bounds what is outstanding. Runs on the request's context.
+ */
+final class ConsumerStream {
+  private final RoutingContext ctx;
+  private final HttpServerResponse response;
+  private final Vertx vertx;
+  private final Broker broker;
+  private final HttpConsumers consumers;
+  private final StreamFormat format;
+  private final String vhost;
+  private final String queue;
+  private final boolean manual;
+  private final int prefetch;
+  private final String encoding;
+  private final String id = "http-" + UUID.randomUUID();
+  private Connection connection;
+  private Consumer consumer;
+  private long keepAlive = -1;
+  private boolean closed;
+
+  ConsumerStream(RoutingContext ctx, Vertx vertx, Broker broker, HttpConsumers consumers, StreamFormat format,
+                 boolean manual, int prefetch, String encoding) {
+    this.ctx = ctx;
+    this.response = ctx.response();
+    this.vertx = vertx;
+    this.broker = broker;
+    this.consumers = consumers;
+    this.format = format;
+    this.vhost = Rest.vhost(ctx);
+    this.queue = ctx.pathParam("name");
+    this.manual = manual;
+    this.prefetch = prefetch;
+    this.encoding = encoding;
+  }
+
+  /** Checks the queue, answers 200 with the stream's head, then subscribes. */
+  void start(long keepAliveMillis) {
+    broker.queueInfo(vhost, queue).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+        return;
+      }
+      response.setChunked(true).setStatusCode(200)
+          .putHeader("Content-Type", format.contentType)
+          .putHeader("Cache-Control", "no-cache")
+          .putHeader("X-Accel-Buffering", "no");
+      response.closeHandler(v -> close());
+      response.exceptionHandler(e -> close());
+      response.write(format.event("consumer", new JsonObject().put("consumer", id).put("queue", queue)
+          .put("ack", manual ? "manual" : "auto").put("prefetch", prefetch)));
+      if (format == StreamFormat.SSE) {
+        keepAlive = vertx.setPeriodic(keepAliveMillis, t -> {
+          if (!closed && !response.writeQueueFull()) {
+            response.write(": keep-alive\n\n");
+          }
+        });
+      }
+      subscribe();
+    });
+  }
+
+  private void subscribe() {
+    String peer = String.valueOf(ctx.request().remoteAddress());
+    connection = broker.connect("http stream " + peer, "http");
+    var options = new ConsumeOptions(id, prefetch, manual ? AckMode.CLIENT_INDIVIDUAL : AckMode.AUTO);
+    connection.consume(vhost, queue, options, this::deliver).onComplete(ar -> {
+      if (ar.failed()) {
+        end(ar.cause() instanceof JunctionException j ? HttpErrors.body(j)
+            : HttpErrors.body(HttpErrors.translate(ar.cause(), 500, ctx)));
+        return;
+      }
+      consumer = ar.result();
+      if (closed) {
+        connection.close();
+        return;
+      }
+      consumers.add(new HttpConsumers.Entry(id, vhost, queue, manual, prefetch, connection.id(), consumer));
+      consumer.endHandler(reason -> end(new JsonObject().put("reason", reason)));
+      pace();
+    });
+  }
+
+  private void deliver(Delivery d) {
+    if (closed || response.closed()) {
+      // The close handler will cancel the consumer; an unacked delivery goes back then.
+      return;
+    }
+    Buffer event = format.message(d.deliveryTag(), MessageJson.delivery(d, encoding, -1));
+    response.write(event);
+    pace();
+  }
+
+  /** Auto-ack: hold deliveries while the response cannot take more, resume when it drains. */
+  private void pace() {
+    if (!manual && consumer != null && response.writeQueueFull()) {
+      consumer.pause();
+      response.drainHandler(v -> {
+        if (!closed) {
+          consumer.resume();
+        }
+      });
+    }
+  }
+
+  /** The broker ended the subscription (the queue was deleted): say why and end the stream. */
+  private void end(JsonObject why) {
+    if (closed) {
+      return;
+    }
+    response.end(format.event("end", new JsonObject().put("end", why)));
+    close();
+  }
+
+  private void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (keepAlive >= 0) {
+      vertx.cancelTimer(keepAlive);
+    }
+    consumers.remove(id);
+    if (connection != null) {
+      connection.close();
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package io.junctionmq.transport.http;
+
+import io.junctionmq.broker.Broker;
+import io.junctionmq.model.Binding;
+import io.junctionmq.model.ErrorCode;
+import io.junctionmq.model.Exchange;
+import io.junctionmq.model.ExchangeType;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code /api/exchanges}: list, show, declare, delete, and an exchange's bindings. */
+final class ExchangeRoutes {
+  private final Broker broker;
+
+  ExchangeRoutes(Broker broker) {
+    this.broker = broker;
+  }
+
+  void mount(ApiRouter api) {
+    api.get("/exchanges", this::listAll)
+        .get("/exchanges/:vhost", this::list)
+        .get("/exchanges/:vhost/:name", this::show)
+        .put("/exchanges/:vhost/:name", this::declare)
+        .delete("/exchanges/:vhost/:name", this::delete)
+        .get("/exchanges/:vhost/:name/bindings/source", ctx -> bindings(ctx, true))
+        .get("/exchanges/:vhost/:name/bindings/destination", ctx -> bindings(ctx, false));
+  }
+
+  private void listAll(RoutingContext ctx) {
+    var all = new ArrayList<Exchange>();
+    for (String vhost : broker.vhosts()) {
+      all.addAll(broker.exchanges(vhost));
+    }
+    Paging.reply(ctx, all, Exchange::name, ManagementJson::exchange);
+  }
+
+  private void list(RoutingContext ctx) {
+    Paging.reply(ctx, broker.exchanges(Rest.vhost(ctx)), Exchange::name, ManagementJson::exchange);
+  }
+
+  private void show(RoutingContext ctx) {
+    Rest.json(ctx, 200, ManagementJson.exchange(require(ctx)));
+  }
+
+  private void declare(RoutingContext ctx) {
+    String vhost = Rest.vhost(ctx);
+    String name = Rest.exchangeName(ctx, "name");
+    JsonObject body = Rest.bodyObject(ctx);
+    String type = Rest.string(body, "type", null);
+    if (type == null) {
+      throw ErrorCode.INVALID_ARGUMENT.error("'type' is required: direct, fanout, topic or headers");
+    }
+    ExchangeType parsed;
+    try {
+      parsed = ExchangeType.of(type);
+    } catch (IllegalArgumentException e) {
+      throw ErrorCode.INVALID_ARGUMENT.error("unknown exchange type '" + type + "': direct, fanout, topic or headers");
+    }
+    var exchange = new Exchange(vhost, name, parsed, Rest.bool(body, "durable", true),
+        Rest.bool(body, "auto_delete", false), Rest.bool(body, "internal", false),
+        Rest.object(body, "arguments").getMap());
+    boolean existed = broker.exchange(vhost, name) != null;
+    Rest.reply(ctx, broker.declareExchange(exchange), (c, x) -> c.response().setStatusCode(existed ? 204 : 201).end());
+  }
+
+  private void delete(RoutingContext ctx) {
+    Rest.reply(ctx, broker.deleteExchange(Rest.vhost(ctx), Rest.exchangeName(ctx, "name"), Rest.flag(ctx, "if-unused")),
+        (c, v) -> Rest.noContent(c));
+  }
+
+  private void bindings(RoutingContext ctx, boolean asSource) {
+    Exchange x = require(ctx);
+    List<Binding> matching = broker.bindings(x.vhost()).stream()
+        .filter(b -> asSource ? b.source().equals(x.name())
+            : b.destinationType() == Binding.DestinationType.EXCHANGE && b.destination().equals(x.name()))
+        .toList();
+    Paging.reply(ctx, matching, Binding::routingKey, ManagementJson::binding);
+  }
+
+  private Exchange require(RoutingContext ctx) {
+    String vhost = Rest.vhost(ctx);
+    String name = Rest.exchangeName(ctx, "name");
+    Exchange x = broker.exchange(vhost, name);
+    if (x == null) {
+      throw ErrorCode.NOT_FOUND.error("no exchange '" + name + "' in vhost '" + vhost + "'");
+    }
+    return x;
+  }
+}

@@ -1,0 +1,51 @@
+package io.junctionmq.transport.http;
+
+import io.junctionmq.broker.Consumer;
+import io.junctionmq.model.ErrorCode;
+import io.vertx.core.json.JsonObject;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The consumers of open HTTP streams, by consumer id (their consumer tag), for acks and listing. */
+final class HttpConsumers {
+  /** One stream's consumer and what {@code /api/consumers} shows of it. */
+  record Entry(String id, String vhost, String queue, boolean manual, int prefetch, String connection,
+               Consumer consumer) {
+    JsonObject json(String node) {
+      return new JsonObject()
+          .put("consumer_tag", id)
+          .put("queue", new JsonObject().put("name", queue).put("vhost", vhost))
+          .put("channel_details", new JsonObject().put("connection_name", connection).put("node", node))
+          .put("ack_required", manual)
+          .put("prefetch_count", prefetch)
+          .put("exclusive", false)
+          .put("active", true)
+          .put("activity_status", "up")
+          .put("arguments", new JsonObject());
+    }
+  }
+
+  private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+
+  void add(Entry e) {
+    entries.put(e.id(), e);
+  }
+
+  void remove(String id) {
+    entries.remove(id);
+  }
+
+  /** The consumer with this id; fails NOT_FOUND when no open stream has it. */
+  Consumer require(String id) {
+    Entry e = entries.get(id);
+    if (e == null) {
+      throw ErrorCode.NOT_FOUND.error("no consumer '" + id + "' (its stream is closed or never was)");
+    }
+    return e.consumer();
+  }
+
+  Collection<Entry> all() {
+    return entries.values();
+  }
+}
