@@ -516,14 +516,20 @@ public final class BrokerImpl implements Broker {
   }
 
   private void renewLeases() {
+    // Only the queues hosted before the renewal was sent: one leased meanwhile is not in its answer.
+    var hosted = new ArrayList<Vhost.HostedQueue>();
+    for (Vhost h : vhosts.values()) {
+      hosted.addAll(h.queues.values());
+    }
     metadata.renewLeases(nodeId, leaseTtl).onComplete(ar -> {
       if (ar.failed()) {
         log.warn("renewing queue leases failed: {}", ar.cause().getMessage());
         return;
       }
       var held = new HashSet<>(ar.result());
-      for (Vhost h : vhosts.values()) {
-        for (Vhost.HostedQueue q : h.queues.values()) {
+      for (Vhost.HostedQueue q : hosted) {
+        Vhost h = vhosts.get(q.queue().vhost());
+        if (h != null && h.queues.get(q.queue().name()) == q) {
           if (!held.contains(q.id())) {
             log.error("lost the lease of queue {} in vhost {}; another node owns it now", q.queue().name(), h.name);
           }
