@@ -70,6 +70,9 @@ public final class Bench {
     Vertx vertx = Vertx.vertx();
     try {
       return config == null ? measureRemote(vertx, options, out) : measure(vertx, config, options, out);
+    } catch (StompClient.StompError e) {
+      err.println("bench: failed: " + e.getMessage());
+      return 1;
     } catch (Exception e) {
       err.println("bench: failed: " + e);
       return 1;

@@ -110,7 +110,7 @@ class StompBenchIT {
   void aRefusedLoginFailsTheRunWithTheBrokersMessage() {
     String out = bench(1, "--url", broker.url(), "--login", "guest", "--passcode", FakeStompBroker.WRONG_PASSCODE,
         "--duration", "2");
-    assertTrue(out.contains("Access refused for user 'guest'"), out);
+    assertTrue(out.contains("bench: failed: Access refused for user 'guest'"), out);
     assertTrue(!RESULT.matcher(out).find(), out);
   }
 
