@@ -7,7 +7,6 @@ import io.junctionmq.model.MessageProperties;
 import io.junctionmq.store.MessageCodec;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
-import java.net.URI;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
@@ -54,20 +53,26 @@ public final class Bench {
       out.println(BenchOptions.USAGE);
       return 0;
     }
-    if (options.url() != null) {
-      err.println("bench: " + missingDriver(options.url()));
+    if (options.url() != null && !BenchOptions.isWebSocket(options.url())) {
+      err.println("bench: --url " + options.url() + ": the HTTP driver comes with the HTTP transport;"
+          + " use ws://… (STOMP over WebSocket) or leave out --url to measure an in-process broker");
       return 2;
     }
-    JunctionConfig config;
-    try {
-      config = ConfigLoader.load();
-    } catch (ConfigException e) {
-      err.println("bench: " + e.getMessage());
-      return 2;
+    JunctionConfig config = null;
+    if (options.url() == null) {
+      try {
+        config = ConfigLoader.load();
+      } catch (ConfigException e) {
+        err.println("bench: " + e.getMessage());
+        return 2;
+      }
     }
     Vertx vertx = Vertx.vertx();
     try {
-      return measure(vertx, config, options, out);
+      return config == null ? measureRemote(vertx, options, out) : measure(vertx, config, options, out);
+    } catch (StompClient.StompError e) {
+      err.println("bench: failed: " + e.getMessage());
+      return 1;
     } catch (Exception e) {
       err.println("bench: failed: " + e);
       return 1;
@@ -80,11 +85,26 @@ public final class Bench {
     }
   }
 
+  /** A broker in another process, reached with STOMP over WebSocket: no PostgreSQL here. */
+  private static int measureRemote(Vertx vertx, BenchOptions o, PrintStream out) throws Exception {
+    String runId = runId();
+    out.println("bench: run " + runId + ", broker at " + o.url());
+    BenchTarget target = StompWsTarget.connect(vertx, o, warning -> out.println("bench: " + warning))
+        .await(START_TIMEOUT_S, TimeUnit.SECONDS);
+    Stats.Result result;
+    try {
+      out.println("bench: " + target.description() + "; " + describe(o));
+      result = new BrokerRun(vertx, target, o, runId, body(o, runId), out).run();
+    } finally {
+      target.close().await(30, TimeUnit.SECONDS);
+    }
+    out.println(result.line());
+    return result.sent() > 0 && result.received() > 0 ? 0 : 1;
+  }
+
   private static int measure(Vertx vertx, JunctionConfig config, BenchOptions o, PrintStream out) throws Exception {
-    String runId = String.format("%08x", ThreadLocalRandom.current().nextInt());
-    byte[] template = new byte[o.size()];
-    // Incompressible bodies, so that neither PostgreSQL nor TOAST gets an easy time.
-    new Random(runId.hashCode()).nextBytes(template);
+    String runId = runId();
+    byte[] template = body(o, runId);
     try (BenchDatabase db = BenchDatabase.open(vertx, config)) {
       out.println("bench: run " + runId + ", store: " + db.description());
       double ceiling = 0;
@@ -120,6 +140,17 @@ public final class Bench {
     }
   }
 
+  private static String runId() {
+    return String.format("%08x", ThreadLocalRandom.current().nextInt());
+  }
+
+  /** Incompressible bodies, so that neither PostgreSQL nor TOAST (nor WebSocket deflate) gets an easy time. */
+  private static byte[] body(BenchOptions o, String runId) {
+    byte[] template = new byte[o.size()];
+    new Random(runId.hashCode()).nextBytes(template);
+    return template;
+  }
+
   private static String describe(BenchOptions o) {
     String shape = o.fanout() > 0
         ? "fanout exchange to " + o.fanout() + " queues"
@@ -134,13 +165,5 @@ public final class Bench {
         o.producers(), consumers, shape, o.size(), o.confirmWindow(),
         o.ack() == BenchOptions.Ack.AUTO ? "auto" : "client (one per message)", o.prefetch(),
         o.rate() > 0 ? o.rate() + " msg/s" : "unlimited", o.duration(), Stats.WARMUP_SECONDS);
-  }
-
-  /** Transports plug in here as their drivers arrive; until then, each URL gets a clear no. */
-  private static String missingDriver(String url) {
-    String scheme = URI.create(url).getScheme().toLowerCase(Locale.ROOT);
-    String transport = scheme.startsWith("ws") ? "STOMP over WebSocket" : "HTTP";
-    return "--url " + url + ": the " + transport + " driver is not available yet;"
-        + " leave out --url to measure an in-process broker";
   }
 }

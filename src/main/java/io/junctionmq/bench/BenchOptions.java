@@ -9,11 +9,15 @@ import java.util.Set;
  * The options of {@code junction bench}, as documented in docs/benchmarks.md.
  *
  * @param url the broker to drive, or null for an in-process broker
+ * @param login the STOMP login sent with CONNECT, or null for none
+ * @param passcode the STOMP passcode sent with CONNECT, or null for none
  * @param fanout the number of queues bound to one fanout exchange, or 0 to publish to queues
  * @param rate the aggregate publish rate in messages per second, or 0 for as fast as possible
  */
 public record BenchOptions(
     String url,
+    String login,
+    String passcode,
     int producers,
     int consumers,
     int queues,
@@ -37,7 +41,8 @@ public record BenchOptions(
   static final Set<String> SCHEMES = Set.of("ws", "wss", "http", "https");
 
   public static final String USAGE = String.join("\n",
-      "usage: junction bench [--url ws://…|http://…] [--producers N] [--consumers N] [--queues N]",
+      "usage: junction bench [--url ws://…|http://…] [--login L --passcode P]",
+      "                      [--producers N] [--consumers N] [--queues N]",
       "                      [--size BYTES] [--persistent|--transient] [--confirm-window N]",
       "                      [--ack auto|client] [--prefetch N] [--fanout N] [--rate MSG_PER_S]",
       "                      [--duration SECONDS] [--pg-ceiling] [--pg-ceiling-only]",
@@ -45,7 +50,7 @@ public record BenchOptions(
       "  confirm window 100, client ack, prefetch 1000, no fanout, unlimited rate, 10 s.",
       "  See docs/benchmarks.md.");
 
-  public static final BenchOptions DEFAULTS = new BenchOptions(null, 1, 1, 1, 1024, true, 100, Ack.CLIENT,
+  public static final BenchOptions DEFAULTS = new BenchOptions(null, null, null, 1, 1, 1, 1024, true, 100, Ack.CLIENT,
       1000, 0, 0, 10, false, false, false);
 
   /** An option that cannot be used; the message is one line, fit for the user. */
@@ -122,6 +127,8 @@ public record BenchOptions(
       }
       switch (name) {
         case "--url" -> b.url = url(value);
+        case "--login" -> b.login = value;
+        case "--passcode" -> b.passcode = value;
         case "--producers" -> b.producers = integer(name, value, 1, 10_000);
         case "--consumers" -> b.consumers = integer(name, value, 1, 10_000);
         case "--queues" -> {
@@ -144,9 +151,25 @@ public record BenchOptions(
     if (queuesSeen && b.fanout > 0) {
       throw new Invalid("--queues and --fanout exclude each other (--fanout N declares N queues)");
     }
-    b.persistent = !transientSeen;
+    if ((b.login != null || b.passcode != null) && !isWebSocket(b.url)) {
+      throw new Invalid("--login and --passcode go with --url ws://… (STOMP over WebSocket)");
+    }
     b.pgCeiling |= b.pgCeilingOnly;
+    if (b.pgCeiling && b.url != null) {
+      throw new Invalid("--pg-ceiling measures the PostgreSQL of an in-process broker; leave out --url to use it");
+    }
+    b.persistent = !transientSeen;
     return b.build();
+  }
+
+  /** Whether {@code url} is a STOMP-over-WebSocket broker ({@code ws://} or {@code wss://}). */
+  static boolean isWebSocket(String url) {
+    return url != null && scheme(url).startsWith("ws");
+  }
+
+  private static String scheme(String url) {
+    String scheme = URI.create(url).getScheme();
+    return scheme == null ? "" : scheme.toLowerCase(Locale.ROOT);
   }
 
   private static int integer(String name, String value, int min, int max) {
@@ -187,6 +210,8 @@ public record BenchOptions(
 
   private static final class Builder {
     String url = DEFAULTS.url;
+    String login = DEFAULTS.login;
+    String passcode = DEFAULTS.passcode;
     int producers = DEFAULTS.producers;
     int consumers = DEFAULTS.consumers;
     int queues = DEFAULTS.queues;
@@ -203,7 +228,7 @@ public record BenchOptions(
     boolean help;
 
     BenchOptions build() {
-      return new BenchOptions(url, producers, consumers, queues, size, persistent, confirmWindow, ack,
+      return new BenchOptions(url, login, passcode, producers, consumers, queues, size, persistent, confirmWindow, ack,
           prefetch, fanout, rate, duration, pgCeiling, pgCeilingOnly, help);
     }
   }

@@ -19,6 +19,14 @@ public interface BenchTarget {
    */
   boolean sameJvm();
 
+  /**
+   * The fanout exchange a run publishes to, given the name it would declare; a target that
+   * cannot declare exchanges answers a pre-declared one ({@code amq.fanout}).
+   */
+  default String fanoutExchange(String name) {
+    return name;
+  }
+
   /** Declares a queue, durable or not; completes when it exists. */
   Future<Void> declareQueue(String name, boolean durable);
 

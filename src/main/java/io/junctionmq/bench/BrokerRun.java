@@ -40,7 +40,7 @@ final class BrokerRun {
     this.template = template;
     this.out = out;
     this.queues = IntStream.range(0, options.queueCount()).mapToObj(i -> "bench-" + runId + "-" + i).toList();
-    this.exchange = options.fanout() > 0 ? "bench-" + runId + "-fanout" : "";
+    this.exchange = options.fanout() > 0 ? target.fanoutExchange("bench-" + runId + "-fanout") : "";
     this.stats = new Stats(options.copies());
   }
 

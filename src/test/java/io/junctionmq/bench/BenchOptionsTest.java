@@ -17,6 +17,8 @@ class BenchOptionsTest {
   void noArgumentsGiveTheDocumentedDefaults() {
     BenchOptions o = BenchOptions.parse();
     assertNull(o.url());
+    assertNull(o.login());
+    assertNull(o.passcode());
     assertEquals(1, o.producers());
     assertEquals(1, o.consumers());
     assertEquals(1, o.queues());
@@ -36,9 +38,9 @@ class BenchOptionsTest {
   void everyOptionIsParsedInBothForms() {
     BenchOptions o = BenchOptions.parse("--producers", "4", "--consumers=3", "--queues", "2", "--size", "4096",
         "--transient", "--confirm-window", "1000", "--ack", "AUTO", "--prefetch=50", "--rate", "20000",
-        "--duration", "15", "--pg-ceiling", "--url", "ws://localhost:8080/ws");
-    assertEquals(new BenchOptions("ws://localhost:8080/ws", 4, 3, 2, 4096, false, 1000, BenchOptions.Ack.AUTO,
-        50, 0, 20000, 15, true, false, false), o);
+        "--duration", "15", "--url", "ws://localhost:8080/ws", "--login", "guest", "--passcode=secret");
+    assertEquals(new BenchOptions("ws://localhost:8080/ws", "guest", "secret", 4, 3, 2, 4096, false, 1000,
+        BenchOptions.Ack.AUTO, 50, 0, 20000, 15, false, false, false), o);
   }
 
   @Test
@@ -78,6 +80,13 @@ class BenchOptionsTest {
     assertRejected("unexpected argument 'fast'", "fast");
     assertRejected("--url must be ws://host:port/… (STOMP over WebSocket) or http://host:port/…, got 'ftp://x'",
         "--url", "ftp://x");
+    assertRejected("--login and --passcode go with --url ws://… (STOMP over WebSocket)", "--login", "guest");
+    assertRejected("--login and --passcode go with --url ws://… (STOMP over WebSocket)",
+        "--url", "http://localhost:8080", "--passcode", "guest");
+    assertRejected("--pg-ceiling measures the PostgreSQL of an in-process broker; leave out --url to use it",
+        "--url", "ws://localhost:8080/ws", "--pg-ceiling");
+    assertRejected("--pg-ceiling measures the PostgreSQL of an in-process broker; leave out --url to use it",
+        "--pg-ceiling-only", "--url", "wss://localhost:8443/ws");
   }
 
   @Test
@@ -91,12 +100,12 @@ class BenchOptionsTest {
   }
 
   @Test
-  void aUrlWhoseDriverIsMissingExitsWithTwo() {
+  void anHttpUrlExitsWithTwoUntilItsDriverComes() {
     var buffer = new ByteArrayOutputStream();
     int code = Bench.run(new String[] {"--url", "http://localhost:8080"},
         new PrintStream(buffer, true, StandardCharsets.UTF_8));
     assertEquals(2, code);
-    assertTrue(buffer.toString(StandardCharsets.UTF_8).contains("the HTTP driver is not available yet"));
+    assertTrue(buffer.toString(StandardCharsets.UTF_8).contains("the HTTP driver comes with the HTTP transport"));
   }
 
   private static void assertRejected(String message, String... args) {
