@@ -5,8 +5,10 @@ import io.junctionmq.config.ConfigLoader;
 import io.junctionmq.config.JunctionConfig;
 import io.junctionmq.model.MessageProperties;
 import io.junctionmq.store.MessageCodec;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
+import java.net.URI;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
@@ -53,9 +55,8 @@ public final class Bench {
       out.println(BenchOptions.USAGE);
       return 0;
     }
-    if (options.url() != null && !BenchOptions.isWebSocket(options.url())) {
-      err.println("bench: --url " + options.url() + ": the HTTP driver comes with the HTTP transport;"
-          + " use ws://… (STOMP over WebSocket) or leave out --url to measure an in-process broker");
+    if (options.url() != null && options.url().toLowerCase(Locale.ROOT).startsWith("https")) {
+      err.println("bench: --url " + options.url() + ": the HTTP driver speaks plain http:// only");
       return 2;
     }
     JunctionConfig config = null;
@@ -85,12 +86,14 @@ public final class Bench {
     }
   }
 
-  /** A broker in another process, reached with STOMP over WebSocket: no PostgreSQL here. */
+  /** A broker in another process, reached with STOMP over WebSocket or HTTP: no PostgreSQL here. */
   private static int measureRemote(Vertx vertx, BenchOptions o, PrintStream out) throws Exception {
     String runId = runId();
     out.println("bench: run " + runId + ", broker at " + o.url());
-    BenchTarget target = StompWsTarget.connect(vertx, o, warning -> out.println("bench: " + warning))
-        .await(START_TIMEOUT_S, TimeUnit.SECONDS);
+    Future<BenchTarget> connected = BenchOptions.isWebSocket(o.url())
+        ? StompWsTarget.connect(vertx, o, warning -> out.println("bench: " + warning))
+        : HttpTarget.connect(vertx, URI.create(o.url()));
+    BenchTarget target = connected.await(START_TIMEOUT_S, TimeUnit.SECONDS);
     Stats.Result result;
     try {
       out.println("bench: " + target.description() + "; " + describe(o));
