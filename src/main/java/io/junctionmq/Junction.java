@@ -101,6 +101,7 @@ public final class Junction {
         .map(stomp -> {
           // Last, so that every other route wins: the static files of webroot/ (from the classpath).
           web.router().route("/*").handler(StaticHandler.create("webroot"));
+          web.ready();
           return new Transports(stomp);
         });
   }

@@ -20,6 +20,7 @@ public enum ErrorCode {
   UNSUPPORTED_MEDIA_TYPE(415, false),
   NOT_IMPLEMENTED(501, false),
   PROTOCOL_ERROR(400, false),
+  UNAVAILABLE(503, true),
   STORE_UNAVAILABLE(503, true),
   QUEUE_UNAVAILABLE(503, true),
   INTERNAL_ERROR(500, true);

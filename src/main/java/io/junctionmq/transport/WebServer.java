@@ -1,6 +1,7 @@
 package io.junctionmq.transport;
 
 import io.junctionmq.config.JunctionConfig;
+import io.junctionmq.model.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -20,6 +21,7 @@ public final class WebServer {
 
   private final HttpServer server;
   private final Router router;
+  private volatile boolean ready;
 
   private WebServer(HttpServer server, Router router) {
     this.server = server;
@@ -34,10 +36,26 @@ public final class WebServer {
         .setMaxWebSocketFrameSize(Math.toIntExact(Math.min(config.stompMaxFrame(), Integer.MAX_VALUE)))
         .setMaxWebSocketMessageSize(Math.toIntExact(Math.min(config.stompMaxFrame(), Integer.MAX_VALUE)));
     Router router = Router.router(vertx);
+    var holder = new WebServer[1];
+    // Until the transports are mounted, every request gets a clear 503 rather than a 404.
+    router.route().order(Integer.MIN_VALUE).handler(ctx -> {
+      if (holder[0] != null && holder[0].ready) {
+        ctx.next();
+      } else {
+        ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json")
+            .putHeader("Retry-After", "1")
+            .end("{\"error\":\"" + ErrorCode.UNAVAILABLE.wireName() + "\",\"reason\":\"the node is starting\"}");
+      }
+    });
     return vertx.createHttpServer(options)
         .requestHandler(router)
         .listen()
-        .map(server -> new WebServer(server, router));
+        .map(server -> holder[0] = new WebServer(server, router));
+  }
+
+  /** The transports are mounted: requests go to their routes from now on. */
+  public void ready() {
+    ready = true;
   }
 
   public Router router() {

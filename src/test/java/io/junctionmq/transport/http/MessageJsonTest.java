@@ -65,4 +65,12 @@ class MessageJsonTest {
     assertEquals(ManagementJson.propertiesKey(withArgs), ManagementJson.propertiesKey(sameArgs));
     assertTrue(!ManagementJson.propertiesKey(withArgs).equals(ManagementJson.propertiesKey(otherArgs)));
   }
+
+  @Test
+  void base64PayloadsMayBeWrappedButNotGarbage() {
+    assertArrayEquals(new byte[] {1, 2, 3, 4}, MessageJson.decodeBase64("AQID\nBA=="));
+    assertArrayEquals(new byte[] {1, 2, 3, 4}, MessageJson.decodeBase64("AQIDBA=="));
+    var e = assertThrows(io.junctionmq.model.JunctionException.class, () -> MessageJson.decodeBase64("AQ!D"));
+    assertEquals(io.junctionmq.model.ErrorCode.INVALID_ARGUMENT, e.code());
+  }
 }
