@@ -100,12 +100,12 @@ class BenchOptionsTest {
   }
 
   @Test
-  void anHttpUrlExitsWithTwoUntilItsDriverComes() {
+  void anHttpsUrlExitsWithTwo() {
     var buffer = new ByteArrayOutputStream();
-    int code = Bench.run(new String[] {"--url", "http://localhost:8080"},
+    int code = Bench.run(new String[] {"--url", "https://localhost:8443"},
         new PrintStream(buffer, true, StandardCharsets.UTF_8));
     assertEquals(2, code);
-    assertTrue(buffer.toString(StandardCharsets.UTF_8).contains("the HTTP driver comes with the HTTP transport"));
+    assertTrue(buffer.toString(StandardCharsets.UTF_8).contains("the HTTP driver speaks plain http:// only"));
   }
 
   private static void assertRejected(String message, String... args) {
