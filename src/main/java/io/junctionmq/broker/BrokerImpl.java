@@ -498,8 +498,7 @@ public final class BrokerImpl implements Broker {
   }
 
   private static long expiresMs(Queue queue) {
-    Object expires = queue.arguments().get("x-expires");
-    Long ms = expires == null ? null : QueueArguments.parse(Map.of("x-expires", expires)).expires();
+    Long ms = QueueArguments.parse(queue.arguments()).expires();
     return ms == null ? 0 : ms;
   }
 

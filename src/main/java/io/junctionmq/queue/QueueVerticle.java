@@ -63,12 +63,6 @@ public final class QueueVerticle extends VerticleBase {
   private long redelivered;
 
   public QueueVerticle(String name, long queueId, long epoch, boolean durable, QueueLimits limits,
-                       MessageStore durableStore, MessageStore memoryStore, Runnable onLastConsumerGone) {
-    this(name, queueId, epoch, durable, limits, QueuePolicy.NONE, durableStore, memoryStore, DeadLetterSink.DROP,
-        onLastConsumerGone);
-  }
-
-  public QueueVerticle(String name, long queueId, long epoch, boolean durable, QueueLimits limits,
                        QueuePolicy policy, MessageStore durableStore, MessageStore memoryStore,
                        DeadLetterSink deadLetters, Runnable onLastConsumerGone) {
     this.name = name;

@@ -14,10 +14,6 @@ public final class QueuedMessage {
   final long expiresAt;
   int deliveryCount;
 
-  public QueuedMessage(long seq, Message message, boolean durable, int deliveryCount) {
-    this(seq, message, durable, deliveryCount, QueuePolicy.NEVER);
-  }
-
   public QueuedMessage(long seq, Message message, boolean durable, int deliveryCount, long expiresAt) {
     this.seq = seq;
     this.message = message;

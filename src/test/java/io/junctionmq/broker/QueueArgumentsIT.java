@@ -6,8 +6,6 @@ import static io.junctionmq.broker.BrokerIT.persistent;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.junctionmq.Junction;
-import io.junctionmq.config.JunctionConfig;
 import io.junctionmq.model.Binding;
 import io.junctionmq.model.Delivery;
 import io.junctionmq.model.ErrorCode;
@@ -17,8 +15,7 @@ import io.junctionmq.model.Message;
 import io.junctionmq.model.MessageProperties;
 import io.junctionmq.model.Queue;
 import io.junctionmq.queue.AckMode;
-import io.junctionmq.store.TestPostgres;
-import io.vertx.core.Vertx;
+import io.junctionmq.transport.TestNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -31,31 +28,18 @@ import org.junit.jupiter.api.Test;
 /** Queue x-arguments end to end on a real PostgreSQL: TTL, dead letters, length limits. */
 class QueueArgumentsIT {
   private static final String V = "/";
-  private Vertx vertx;
-  private String pgUri;
-  private Junction junction;
+  private TestNode node;
   private Broker broker;
 
   @BeforeEach
   void start() {
-    vertx = Vertx.vertx();
-    pgUri = TestPostgres.newDatabase();
-    junction = startNode();
-    broker = junction.broker();
+    node = TestNode.start(Map.of("node.id", "args-node", "queue.window.messages", 10));
+    broker = node.broker();
   }
 
   @AfterEach
   void stop() {
-    if (junction != null) {
-      junction.close().await();
-    }
-    vertx.close().await();
-  }
-
-  private Junction startNode() {
-    var config = JunctionConfig.defaults().with(Map.of("pg.uri", pgUri, "http.port", 0, "stomp.port", 0,
-        "node.id", "args-node", "queue.window.messages", 10));
-    return Junction.start(vertx, config).await();
+    node.close();
   }
 
   /** A fanout exchange {@code dlx} into a durable queue {@code dead}. */
@@ -97,9 +81,8 @@ class QueueArgumentsIT {
     for (int i = 0; i < 20; i++) {
       broker.publish(V, persistent("", "work", "m" + i), false).await();
     }
-    junction.close().await();
-    junction = startNode();
-    broker = junction.broker();
+    node.restart();
+    broker = node.broker();
     assertEquals(20, ready("work") + ready("dead"));
     await().atMost(Duration.ofSeconds(10)).until(() -> ready("dead") == 20);
     assertEquals(0, ready("work"));

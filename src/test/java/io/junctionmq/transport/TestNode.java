@@ -19,10 +19,12 @@ import java.util.Map;
  */
 public final class TestNode implements AutoCloseable {
   private final Vertx vertx;
-  private final Junction junction;
+  private final JunctionConfig config;
+  private Junction junction;
 
-  private TestNode(Vertx vertx, Junction junction) {
+  private TestNode(Vertx vertx, JunctionConfig config, Junction junction) {
     this.vertx = vertx;
+    this.config = config;
     this.junction = junction;
   }
 
@@ -38,11 +40,17 @@ public final class TestNode implements AutoCloseable {
         .with(overrides);
     Vertx vertx = Vertx.vertx();
     try {
-      return new TestNode(vertx, Junction.start(vertx, config).await());
+      return new TestNode(vertx, config, Junction.start(vertx, config).await());
     } catch (Exception e) {
       vertx.close();
       throw new IllegalStateException("test node failed to start", e);
     }
+  }
+
+  /** Stops the node and starts it again on the same database (ports may change). */
+  public void restart() {
+    junction.close().await();
+    junction = Junction.start(vertx, config).await();
   }
 
   public Vertx vertx() {
