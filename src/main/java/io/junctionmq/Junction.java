@@ -6,6 +6,7 @@ import io.junctionmq.broker.BrokerImpl;
 import io.junctionmq.config.ConfigException;
 import io.junctionmq.config.ConfigLoader;
 import io.junctionmq.config.JunctionConfig;
+import io.junctionmq.cluster.Membership;
 import io.junctionmq.config.Keys;
 import io.junctionmq.queue.QueueLimits;
 import io.junctionmq.store.InMemoryMessageStore;
@@ -21,6 +22,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
+import java.time.Duration;
 import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,8 +80,10 @@ public final class Junction {
       var durableStore = new PgMessageStore(vertx, pool, nodeId, options);
       var limits = new QueueLimits(config.queueWindowMessages(), config.queueWindowBytes(),
           config.consumerPrefetchDefault(), config.consumerPrefetchMax());
-      var broker = new BrokerImpl(vertx, nodeId, limits, config.leaseTtl(), config.leaseRenewInterval(),
-          new PgMetadataStore(pool), durableStore, new InMemoryMessageStore());
+      var settings = new BrokerImpl.Settings(limits, config.leaseTtl(), config.leaseRenewInterval(),
+          Duration.ofSeconds(5));
+      var broker = new BrokerImpl(vertx, Membership.standalone(nodeId), settings, new PgMetadataStore(pool),
+          durableStore, new InMemoryMessageStore());
       return Migrations.apply(pool)
           .compose(v -> broker.start())
           .compose(v -> mountTransports(vertx, config, broker, web))

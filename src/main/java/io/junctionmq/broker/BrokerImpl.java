@@ -1,5 +1,10 @@
 package io.junctionmq.broker;
 
+import io.junctionmq.cluster.Membership;
+import io.junctionmq.cluster.Protocol;
+import io.junctionmq.cluster.RemoteConsumers;
+import io.junctionmq.cluster.RemoteQueue;
+import io.junctionmq.cluster.Wire;
 import io.junctionmq.model.Binding;
 import io.junctionmq.model.Delivery;
 import io.junctionmq.model.ErrorCode;
@@ -8,7 +13,6 @@ import io.junctionmq.model.JunctionException;
 import io.junctionmq.model.Message;
 import io.junctionmq.model.Queue;
 import io.junctionmq.model.QueueArguments;
-import io.junctionmq.queue.Hop;
 import io.junctionmq.queue.DeadLetterSink;
 import io.junctionmq.queue.QueueLimits;
 import io.junctionmq.queue.QueuePolicy;
@@ -21,85 +25,125 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The broker of one node. Metadata changes run one at a time on the broker's context and
- * are written to the {@link MetadataStore} before they take effect; publishing routes on the
- * caller's thread against the topology and goes straight to the owning queue.
+ * The broker of one node. Every node knows every vhost, exchange, binding and queue; each
+ * queue is owned by one node (a lease in PostgreSQL), which hosts its {@link QueueVerticle},
+ * and the others reach it through a {@link RemoteQueue}. Metadata changes run one at a time
+ * on the broker's context and are written to the {@link MetadataStore} before they take
+ * effect and are announced to the other nodes; publishing routes on the caller's thread
+ * against the topology and goes straight to the owning queue. {@link ClusterSync} applies
+ * the other nodes' announcements and takes over the queues of nodes that are gone.
  */
 public final class BrokerImpl implements Broker {
   private static final Logger log = LoggerFactory.getLogger(BrokerImpl.class);
+  /** How often a publish to a queue that is changing owner is retried, 100 ms apart and more. */
+  private static final int ENQUEUE_RETRIES = 10;
+  /** How long a queue handed to another node waits for its consumers' acks. */
+  private static final long HAND_OVER_DRAIN_MS = 2000;
 
-  private final Vertx vertx;
-  private final String nodeId;
-  private final QueueLimits limits;
-  private final Duration leaseTtl;
-  private final Duration leaseRenewInterval;
-  private final MetadataStore metadata;
+  /** Tunables of a broker. */
+  public record Settings(QueueLimits limits, Duration leaseTtl, Duration leaseRenewInterval,
+                         Duration requestTimeout) {
+  }
+
+  final Vertx vertx;
+  final String nodeId;
+  final Membership membership;
+  final Settings settings;
+  final MetadataStore metadata;
   private final MessageStore durableStore;
   private final MessageStore memoryStore;
-  private final Map<String, Vhost> vhosts = new ConcurrentHashMap<>();
+  final Map<String, Vhost> vhosts = new ConcurrentHashMap<>();
+  /** Every queue this node knows, by id. */
+  final Map<Long, Vhost.QueueEntry> byId = new ConcurrentHashMap<>();
+  /** This node's consumers, by {@link #key(String, String)} of their queue. */
+  private final Map<String, Set<AttachedConsumer>> consumers = new ConcurrentHashMap<>();
   private final Map<String, ClientConnection> connections = new ConcurrentHashMap<>();
+  final RemoteConsumers remoteConsumers;
   private final AtomicLong ids = new AtomicLong();
-  private Serial serial;
-  private long renewTimer = -1;
   private final QueueExpiry expiry;
+  private final ClusterSync sync;
+  Serial serial;
 
-  public BrokerImpl(Vertx vertx, String nodeId, QueueLimits limits, Duration leaseTtl, Duration leaseRenewInterval,
-                    MetadataStore metadata, MessageStore durableStore, MessageStore memoryStore) {
+  public BrokerImpl(Vertx vertx, Membership membership, Settings settings, MetadataStore metadata,
+                    MessageStore durableStore, MessageStore memoryStore) {
     this.vertx = vertx;
-    this.nodeId = nodeId;
-    this.limits = limits;
-    this.leaseTtl = leaseTtl;
-    this.leaseRenewInterval = leaseRenewInterval;
+    this.membership = membership;
+    this.nodeId = membership.self();
+    this.settings = settings;
     this.metadata = metadata;
     this.durableStore = durableStore;
     this.memoryStore = memoryStore;
+    this.remoteConsumers = new RemoteConsumers(nodeId);
     this.expiry = new QueueExpiry(vertx, q -> {
       Vhost h = vhosts.get(q.queue().vhost());
       if (h != null) {
         expired(h, q);
       }
     });
+    this.sync = new ClusterSync(this);
   }
 
   /** Loads the stored metadata and recovers every durable queue; completes when all serve. */
   public Future<Void> start() {
-    Context context = vertx.getOrCreateContext();
-    serial = new Serial(context);
-    return serial.submit(() -> metadata.load().compose(this::recover)).onSuccess(v -> {
-      renewTimer = vertx.setPeriodic(leaseRenewInterval.toMillis(), t -> renewLeases());
-      log.info("broker {} ready: {} vhosts, {} queues", nodeId, vhosts.size(),
-          vhosts.values().stream().mapToInt(h -> h.queues.size()).sum());
-    });
+    serial = new Serial(vertx.getOrCreateContext());
+    return sync.listen()
+        .compose(v -> serial.submit(() -> metadata.load().compose(md -> metadata.leases()
+            .compose(leases -> recover(md, leases)))))
+        .onSuccess(v -> {
+          sync.startTimers();
+          log.info("broker {} ready: {} vhosts, {} queues, {} of them here", nodeId, vhosts.size(), byId.size(),
+              byId.values().stream().filter(Vhost.QueueEntry::hostedHere).count());
+        });
   }
 
-  /** Stops every queue on this node; stored messages stay for the next start. */
+  /**
+   * Stops every queue on this node; stored messages stay for the next start. In a cluster,
+   * each durable queue is handed to another node: it stops delivering, waits briefly for its
+   * consumers' acks, writes what is pending, gives up its lease, and the next owner takes it.
+   */
   public Future<Void> stop() {
-    if (renewTimer >= 0) {
-      vertx.cancelTimer(renewTimer);
-    }
+    sync.stopTimers();
     expiry.stop();
     return serial.submit(() -> {
-      var undeploys = new ArrayList<Future<?>>();
-      for (Vhost h : vhosts.values()) {
-        for (Vhost.HostedQueue q : h.queues.values()) {
-          undeploys.add(vertx.undeploy(q.deploymentId()).recover(e -> Future.succeededFuture())
-              .compose(v -> metadata.releaseLease(q.id(), nodeId).recover(e -> Future.succeededFuture())));
-        }
+      List<Vhost.QueueEntry> hosted = hostedHere();
+      Map<Long, String> successors = sync.successors(hosted);
+      var handOvers = new ArrayList<Future<Void>>();
+      for (Vhost.QueueEntry q : hosted) {
+        handOvers.add(handOver(q, successors.get(q.id())));
       }
-      return Future.join(undeploys).mapEmpty();
-    });
+      return Future.join(handOvers).<Void>mapEmpty();
+    }).eventually(sync::close);
+  }
+
+  private Future<Void> handOver(Vhost.QueueEntry q, String successor) {
+    Future<Void> drained = successor == null ? Future.succeededFuture() : q.local().drain(HAND_OVER_DRAIN_MS);
+    return drained
+        .compose(v -> vertx.undeploy(q.deploymentId()))
+        .recover(e -> Future.succeededFuture())
+        .compose(v -> metadata.releaseLease(q.id(), nodeId))
+        .recover(e -> Future.succeededFuture())
+        .compose(v -> successor == null ? Future.succeededFuture()
+            : hostOn(successor, vhosts.get(q.queue().vhost()), q.id(), q.queue()).<Void>mapEmpty().recover(e -> {
+              log.warn("handing queue {} to node {} failed: {}", q.queue().name(), successor, e.getMessage());
+              return Future.succeededFuture();
+            }));
   }
 
   @Override
@@ -115,7 +159,10 @@ public final class BrokerImpl implements Broker {
       if (vhosts.containsKey(name)) {
         return Future.succeededFuture();
       }
-      return metadata.saveVhost(name).onSuccess(v -> vhosts.put(name, new Vhost(name)));
+      return metadata.saveVhost(name).onSuccess(v -> {
+        vhosts.put(name, new Vhost(name));
+        sync.announce(MetadataEvents.event(MetadataEvents.VHOST, nodeId).put("name", name));
+      });
     });
   }
 
@@ -124,11 +171,13 @@ public final class BrokerImpl implements Broker {
     return serial.submit(() -> {
       Vhost h = vhost(name);
       var deletions = new ArrayList<Future<Long>>();
-      for (Vhost.HostedQueue q : List.copyOf(h.queues.values())) {
-        deletions.add(removeQueue(h, q, "vhost '" + name + "' deleted"));
+      for (Vhost.QueueEntry q : List.copyOf(h.queues.values())) {
+        deletions.add(q.hostedHere() ? removeQueue(h, q, "vhost '" + name + "' deleted")
+            : remote(q).delete(false, false).onSuccess(n -> forgetQueue(h, q.id(), "vhost '" + name + "' deleted")));
       }
       vhosts.remove(name);
-      return Future.join(deletions).compose(v -> metadata.deleteVhost(name));
+      return Future.join(deletions).compose(v -> metadata.deleteVhost(name))
+          .onSuccess(v -> sync.announce(MetadataEvents.event(MetadataEvents.VHOST_DELETED, nodeId).put("name", name)));
     });
   }
 
@@ -161,6 +210,7 @@ public final class BrokerImpl implements Broker {
       }
       return metadata.saveExchange(exchange).map(v -> {
         h.topology.putExchange(exchange);
+        sync.announce(MetadataEvents.exchange(MetadataEvents.event(MetadataEvents.EXCHANGE, nodeId), exchange));
         return exchange;
       });
     });
@@ -177,7 +227,15 @@ public final class BrokerImpl implements Broker {
       if (ifUnused && !h.topology.bindingsFrom(name).isEmpty()) {
         throw ErrorCode.IN_USE.error("exchange '" + name + "' has bindings");
       }
-      return metadata.deleteExchange(vhost, name).onSuccess(v -> h.topology.removeExchange(name));
+      return removeExchange(h, name);
+    });
+  }
+
+  private Future<Void> removeExchange(Vhost h, String name) {
+    return metadata.deleteExchange(h.name, name).onSuccess(v -> {
+      h.topology.removeExchange(name);
+      sync.announce(MetadataEvents.event(MetadataEvents.EXCHANGE_DELETED, nodeId).put("vhost", h.name)
+          .put("name", name));
     });
   }
 
@@ -201,7 +259,7 @@ public final class BrokerImpl implements Broker {
   Future<QueueInfo> declareQueue(Queue queue, String owner) {
     return serial.submit(() -> {
       Vhost h = vhost(queue.vhost());
-      Vhost.HostedQueue existing = h.queues.get(queue.name());
+      Vhost.QueueEntry existing = h.queues.get(queue.name());
       if (existing != null) {
         checkAccess(existing, owner);
         if (!existing.queue().equivalent(queue)) {
@@ -209,12 +267,21 @@ public final class BrokerImpl implements Broker {
               + existing.queue().durable() + ", exclusive " + existing.queue().exclusive() + ", auto-delete "
               + existing.queue().autoDelete() + ", arguments " + existing.queue().arguments() + ")");
         }
-        expiry.used(existing, expiresMs(existing.queue()));
+        if (existing.hostedHere()) {
+          expiry.used(existing, expiresMs(existing.queue()));
+        }
         return Future.succeededFuture(info(existing));
       }
       validate(queue, owner);
+      String placed = queue.exclusive() ? nodeId : sync.placement();
       return metadata.saveQueue(queue)
-          .compose(id -> host(h, id, queue, queue.exclusive() ? owner : null))
+          .compose(id -> placed.equals(nodeId)
+              ? host(h, id, queue, queue.exclusive() ? owner : null, null)
+              : hostOn(placed, h, id, queue).recover(e -> {
+                log.warn("queue {}: node {} did not take it ({}); hosting it here", queue.name(), placed,
+                    e.getMessage());
+                return host(h, id, queue, null, null);
+              }))
           .map(this::info);
     });
   }
@@ -227,9 +294,13 @@ public final class BrokerImpl implements Broker {
   Future<Long> deleteQueue(String vhost, String name, boolean ifUnused, boolean ifEmpty, String owner) {
     return serial.submit(() -> {
       Vhost h = vhost(vhost);
-      Vhost.HostedQueue q = requireQueue(h, name);
+      Vhost.QueueEntry q = requireQueue(h, name);
       checkAccess(q, owner);
-      var stats = q.verticle().stats();
+      if (!q.hostedHere()) {
+        return remote(q).delete(ifUnused, ifEmpty).onSuccess(n -> forgetQueue(h, q.id(),
+            "queue '" + name + "' deleted"));
+      }
+      var stats = q.stats();
       if (ifUnused && stats.consumers() > 0) {
         throw ErrorCode.IN_USE.error("queue '" + name + "' has " + stats.consumers() + " consumers");
       }
@@ -242,12 +313,18 @@ public final class BrokerImpl implements Broker {
 
   @Override
   public Future<Long> purgeQueue(String vhost, String name) {
-    return attempt(() -> requireQueue(vhost(vhost), name).verticle().purge());
+    return attempt(() -> requireQueue(vhost(vhost), name).link().purge());
   }
 
   @Override
   public Future<QueueInfo> queueInfo(String vhost, String name) {
-    return attempt(() -> Future.succeededFuture(info(requireQueue(vhost(vhost), name))));
+    return attempt(() -> {
+      Vhost.QueueEntry q = requireQueue(vhost(vhost), name);
+      if (q.link() instanceof RemoteQueue r) {
+        return r.fetchStats().map(s -> info(q)).recover(e -> Future.succeededFuture(info(q)));
+      }
+      return Future.succeededFuture(info(q));
+    });
   }
 
   @Override
@@ -266,7 +343,10 @@ public final class BrokerImpl implements Broker {
       if (h.topology.bindings().contains(binding)) {
         return Future.succeededFuture();
       }
-      return metadata.saveBinding(binding).onSuccess(v -> h.topology.addBinding(binding));
+      return metadata.saveBinding(binding).onSuccess(v -> {
+        h.topology.addBinding(binding);
+        sync.announce(MetadataEvents.binding(MetadataEvents.event(MetadataEvents.BINDING, nodeId), binding));
+      });
     });
   }
 
@@ -280,6 +360,7 @@ public final class BrokerImpl implements Broker {
       }
       return metadata.deleteBinding(binding).compose(v -> {
         h.topology.removeBinding(binding);
+        sync.announce(MetadataEvents.binding(MetadataEvents.event(MetadataEvents.BINDING_DELETED, nodeId), binding));
         return autoDeleteExchange(h, binding.source());
       });
     });
@@ -315,16 +396,16 @@ public final class BrokerImpl implements Broker {
     Route route = h.topology.route(message.exchange(), message.routingKey(), message.properties().headers());
     List<String> names = route.queues();
     if (names.size() == 1) {
-      Vhost.HostedQueue q = h.queues.get(names.get(0));
+      Vhost.QueueEntry q = h.queues.get(names.get(0));
       if (q != null) {
-        return q.verticle().enqueue(message).map(v -> new PublishResult(1));
+        return enqueue(h, q, message, 0).map(v -> new PublishResult(1));
       }
     }
     var stored = new ArrayList<Future<Void>>(names.size());
     for (String name : names) {
-      Vhost.HostedQueue q = h.queues.get(name);
+      Vhost.QueueEntry q = h.queues.get(name);
       if (q != null) {
-        stored.add(q.verticle().enqueue(message));
+        stored.add(enqueue(h, q, message, 0));
       }
     }
     if (stored.isEmpty()) {
@@ -336,6 +417,23 @@ public final class BrokerImpl implements Broker {
     return Future.all(stored).map(v -> new PublishResult(stored.size()));
   }
 
+  /**
+   * Enqueues into {@code q}; when its owner refused or never got the message (QUEUE_UNAVAILABLE:
+   * the queue is changing owner, nothing was stored), tries again on the queue's owner of the
+   * moment, a bounded number of times.
+   */
+  private Future<Void> enqueue(Vhost h, Vhost.QueueEntry q, Message message, int attempt) {
+    return q.link().enqueue(message).recover(e -> {
+      if (attempt >= ENQUEUE_RETRIES || !(e instanceof JunctionException j && j.code() == ErrorCode.QUEUE_UNAVAILABLE)) {
+        return Future.failedFuture(e);
+      }
+      return vertx.timer(100L * (attempt + 1)).compose(t -> {
+        Vhost.QueueEntry now = h.queues.get(q.queue().name());
+        return now == null || now.id() != q.id() ? Future.succeededFuture() : enqueue(h, now, message, attempt + 1);
+      });
+    });
+  }
+
   @Override
   public Future<Consumer> consume(String vhost, String queue, ConsumeOptions options, Handler<Delivery> handler) {
     return consume(vhost, queue, options, handler, null, () -> { });
@@ -344,18 +442,26 @@ public final class BrokerImpl implements Broker {
   Future<Consumer> consume(String vhost, String queue, ConsumeOptions options, Handler<Delivery> handler,
                            String owner, Runnable onEnd) {
     return attempt(() -> {
-      Vhost.HostedQueue q = requireQueue(vhost(vhost), queue);
+      Vhost.QueueEntry q = requireQueue(vhost(vhost), queue);
       checkAccess(q, owner);
-      return subscribe(q, options, handler, onEnd);
+      Context context = Vertx.currentContext() != null ? Vertx.currentContext() : vertx.getOrCreateContext();
+      String tag = options.consumerTag() != null ? options.consumerTag() : "ctag-" + nodeId + "-" + ids.incrementAndGet();
+      String key = key(vhost, queue);
+      var consumer = new AttachedConsumer[1];
+      consumer[0] = new AttachedConsumer(tag, queue, options.prefetch(), options.ackMode(), context, handler, () -> {
+        consumers.computeIfPresent(key, (k, set) -> {
+          set.remove(consumer[0]);
+          return set.isEmpty() ? null : set;
+        });
+        onEnd.run();
+      });
+      consumers.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(consumer[0]);
+      return consumer[0].attach(q.link()).<Consumer>map(v -> consumer[0])
+          .onFailure(e -> consumers.computeIfPresent(key, (k, set) -> {
+            set.remove(consumer[0]);
+            return set.isEmpty() ? null : set;
+          }));
     });
-  }
-
-  private Future<Consumer> subscribe(Vhost.HostedQueue q, ConsumeOptions options, Handler<Delivery> handler,
-                                     Runnable onEnd) {
-    Context context = Vertx.currentContext() != null ? Vertx.currentContext() : vertx.getOrCreateContext();
-    String tag = options.consumerTag() != null ? options.consumerTag() : "ctag-" + nodeId + "-" + ids.incrementAndGet();
-    var consumer = new LocalConsumer(tag, q.verticle(), options.ackMode(), handler, onEnd);
-    return q.verticle().consume(tag, options.prefetch(), options.ackMode(), context, consumer).map(v -> consumer);
   }
 
   @Override
@@ -373,8 +479,8 @@ public final class BrokerImpl implements Broker {
   Future<Void> deleteExclusiveQueues(String owner) {
     var deletions = new ArrayList<Future<Long>>();
     for (Vhost h : vhosts.values()) {
-      for (Vhost.HostedQueue q : h.queues.values()) {
-        if (owner.equals(q.owner())) {
+      for (Vhost.QueueEntry q : h.queues.values()) {
+        if (owner.equals(q.exclusiveOwner())) {
           // An auto-delete queue may be going already, with its last consumer: gone is fine.
           deletions.add(deleteQueue(h.name, q.queue().name(), false, false, owner)
               .recover(e -> e instanceof JunctionException j && j.code() == ErrorCode.NOT_FOUND
@@ -390,9 +496,9 @@ public final class BrokerImpl implements Broker {
     return connections.values().stream().map(ClientConnection::info).toList();
   }
 
-  // ---- inside ----
+  // ---- inside: hosting queues ----
 
-  private Future<Void> recover(MetadataStore.Metadata stored) {
+  private Future<Void> recover(MetadataStore.Metadata stored, List<MetadataStore.Lease> leases) {
     for (String name : stored.vhosts()) {
       vhosts.put(name, new Vhost(name));
     }
@@ -404,14 +510,25 @@ public final class BrokerImpl implements Broker {
         h.topology.putExchange(e);
       }
     }
+    Map<Long, MetadataStore.Lease> leaseOf = new HashMap<>();
+    leases.forEach(l -> leaseOf.put(l.queueId(), l));
+    Set<String> members = membership.members();
     for (MetadataStore.StoredQueue sq : stored.queues()) {
       Queue q = sq.queue();
       Vhost h = vhosts.get(q.vhost());
-      if (h == null || !q.durable() || q.exclusive()) {
-        // Non-durable and exclusive queues do not survive a restart, as in RabbitMQ.
+      MetadataStore.Lease lease = leaseOf.get(sq.id());
+      String holder = lease == null ? null : lease.owner();
+      if (h != null && holder != null && !holder.equals(nodeId) && members.contains(holder) && !lease.expired()) {
+        // Another live node owns it.
+        put(h, new Vhost.QueueEntry(sq.id(), q, q.exclusive() ? "connection on node " + holder : null, holder,
+            lease.epoch(), newRemote(holder, sq.id(), lease.epoch()), null, null));
+      } else if (h == null || !q.durable() || q.exclusive()) {
+        // Non-durable and exclusive queues do not survive their node, as in RabbitMQ.
         chain = chain.compose(v -> metadata.deleteQueue(sq.id()));
       } else {
-        chain = chain.compose(v -> recoverQueue(h, sq.id(), q, System.nanoTime() + leaseTtl.multipliedBy(2).toNanos()));
+        String former = vertx.isClustered() && holder != null && !members.contains(holder) ? holder : null;
+        chain = chain.compose(v -> recoverQueue(h, sq.id(), q, former,
+            System.nanoTime() + settings.leaseTtl().multipliedBy(2).toNanos()));
       }
     }
     return chain.map(v -> {
@@ -429,46 +546,145 @@ public final class BrokerImpl implements Broker {
    * Hosts a recovered queue; while another node's lease on it is unexpired (that node died
    * or was renamed), waits for it to expire, up to {@code deadline}.
    */
-  private Future<Void> recoverQueue(Vhost h, long id, Queue queue, long deadline) {
-    return host(h, id, queue, null).<Void>mapEmpty().recover(e -> {
+  private Future<Void> recoverQueue(Vhost h, long id, Queue queue, String former, long deadline) {
+    return host(h, id, queue, null, former).<Void>mapEmpty().recover(e -> {
       if (!(e instanceof LeaseHeldException) || System.nanoTime() > deadline) {
         return Future.failedFuture(e);
       }
       log.info("queue {}: {}; waiting for the lease to expire", queue.name(), e.getMessage());
-      return vertx.timer(leaseRenewInterval.toMillis()).compose(t -> recoverQueue(h, id, queue, deadline));
+      return vertx.timer(settings.leaseRenewInterval().toMillis())
+          .compose(t -> recoverQueue(h, id, queue, former, deadline));
     });
   }
 
-  private Future<Vhost.HostedQueue> host(Vhost h, long id, Queue queue, String owner) {
-    return metadata.acquireLease(id, nodeId, leaseTtl).compose(epoch -> {
+  /**
+   * Takes the queue's lease (from {@code former}, a node known to be gone, when not null),
+   * starts its verticle, records it as hosted here and tells the other nodes. Runs on the
+   * serial.
+   */
+  Future<Vhost.QueueEntry> host(Vhost h, long id, Queue queue, String exclusiveOwner, String former) {
+    Future<Long> lease = former == null ? metadata.acquireLease(id, nodeId, settings.leaseTtl())
+        : metadata.takeOverLease(id, nodeId, settings.leaseTtl(), former);
+    return lease.compose(epoch -> {
       String name = queue.name();
       var policy = QueuePolicy.of(QueueArguments.parse(queue.arguments()));
       DeadLetterSink deadLetters = letter -> publish(h.name, letter, false).mapEmpty();
-      var verticle = new QueueVerticle(name, id, epoch, queue.durable(), limits, policy, durableStore, memoryStore,
-          deadLetters, () -> onLastConsumerGone(h, name));
+      var verticle = new QueueVerticle(name, id, epoch, queue.durable(), settings.limits(), policy, durableStore,
+          memoryStore, deadLetters, () -> onLastConsumerGone(h, name));
       return vertx.deployVerticle(verticle).map(deploymentId -> {
-        var hosted = new Vhost.HostedQueue(id, queue, owner, verticle, deploymentId);
-        h.queues.put(name, hosted);
-        h.topology.addQueue(name);
+        var hosted = new Vhost.QueueEntry(id, queue, exclusiveOwner, nodeId, epoch, verticle, verticle, deploymentId);
+        put(h, hosted);
         expiry.used(hosted, expiresMs(queue));
+        sync.announce(MetadataEvents.queue(MetadataEvents.event(MetadataEvents.QUEUE, nodeId), hosted));
         return hosted;
       });
     });
   }
 
-  private Future<Long> removeQueue(Vhost h, Vhost.HostedQueue q, String reason) {
+  /** Asks {@code node} to host a new queue; records it as owned there. Runs on the serial. */
+  private Future<Vhost.QueueEntry> hostOn(String node, Vhost h, long id, Queue queue) {
+    Buffer request = Wire.op(Protocol.HOST).i64(id)
+        .str(MetadataEvents.queue(new JsonObject(), new Vhost.QueueEntry(id, queue, null, node, 0, null, null, null))
+            .encode())
+        .buffer();
+    return vertx.eventBus().<Buffer>request(Protocol.node(node), request,
+            new DeliveryOptions().setSendTimeout(settings.requestTimeout().toMillis()))
+        .recover(e -> Future.failedFuture(Protocol.error(e, node)))
+        .map(reply -> {
+          long epoch = new Wire.Reader(reply.body()).i64();
+          var entry = new Vhost.QueueEntry(id, queue, null, node, epoch, newRemote(node, id, epoch), null, null);
+          Vhost.QueueEntry known = h.queues.get(queue.name());
+          if (known != null && known.id() == id && known.epoch() >= epoch) {
+            return known;
+          }
+          put(h, entry);
+          return entry;
+        });
+  }
+
+  RemoteQueue newRemote(String node, long id, long epoch) {
+    return new RemoteQueue(vertx, node, id, epoch, remoteConsumers, settings.requestTimeout().toMillis());
+  }
+
+  /** Records a queue as this node knows it now, and attaches this node's consumers of it there. */
+  void put(Vhost h, Vhost.QueueEntry q) {
+    Vhost.QueueEntry before = h.queues.put(q.queue().name(), q);
+    if (before != null && before.id() != q.id()) {
+      byId.remove(before.id());
+    }
+    byId.put(q.id(), q);
+    h.topology.addQueue(q.queue().name());
+    reattach(h.name, q);
+  }
+
+  private void reattach(String vhost, Vhost.QueueEntry q) {
+    Set<AttachedConsumer> attached = consumers.get(key(vhost, q.queue().name()));
+    if (attached == null || q.node() == null) {
+      return;
+    }
+    for (AttachedConsumer c : attached) {
+      if (c.link() != q.link()) {
+        c.attach(q.link()).onFailure(e -> log.warn("consumer {} could not attach to queue {} on node {}: {}",
+            c.tag(), q.queue().name(), q.node(), e.getMessage()));
+      }
+    }
+  }
+
+  /** This node lost a queue it hosted (its lease went to another node): it stops serving it. */
+  void unhost(Vhost.QueueEntry q, String why) {
+    Vhost h = vhosts.get(q.queue().vhost());
+    if (h == null || h.queues.get(q.queue().name()) != q) {
+      return;
+    }
+    log.error("queue {} in vhost {}: {}; this node stops serving it", q.queue().name(), h.name, why);
+    expiry.forget(q);
+    var orphan = new Vhost.QueueEntry(q.id(), q.queue(), q.exclusiveOwner(), null, q.epoch(), q.link(), null, null);
+    h.queues.put(q.queue().name(), orphan);
+    byId.put(q.id(), orphan);
+    vertx.undeploy(q.deploymentId()).onFailure(e -> log.debug("undeploying queue {}: {}", q.queue().name(),
+        e.getMessage()));
+  }
+
+  /** A queue deleted on another node: forgotten here; this node's consumers of it end. */
+  void forgetQueue(Vhost h, long id, String reason) {
+    Vhost.QueueEntry q = byId.remove(id);
+    if (q == null || h.queues.get(q.queue().name()) != q) {
+      return;
+    }
+    h.queues.remove(q.queue().name());
+    h.topology.removeQueue(q.queue().name());
+    Set<AttachedConsumer> attached = consumers.get(key(h.name, q.queue().name()));
+    if (attached != null) {
+      attached.forEach(c -> c.queueGone(reason));
+    }
+    if (q.hostedHere()) {
+      expiry.forget(q);
+      vertx.undeploy(q.deploymentId()).onFailure(e -> log.debug("undeploying queue {}: {}", q.queue().name(),
+          e.getMessage()));
+    }
+  }
+
+  List<Vhost.QueueEntry> hostedHere() {
+    return byId.values().stream().filter(Vhost.QueueEntry::hostedHere).toList();
+  }
+
+  /** Deletes a queue this node hosts: its messages, its record, and bindings to it. */
+  Future<Long> removeQueue(Vhost h, Vhost.QueueEntry q, String reason) {
     String name = q.queue().name();
     var sources = new HashSet<String>();
     for (Binding b : h.topology.bindingsTo(Binding.DestinationType.QUEUE, name)) {
       sources.add(b.source());
     }
     h.queues.remove(name);
+    byId.remove(q.id());
     h.topology.removeQueue(name);
     expiry.forget(q);
-    return q.verticle().delete(reason)
+    return q.local().delete(reason)
         .compose(count -> vertx.undeploy(q.deploymentId())
             .compose(v -> metadata.deleteQueue(q.id()))
             .compose(v -> {
+              sync.announce(MetadataEvents.event(MetadataEvents.QUEUE_DELETED, nodeId).put("vhost", h.name)
+                  .put("name", name).put("id", q.id()).put("reason", reason));
               Future<Void> chain = Future.succeededFuture();
               for (String source : sources) {
                 chain = chain.compose(x -> autoDeleteExchange(h, source));
@@ -484,15 +700,15 @@ public final class BrokerImpl implements Broker {
     if (x == null || !x.autoDelete() || !h.topology.bindingsFrom(name).isEmpty()) {
       return Future.succeededFuture();
     }
-    return metadata.deleteExchange(h.name, name).onSuccess(v -> h.topology.removeExchange(name));
+    return removeExchange(h, name);
   }
 
   private void onLastConsumerGone(Vhost h, String name) {
-    Vhost.HostedQueue q = h.queues.get(name);
-    if (q != null && q.queue().autoDelete()) {
-      deleteQueue(h.name, name, false, false, q.owner())
+    Vhost.QueueEntry q = h.queues.get(name);
+    if (q != null && q.hostedHere() && q.queue().autoDelete()) {
+      deleteQueue(h.name, name, false, false, q.exclusiveOwner())
           .onFailure(e -> log.warn("auto-delete of queue {} failed: {}", name, e.getMessage()));
-    } else if (q != null) {
+    } else if (q != null && q.hostedHere()) {
       expiry.used(q, expiresMs(q.queue()));
     }
   }
@@ -503,38 +719,15 @@ public final class BrokerImpl implements Broker {
   }
 
   /** {@code x-expires} ran out: the queue goes, unless it changed in the meantime. */
-  private void expired(Vhost h, Vhost.HostedQueue q) {
+  private void expired(Vhost h, Vhost.QueueEntry q) {
     String name = q.queue().name();
     serial.submit(() -> {
-      if (h.queues.get(name) != q || q.verticle().stats().consumers() > 0) {
+      if (h.queues.get(name) != q || q.stats().consumers() > 0) {
         return Future.<Void>succeededFuture();
       }
       log.info("queue {} in vhost {} was unused for its x-expires; deleting it", name, h.name);
       return removeQueue(h, q, "queue '" + name + "' expired (x-expires)").<Void>mapEmpty();
     }).onFailure(e -> log.warn("expiring queue {} failed: {}", name, e.getMessage()));
-  }
-
-  private void renewLeases() {
-    // Only the queues hosted before the renewal was sent: one leased meanwhile is not in its answer.
-    var hosted = new ArrayList<Vhost.HostedQueue>();
-    for (Vhost h : vhosts.values()) {
-      hosted.addAll(h.queues.values());
-    }
-    metadata.renewLeases(nodeId, leaseTtl).onComplete(ar -> {
-      if (ar.failed()) {
-        log.warn("renewing queue leases failed: {}", ar.cause().getMessage());
-        return;
-      }
-      var held = new HashSet<>(ar.result());
-      for (Vhost.HostedQueue q : hosted) {
-        Vhost h = vhosts.get(q.queue().vhost());
-        if (h != null && h.queues.get(q.queue().name()) == q) {
-          if (!held.contains(q.id())) {
-            log.error("lost the lease of queue {} in vhost {}; another node owns it now", q.queue().name(), h.name);
-          }
-        }
-      }
-    });
   }
 
   private void validate(Queue queue, String owner) {
@@ -555,8 +748,8 @@ public final class BrokerImpl implements Broker {
     }
   }
 
-  private void checkAccess(Vhost.HostedQueue q, String owner) {
-    if (q.owner() != null && !q.owner().equals(owner)) {
+  private static void checkAccess(Vhost.QueueEntry q, String owner) {
+    if (q.exclusiveOwner() != null && !q.exclusiveOwner().equals(owner)) {
       throw ErrorCode.RESOURCE_LOCKED.error("queue '" + q.queue().name() + "' is exclusive to another connection");
     }
   }
@@ -572,14 +765,21 @@ public final class BrokerImpl implements Broker {
     }
   }
 
-  private static boolean destinationExists(Vhost h, Binding b) {
+  static boolean destinationExists(Vhost h, Binding b) {
     return b.destinationType() == Binding.DestinationType.QUEUE
         ? h.queues.containsKey(b.destination())
         : h.topology.exchange(b.destination()) != null;
   }
 
-  private QueueInfo info(Vhost.HostedQueue q) {
-    return new QueueInfo(q.queue(), q.id(), nodeId, q.verticle().stats());
+  private QueueInfo info(Vhost.QueueEntry q) {
+    return new QueueInfo(q.queue(), q.id(), q.node(), q.stats());
+  }
+
+  private RemoteQueue remote(Vhost.QueueEntry q) {
+    if (q.link() instanceof RemoteQueue r) {
+      return r;
+    }
+    throw ErrorCode.QUEUE_UNAVAILABLE.error("queue '" + q.queue().name() + "' is changing owner; try again");
   }
 
   private Vhost vhost(String name) {
@@ -588,6 +788,10 @@ public final class BrokerImpl implements Broker {
       throw noVhost(name);
     }
     return h;
+  }
+
+  static String key(String vhost, String queue) {
+    return vhost + '\u0000' + queue;
   }
 
   /** Runs {@code operation}; a lookup that throws becomes a failed future. */
@@ -609,8 +813,8 @@ public final class BrokerImpl implements Broker {
     }
   }
 
-  private static Vhost.HostedQueue requireQueue(Vhost h, String name) {
-    Vhost.HostedQueue q = h.queues.get(name);
+  static Vhost.QueueEntry requireQueue(Vhost h, String name) {
+    Vhost.QueueEntry q = h.queues.get(name);
     if (q == null) {
       throw ErrorCode.NOT_FOUND.error("no queue '" + name + "' in vhost '" + h.name + "'");
     }

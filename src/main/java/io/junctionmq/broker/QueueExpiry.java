@@ -13,22 +13,22 @@ import java.util.function.Consumer;
  */
 final class QueueExpiry {
   private final Vertx vertx;
-  private final Consumer<Vhost.HostedQueue> expire;
+  private final Consumer<Vhost.QueueEntry> expire;
   private final Map<Long, Long> timers = new ConcurrentHashMap<>();
 
   /** {@code expire} deletes a queue whose time is up. */
-  QueueExpiry(Vertx vertx, Consumer<Vhost.HostedQueue> expire) {
+  QueueExpiry(Vertx vertx, Consumer<Vhost.QueueEntry> expire) {
     this.vertx = vertx;
     this.expire = expire;
   }
 
   /** The queue was used now (declared, redeclared, or its last consumer left). */
-  void used(Vhost.HostedQueue q, long expiresMs) {
+  void used(Vhost.QueueEntry q, long expiresMs) {
     if (expiresMs <= 0) {
       return;
     }
     long timer = vertx.setTimer(expiresMs, id -> {
-      if (timers.remove(q.id(), id) && q.verticle().stats().consumers() == 0) {
+      if (timers.remove(q.id(), id) && q.stats().consumers() == 0) {
         expire.accept(q);
       }
     });
@@ -39,7 +39,7 @@ final class QueueExpiry {
   }
 
   /** The queue is gone. */
-  void forget(Vhost.HostedQueue q) {
+  void forget(Vhost.QueueEntry q) {
     Long timer = timers.remove(q.id());
     if (timer != null) {
       vertx.cancelTimer(timer);

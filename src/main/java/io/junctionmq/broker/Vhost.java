@@ -3,17 +3,19 @@ package io.junctionmq.broker;
 import io.junctionmq.model.Exchange;
 import io.junctionmq.model.ExchangeType;
 import io.junctionmq.model.Queue;
+import io.junctionmq.queue.QueueLink;
+import io.junctionmq.queue.QueueStats;
 import io.junctionmq.queue.QueueVerticle;
 import io.junctionmq.routing.Topology;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** One virtual host on this node: its routing topology and the queues it hosts. */
+/** One virtual host as this node sees it: its routing topology and every queue in it, on any node. */
 final class Vhost {
   final String name;
   final Topology topology = new Topology();
-  final Map<String, HostedQueue> queues = new ConcurrentHashMap<>();
+  final Map<String, QueueEntry> queues = new ConcurrentHashMap<>();
 
   Vhost(String name) {
     this.name = name;
@@ -37,7 +39,20 @@ final class Vhost {
     return exchange.isEmpty() || exchange.startsWith("amq.");
   }
 
-  /** A queue this node owns: its declaration, store id, owning connection (exclusive) and verticle. */
-  record HostedQueue(long id, Queue queue, String owner, QueueVerticle verticle, String deploymentId) {
+  /**
+   * A queue as this node knows it: its declaration, store id, the connection it is exclusive
+   * to (or null), the node that owns it (null while unknown, during a takeover) with the
+   * epoch of its lease, and the link to it. {@code local} and {@code deploymentId} are set
+   * when this node owns it.
+   */
+  record QueueEntry(long id, Queue queue, String exclusiveOwner, String node, long epoch, QueueLink link,
+                    QueueVerticle local, String deploymentId) {
+    boolean hostedHere() {
+      return local != null;
+    }
+
+    QueueStats stats() {
+      return link.stats();
+    }
   }
 }

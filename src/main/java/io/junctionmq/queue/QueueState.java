@@ -48,6 +48,7 @@ public final class QueueState {
   private final ConsumerRing consumers;
   private long unackedCount;
   private boolean mayExpire;
+  private boolean holding;
   private long readyBodyBytes;
 
   private ArrayList<Effect> out = new ArrayList<>();
@@ -270,6 +271,11 @@ public final class QueueState {
 
   // ---- queries ----
 
+  /** Delivers nothing more (the queue is being handed to another node); what is out stays out. */
+  public void hold() {
+    holding = true;
+  }
+
   public long messagesReady() {
     return ready.size() + returned.size() + tailCount;
   }
@@ -403,6 +409,9 @@ public final class QueueState {
   }
 
   private void deliverAll() {
+    if (holding) {
+      return;
+    }
     expireHead();
     while (!ready.isEmpty() || !returned.isEmpty()) {
       QueueConsumer c = consumers.next();

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * effects — stores, deliveries, page-ins. Its public methods may be called from any thread;
  * they hop onto the queue's context and complete their futures on the caller's context.
  */
-public final class QueueVerticle extends VerticleBase {
+public final class QueueVerticle extends VerticleBase implements QueueLink {
   private static final Logger log = LoggerFactory.getLogger(QueueVerticle.class);
 
   private final String name;
@@ -55,6 +55,8 @@ public final class QueueVerticle extends VerticleBase {
   private long markedUpTo;
   private boolean markInFlight;
   private boolean closed;
+  /** The latest write sent to the durable store; the store carries out writes in order. */
+  private Future<Void> lastWrite = Future.succeededFuture();
 
   private volatile QueueStats stats = QueueStats.EMPTY;
   private long published;
@@ -209,6 +211,30 @@ public final class QueueVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * Prepares a hand-over to another node: delivers nothing more, waits (up to {@code
+   * timeoutMs}) for the consumers to settle what they hold, and completes when every write
+   * (stored messages, settled ones) is in the store, so the next owner finds what this one
+   * saw.
+   */
+  public Future<Void> drain(long timeoutMs) {
+    Promise<Void> drained = Promise.promise();
+    context.runOnContext(v -> {
+      state.hold();
+      awaitSettled(System.currentTimeMillis() + timeoutMs, drained);
+    });
+    return drained.future();
+  }
+
+  private void awaitSettled(long deadline, Promise<Void> drained) {
+    if (state.messagesUnacknowledged() > 0 && System.currentTimeMillis() < deadline && !closed) {
+      vertx.setTimer(20, t -> awaitSettled(deadline, drained));
+      return;
+    }
+    flushWrites();
+    lastWrite.onComplete(ar -> drained.tryComplete());
+  }
+
   // ---- inside, on the queue's context ----
 
   /** Runs {@code body} on the queue's context; the stats are current when the reply arrives. */
@@ -275,12 +301,14 @@ public final class QueueVerticle extends VerticleBase {
       for (QueuedMessage m : appended) {
         stored.add(new StoredMessage(m.seq, m.message, m.expiresAt));
       }
-      onQueue(durableStore.append(queueId, epoch, stored), ar -> appendDone(appended, confirms, ar));
+      Future<Void> append = durableStore.append(queueId, epoch, stored);
+      lastWrite = append;
+      onQueue(append, ar -> appendDone(appended, confirms, ar));
     }
     if (!durableRemovals.isEmpty()) {
       long[] seqs = durableRemovals.stream().mapToLong(Long::longValue).toArray();
       durableRemovals.clear();
-      durableStore.remove(queueId, epoch, seqs).onFailure(err -> {
+      lastWrite = durableStore.remove(queueId, epoch, seqs).onFailure(err -> {
         if (!closed) {
           log.warn("queue {}: removing {} settled messages failed: {}", name, seqs.length, err.getMessage());
         }

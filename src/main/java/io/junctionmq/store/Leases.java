@@ -20,6 +20,11 @@ final class Leases {
       + " SET owner = EXCLUDED.owner, epoch = l.epoch + 1, expires_at = EXCLUDED.expires_at"
       + " WHERE l.owner = EXCLUDED.owner OR l.owner IS NULL OR l.expires_at < now()"
       + " RETURNING epoch";
+  private static final String TAKE_OVER = "UPDATE queue_lease SET owner = $2, epoch = epoch + 1,"
+      + " expires_at = now() + $3 * interval '1 millisecond'"
+      + " WHERE queue_id = $1 AND (owner = $4 OR owner = $2 OR owner IS NULL OR expires_at < now())"
+      + " RETURNING epoch";
+  private static final String ALL = "SELECT queue_id, owner, epoch, expires_at < now() FROM queue_lease";
   private static final String HOLDER = "SELECT owner FROM queue_lease WHERE queue_id = $1";
   // Locks in queue order, as write batches do, so that the two never deadlock.
   private static final String RENEW = "UPDATE queue_lease SET expires_at = now() + $2 * interval '1 millisecond'"
@@ -50,6 +55,27 @@ final class Leases {
               .compose(holder -> Future.failedFuture(new LeaseHeldException(queueId,
                   holder.size() == 0 ? "(none)" : holder.iterator().next().getString(0))));
         });
+  }
+
+  /** As {@link #acquire}, and also when {@code formerOwner} (a node known to be gone) holds the lease. */
+  Future<Long> takeOver(long queueId, String node, Duration ttl, String formerOwner) {
+    return pool.preparedQuery(TAKE_OVER).execute(Tuple.of(queueId, node, ttl.toMillis(), formerOwner))
+        .recover(e -> PgMetadataStore.failed("store write failed", e))
+        .compose(rows -> rows.size() > 0
+            ? Future.succeededFuture(rows.iterator().next().getLong(0))
+            : acquire(queueId, node, ttl));
+  }
+
+  Future<List<MetadataStore.Lease>> all() {
+    return pool.preparedQuery(ALL).execute()
+        .<List<MetadataStore.Lease>>map(rows -> {
+          List<MetadataStore.Lease> all = new ArrayList<>(rows.size());
+          for (Row r : rows) {
+            all.add(new MetadataStore.Lease(r.getLong(0), r.getString(1), r.getLong(2), r.getBoolean(3)));
+          }
+          return all;
+        })
+        .recover(e -> PgMetadataStore.failed("store read failed", e));
   }
 
   Future<List<Long>> renew(String node, Duration ttl) {

@@ -45,6 +45,15 @@ public interface MetadataStore {
    */
   Future<Long> acquireLease(long queueId, String node, Duration ttl);
 
+  /**
+   * Takes the lease of a queue from {@code formerOwner}, a node known to be gone: succeeds
+   * as {@link #acquireLease} does, and also when {@code formerOwner} still holds it.
+   */
+  Future<Long> takeOverLease(long queueId, String node, Duration ttl, String formerOwner);
+
+  /** Every queue's lease as it stands. */
+  Future<List<Lease>> leases();
+
   /** Extends every lease {@code node} holds; completes with the ids of the queues it still holds. */
   Future<List<Long>> renewLeases(String node, Duration ttl);
 
@@ -52,6 +61,10 @@ public interface MetadataStore {
   Future<Void> releaseLease(long queueId, String node);
 
   Future<Void> close();
+
+  /** Who holds a queue's lease ({@code owner} null when released), and whether it has run out. */
+  record Lease(long queueId, String owner, long epoch, boolean expired) {
+  }
 
   /** A stored queue and its id. */
   record StoredQueue(long id, Queue queue) {

@@ -177,6 +177,16 @@ public final class PgMetadataStore implements MetadataStore {
   }
 
   @Override
+  public Future<Long> takeOverLease(long queueId, String node, Duration ttl, String formerOwner) {
+    return leases.takeOver(queueId, node, ttl, formerOwner);
+  }
+
+  @Override
+  public Future<List<Lease>> leases() {
+    return leases.all();
+  }
+
+  @Override
   public Future<List<Long>> renewLeases(String node, Duration ttl) {
     return leases.renew(node, ttl);
   }

@@ -1,0 +1,305 @@
+package io.junctionmq.broker;
+
+import io.junctionmq.cluster.Protocol;
+import io.junctionmq.cluster.RemoteQueue;
+import io.junctionmq.model.Binding;
+import io.junctionmq.queue.QueueStats;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps this node's view in step with the cluster and its queues owned: applies the other
+ * nodes' metadata events, announces this node's queue counts, renews this node's leases,
+ * and takes over the queues of nodes that are gone. Standalone, it only renews leases.
+ *
+ * <p>A queue whose owner left (Hazelcast says so) or whose lease ran out is taken over by
+ * one survivor, chosen from the queue id among the live members, so that survivors share
+ * the work without talking; the lease's compare-and-set settles any disagreement.
+ */
+final class ClusterSync {
+  private static final Logger log = LoggerFactory.getLogger(ClusterSync.class);
+  private static final long STATS_INTERVAL_MS = 1000;
+
+  private final BrokerImpl broker;
+  private final Map<Long, QueueStats> announcedStats = new HashMap<>();
+  private NodeEndpoint endpoint;
+  private String endpointDeployment;
+  private MessageConsumer<JsonObject> events;
+  private final List<Long> timers = new ArrayList<>();
+
+  ClusterSync(BrokerImpl broker) {
+    this.broker = broker;
+  }
+
+  private boolean clustered() {
+    return broker.vertx.isClustered();
+  }
+
+  /** Starts serving this node's address and listening to the other nodes (clustered only). */
+  Future<Void> listen() {
+    if (!clustered()) {
+      return Future.succeededFuture();
+    }
+    events = broker.vertx.eventBus().consumer(Protocol.METADATA, m -> broker.serial.submit(() -> {
+      apply(m.body());
+      return Future.succeededFuture();
+    }).onFailure(e -> log.warn("applying {} failed: {}", m.body().getString("event"), e.toString())));
+    broker.membership.onChange(members -> {
+      endpoint.membersChanged(members);
+      broker.serial.submit(() -> takeOverOrphans(members));
+    });
+    endpoint = new NodeEndpoint(broker);
+    return broker.vertx.deployVerticle(endpoint)
+        .compose(id -> {
+          endpointDeployment = id;
+          return events.completion();
+        });
+  }
+
+  void startTimers() {
+    long renew = broker.settings.leaseRenewInterval().toMillis();
+    timers.add(broker.vertx.setPeriodic(renew, t -> renewLeases()));
+    if (clustered()) {
+      timers.add(broker.vertx.setPeriodic(STATS_INTERVAL_MS, t -> announceStats()));
+      timers.add(broker.vertx.setPeriodic(renew, t -> sweep()));
+    }
+  }
+
+  void stopTimers() {
+    timers.forEach(broker.vertx::cancelTimer);
+    timers.clear();
+  }
+
+  Future<Void> close() {
+    if (!clustered()) {
+      return Future.succeededFuture();
+    }
+    return events.unregister().eventually(() -> broker.vertx.undeploy(endpointDeployment));
+  }
+
+  /** Tells the other nodes about a change this node made (already in PostgreSQL). */
+  void announce(JsonObject event) {
+    if (clustered()) {
+      broker.vertx.eventBus().publish(Protocol.METADATA, event);
+    }
+  }
+
+  /** The live member that owns the fewest queues (this node on a tie): where a new queue goes. */
+  String placement() {
+    Set<String> members = broker.membership.members();
+    Map<String, Integer> owned = new HashMap<>();
+    members.forEach(m -> owned.put(m, 0));
+    for (Vhost.QueueEntry q : broker.byId.values()) {
+      owned.computeIfPresent(q.node() == null ? "" : q.node(), (m, n) -> n + 1);
+    }
+    String best = broker.nodeId;
+    int least = owned.getOrDefault(best, 0);
+    for (String m : members.stream().sorted().toList()) {
+      if (owned.get(m) < least) {
+        best = m;
+        least = owned.get(m);
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Where each of {@code leaving} goes when this node stops: the other live members in turn;
+   * none (the queue just stops) for a non-durable or exclusive queue, or standalone.
+   */
+  Map<Long, String> successors(List<Vhost.QueueEntry> leaving) {
+    List<String> others = broker.membership.members().stream().filter(m -> !m.equals(broker.nodeId)).sorted()
+        .toList();
+    Map<Long, String> successors = new HashMap<>();
+    int next = 0;
+    for (Vhost.QueueEntry q : leaving) {
+      if (!others.isEmpty() && clustered() && q.queue().durable() && !q.queue().exclusive()) {
+        successors.put(q.id(), others.get(next++ % others.size()));
+      }
+    }
+    return successors;
+  }
+
+  // ---- the other nodes' events, on the serial ----
+
+  private void apply(JsonObject e) {
+    if (broker.nodeId.equals(e.getString("origin"))) {
+      return;
+    }
+    String event = e.getString("event");
+    if (event.equals(MetadataEvents.VHOST)) {
+      broker.vhosts.computeIfAbsent(e.getString("name"), Vhost::new);
+      return;
+    }
+    if (event.equals(MetadataEvents.VHOST_DELETED)) {
+      Vhost h = broker.vhosts.remove(e.getString("name"));
+      if (h != null) {
+        List.copyOf(h.queues.values()).forEach(q -> broker.forgetQueue(h, q.id(), "vhost '" + h.name + "' deleted"));
+      }
+      return;
+    }
+    if (event.equals(MetadataEvents.STATS)) {
+      stats(e);
+      return;
+    }
+    Vhost h = broker.vhosts.get(e.getString("vhost"));
+    if (h == null) {
+      return;
+    }
+    switch (event) {
+      case MetadataEvents.EXCHANGE -> h.topology.putExchange(MetadataEvents.exchange(e));
+      case MetadataEvents.EXCHANGE_DELETED -> h.topology.removeExchange(e.getString("name"));
+      case MetadataEvents.QUEUE -> queueMoved(h, e);
+      case MetadataEvents.QUEUE_DELETED -> broker.forgetQueue(h, e.getLong("id"), e.getString("reason"));
+      case MetadataEvents.BINDING -> {
+        Binding b = MetadataEvents.binding(e);
+        if (h.topology.exchange(b.source()) != null && BrokerImpl.destinationExists(h, b)) {
+          h.topology.addBinding(b);
+        }
+      }
+      case MetadataEvents.BINDING_DELETED -> h.topology.removeBinding(MetadataEvents.binding(e));
+      default -> log.debug("ignoring metadata event {}", event);
+    }
+  }
+
+  /** A queue declared, or owned by a new node: this node's view follows, and its consumers go there. */
+  private void queueMoved(Vhost h, JsonObject e) {
+    long id = e.getLong("id");
+    String node = e.getString("node");
+    long epoch = e.getLong("epoch");
+    Vhost.QueueEntry known = broker.byId.get(id);
+    if (known != null && known.epoch() >= epoch) {
+      return;
+    }
+    if (known != null && known.hostedHere()) {
+      broker.unhost(known, "node " + node + " took it over at epoch " + epoch);
+    }
+    broker.put(h, new Vhost.QueueEntry(id, MetadataEvents.queue(e), e.getString("exclusive_owner"), node, epoch,
+        broker.newRemote(node, id, epoch), null, null));
+  }
+
+  private void stats(JsonObject e) {
+    String origin = e.getString("origin");
+    JsonObject queues = e.getJsonObject("queues");
+    for (String id : queues.fieldNames()) {
+      Vhost.QueueEntry q = broker.byId.get(Long.parseLong(id));
+      if (q != null && q.link() instanceof RemoteQueue r && r.owner().equals(origin)) {
+        JsonArray a = queues.getJsonArray(id);
+        r.stats(new QueueStats(a.getLong(0), a.getLong(1), a.getLong(2), a.getInteger(3), a.getLong(4),
+            a.getLong(5), a.getLong(6), a.getLong(7)));
+      }
+    }
+  }
+
+  private void announceStats() {
+    JsonObject changed = new JsonObject();
+    var hosted = new HashSet<Long>();
+    for (Vhost.QueueEntry q : broker.hostedHere()) {
+      hosted.add(q.id());
+      QueueStats s = q.stats();
+      if (!s.equals(announcedStats.put(q.id(), s))) {
+        changed.put(Long.toString(q.id()), new JsonArray().add(s.messagesReady()).add(s.messagesUnacknowledged())
+            .add(s.messageBytesReady()).add(s.consumers()).add(s.published()).add(s.delivered())
+            .add(s.acknowledged()).add(s.redelivered()));
+      }
+    }
+    announcedStats.keySet().retainAll(hosted);
+    if (!changed.isEmpty()) {
+      announce(MetadataEvents.event(MetadataEvents.STATS, broker.nodeId).put("queues", changed));
+    }
+  }
+
+  // ---- leases and takeovers ----
+
+  private void renewLeases() {
+    // Only the queues hosted before the renewal was sent: one leased meanwhile is not in its answer.
+    List<Vhost.QueueEntry> hosted = broker.hostedHere();
+    broker.metadata.renewLeases(broker.nodeId, broker.settings.leaseTtl()).onComplete(ar -> {
+      if (ar.failed()) {
+        log.warn("renewing queue leases failed: {}", ar.cause().getMessage());
+        return;
+      }
+      var held = new HashSet<>(ar.result());
+      for (Vhost.QueueEntry q : hosted) {
+        if (!held.contains(q.id())) {
+          broker.serial.submit(() -> {
+            broker.unhost(q, "lost its lease; another node owns it now");
+            return Future.succeededFuture();
+          });
+        }
+      }
+    });
+  }
+
+  /** Catches what events missed: orphans of departed nodes, and leases that ran out. */
+  private void sweep() {
+    broker.metadata.leases().onSuccess(leases -> broker.serial.submit(() -> {
+      Set<String> members = broker.membership.members();
+      for (var lease : leases) {
+        Vhost.QueueEntry q = broker.byId.get(lease.queueId());
+        if (q != null && !q.hostedHere() && lease.expired() && q.node() != null && lease.epoch() >= q.epoch()) {
+          // Its owner stopped renewing; treat it as gone.
+          broker.put(broker.vhosts.get(q.queue().vhost()), new Vhost.QueueEntry(q.id(), q.queue(),
+              q.exclusiveOwner(), null, lease.epoch(), q.link(), null, null));
+        }
+      }
+      return takeOverOrphans(members);
+    })).onFailure(e -> log.warn("reading queue leases failed: {}", e.getMessage()));
+  }
+
+  /**
+   * Takes over the queues whose owner is not a live member and that fall to this node; a
+   * non-durable or exclusive one is deleted instead (it dies with its node, as in RabbitMQ).
+   */
+  private Future<Void> takeOverOrphans(Set<String> members) {
+    List<String> live = members.stream().sorted().toList();
+    if (live.isEmpty() || !live.contains(broker.nodeId)) {
+      return Future.succeededFuture();
+    }
+    Future<Void> chain = Future.succeededFuture();
+    for (Vhost.QueueEntry q : List.copyOf(broker.byId.values())) {
+      if (q.hostedHere() || (q.node() != null && members.contains(q.node()))) {
+        continue;
+      }
+      int index = Math.floorMod(Long.hashCode(q.id() * 0x9E3779B97F4A7C15L), live.size());
+      if (!live.get(index).equals(broker.nodeId)) {
+        continue;
+      }
+      chain = chain.compose(v -> takeOver(q).recover(e -> {
+        log.warn("taking over queue {} failed: {}", q.queue().name(), e.getMessage());
+        return Future.succeededFuture();
+      }));
+    }
+    return chain;
+  }
+
+  private Future<Void> takeOver(Vhost.QueueEntry q) {
+    Vhost h = broker.vhosts.get(q.queue().vhost());
+    if (h == null || broker.byId.get(q.id()) != q) {
+      return Future.succeededFuture();
+    }
+    if (!q.queue().durable() || q.queue().exclusive()) {
+      log.info("queue {} in vhost {} died with node {}", q.queue().name(), h.name, q.node());
+      return broker.metadata.deleteQueue(q.id()).onSuccess(v -> {
+        String reason = "queue '" + q.queue().name() + "' was lost with node " + q.node();
+        broker.forgetQueue(h, q.id(), reason);
+        announce(MetadataEvents.event(MetadataEvents.QUEUE_DELETED, broker.nodeId).put("vhost", h.name)
+            .put("name", q.queue().name()).put("id", q.id()).put("reason", reason));
+      });
+    }
+    long started = System.nanoTime();
+    return broker.host(h, q.id(), q.queue(), null, q.node()).onSuccess(taken ->
+        log.info("took over queue {} in vhost {} from node {} at epoch {} in {} ms", q.queue().name(), h.name,
+            q.node(), taken.epoch(), (System.nanoTime() - started) / 1_000_000)).mapEmpty();
+  }
+}

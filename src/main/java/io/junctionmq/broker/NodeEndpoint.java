@@ -1,0 +1,152 @@
+package io.junctionmq.broker;
+
+import io.junctionmq.cluster.Protocol;
+import io.junctionmq.cluster.RemoteSink;
+import io.junctionmq.cluster.Stats;
+import io.junctionmq.cluster.Wire;
+import io.junctionmq.model.ErrorCode;
+import io.junctionmq.queue.AckMode;
+import io.junctionmq.queue.QueueVerticle;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Serves {@link Protocol#node(String)} on its own event loop: requests of other nodes about
+ * the queues this node owns (each names the epoch it believes current; a queue that moved
+ * refuses with QUEUE_UNAVAILABLE), requests to host a queue, and deliveries to this node's
+ * consumers of queues owned elsewhere.
+ */
+final class NodeEndpoint extends VerticleBase {
+  private final BrokerImpl broker;
+  /** Consumers on other nodes of queues hosted here: wire tag → where. */
+  private final Map<String, RemoteConsumer> remoteConsumers = new ConcurrentHashMap<>();
+  private MessageConsumer<Buffer> registration;
+
+  NodeEndpoint(BrokerImpl broker) {
+    this.broker = broker;
+  }
+
+  @Override
+  public Future<?> start() {
+    registration = vertx.eventBus().consumer(Protocol.node(broker.nodeId), this::handle);
+    return registration.completion();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return registration.unregister();
+  }
+
+  /** Nodes left the cluster: their consumers of queues hosted here end, and their unacked messages return. */
+  void membersChanged(Set<String> members) {
+    context.runOnContext(v -> remoteConsumers.forEach((tag, c) -> {
+      if (!members.contains(c.node)) {
+        remoteConsumers.remove(tag);
+        Vhost.QueueEntry q = broker.byId.get(c.queueId);
+        if (q != null && q.hostedHere()) {
+          q.local().cancel(tag);
+        }
+      }
+    }));
+  }
+
+  private void handle(Message<Buffer> request) {
+    var r = new Wire.Reader(request.body());
+    byte op = r.i8();
+    switch (op) {
+      case Protocol.DELIVER -> broker.remoteConsumers.deliver(r);
+      case Protocol.CANCELLED -> broker.remoteConsumers.cancelled(r);
+      case Protocol.HOST -> host(r, request);
+      default -> queueRequest(op, r, request);
+    }
+  }
+
+  private void host(Wire.Reader r, Message<Buffer> request) {
+    long id = r.i64();
+    var queue = MetadataEvents.queue(new JsonObject(r.str()));
+    broker.serial.submit(() -> {
+      Vhost h = broker.vhosts.get(queue.vhost());
+      if (h == null) {
+        return Future.<Long>failedFuture(ErrorCode.NOT_FOUND.error("no vhost '" + queue.vhost() + "'"));
+      }
+      Vhost.QueueEntry known = broker.byId.get(id);
+      if (known != null && known.hostedHere()) {
+        return Future.succeededFuture(known.epoch());
+      }
+      return broker.host(h, id, queue, null, null).map(Vhost.QueueEntry::epoch);
+    }).onComplete(ar -> reply(request, ar, epoch -> Wire.reply().i64(epoch).buffer()));
+  }
+
+  private void queueRequest(byte op, Wire.Reader r, Message<Buffer> request) {
+    long id = r.i64();
+    long epoch = r.i64();
+    Vhost.QueueEntry q = broker.byId.get(id);
+    if (q == null || !q.hostedHere() || q.epoch() != epoch) {
+      if (op != Protocol.CREDIT) {
+        request.fail(ErrorCode.QUEUE_UNAVAILABLE.ordinal(), "queue " + id + " is not served by node "
+            + broker.nodeId + " at epoch " + epoch);
+      }
+      return;
+    }
+    QueueVerticle queue = q.local();
+    switch (op) {
+      case Protocol.ENQUEUE -> reply(request, queue.enqueue(r.message()));
+      case Protocol.CONSUME -> {
+        String tag = r.str();
+        int prefetch = r.i32();
+        AckMode mode = AckMode.values()[r.i8()];
+        String node = r.str();
+        var sink = new RemoteSink(vertx.eventBus(), node, tag, epoch);
+        remoteConsumers.put(tag, new RemoteConsumer(id, node));
+        reply(request, queue.consume(tag, prefetch, mode, context, sink));
+      }
+      case Protocol.CANCEL -> {
+        String tag = r.str();
+        remoteConsumers.remove(tag);
+        reply(request, queue.cancel(tag));
+      }
+      case Protocol.ACK -> reply(request, queue.ack(r.str(), r.i64(), r.bool()));
+      case Protocol.NACK -> reply(request, queue.nack(r.str(), r.i64(), r.bool(), r.bool()));
+      case Protocol.CREDIT -> queue.credit(r.str(), r.i32());
+      case Protocol.PURGE -> queue.purge().onComplete(ar -> reply(request, ar, n -> Buffer.buffer().appendLong(n)));
+      case Protocol.STATS -> request.reply(Stats.write(Wire.reply(), queue.stats()).buffer());
+      case Protocol.DELETE -> {
+        boolean ifUnused = r.bool();
+        boolean ifEmpty = r.bool();
+        broker.deleteQueue(q.queue().vhost(), q.queue().name(), ifUnused, ifEmpty)
+            .onComplete(ar -> reply(request, ar, n -> Buffer.buffer().appendLong(n)));
+      }
+      default -> request.fail(ErrorCode.PROTOCOL_ERROR.ordinal(), "unknown op " + op);
+    }
+  }
+
+  private static void reply(Message<Buffer> request, Future<Void> done) {
+    done.onComplete(ar -> {
+      if (ar.succeeded()) {
+        request.reply(null);
+      } else {
+        Protocol.fail(request, ar.cause());
+      }
+    });
+  }
+
+  private static <T> void reply(Message<Buffer> request, AsyncResult<T> ar,
+                                java.util.function.Function<T, Buffer> body) {
+    if (ar.succeeded()) {
+      request.reply(body.apply(ar.result()));
+    } else {
+      Protocol.fail(request, ar.cause());
+    }
+  }
+
+  private record RemoteConsumer(long queueId, String node) {
+  }
+}

@@ -1,0 +1,75 @@
+package io.junctionmq.cluster;
+
+import io.junctionmq.model.ErrorCode;
+import io.junctionmq.model.JunctionException;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+
+/**
+ * Addresses and op codes of the event-bus protocol between nodes. Every node listens on
+ * {@link #node(String)} for requests about the queues it owns and for deliveries to its
+ * consumers; metadata changes and queue counts are published on {@link #METADATA}.
+ */
+public final class Protocol {
+  /** Metadata events and queue counts, published to every node (JSON). */
+  public static final String METADATA = "junction.metadata";
+
+  // Requests about a queue: queue id, the epoch the sender believes current, then the fields.
+  public static final byte ENQUEUE = 1;
+  public static final byte CONSUME = 2;
+  public static final byte CANCEL = 3;
+  public static final byte ACK = 4;
+  public static final byte NACK = 5;
+  public static final byte CREDIT = 6;
+  public static final byte PURGE = 7;
+  public static final byte STATS = 8;
+  public static final byte DELETE = 9;
+  // Requests to a node.
+  /** Take the lease of a queue and serve it: vhost, name; the reply is the epoch. */
+  public static final byte HOST = 20;
+  // Sent by a queue's owner to the node of a consumer: consumer tag, epoch, then the fields.
+  public static final byte DELIVER = 30;
+  public static final byte CANCELLED = 31;
+
+  private Protocol() {
+  }
+
+  public static String node(String nodeId) {
+    return "junction.node." + nodeId;
+  }
+
+  /** Fails an event-bus request with a Junction error, so the sender can rebuild it. */
+  public static void fail(Message<?> request, Throwable error) {
+    if (error instanceof JunctionException j) {
+      request.fail(j.code().ordinal(), j.getMessage());
+    } else {
+      request.fail(ErrorCode.INTERNAL_ERROR.ordinal(), String.valueOf(error.getMessage()));
+    }
+  }
+
+  /**
+   * The Junction error for a failed request to {@code node}. A request nobody received
+   * (the node is gone) fails QUEUE_UNAVAILABLE: nothing was done, a retry is safe. A request
+   * without an answer fails UNAVAILABLE: it may have been carried out.
+   */
+  public static JunctionException error(Throwable failure, String node) {
+    if (failure instanceof ReplyException r) {
+      if (r.failureType() == ReplyFailure.RECIPIENT_FAILURE && r.failureCode() >= 0
+          && r.failureCode() < ErrorCode.values().length) {
+        return ErrorCode.values()[r.failureCode()].error(r.getMessage());
+      }
+      if (r.failureType() == ReplyFailure.NO_HANDLERS) {
+        return ErrorCode.QUEUE_UNAVAILABLE.error("node " + node + " is not reachable");
+      }
+      if (r.failureType() == ReplyFailure.TIMEOUT) {
+        return ErrorCode.UNAVAILABLE.error("no answer from node " + node + " in time; the operation may have been"
+            + " carried out");
+      }
+    }
+    if (failure instanceof JunctionException j) {
+      return j;
+    }
+    return ErrorCode.UNAVAILABLE.error("request to node " + node + " failed: " + failure.getMessage());
+  }
+}

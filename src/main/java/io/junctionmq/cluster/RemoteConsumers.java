@@ -1,0 +1,80 @@
+package io.junctionmq.cluster;
+
+import io.junctionmq.model.Delivery;
+import io.junctionmq.model.Message;
+import io.junctionmq.queue.DeliverySink;
+import io.vertx.core.Context;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The consumers of this node that consume from queues owned by other nodes. On the wire a
+ * consumer's tag is {@code <this node>|<tag>}, unique in the cluster; deliveries name it and
+ * the owner's epoch, and a delivery for an epoch the consumer is no longer attached to is
+ * dropped (that owner lost the queue; its successor redelivers).
+ */
+public final class RemoteConsumers {
+  private final String self;
+  private final Map<String, Registered> byTag = new ConcurrentHashMap<>();
+
+  public RemoteConsumers(String self) {
+    this.self = self;
+  }
+
+  public String self() {
+    return self;
+  }
+
+  /** The tag the owner knows this node's consumer {@code tag} by. */
+  public String wireTag(String tag) {
+    return self + "|" + tag;
+  }
+
+  String register(String tag, long queueId, long epoch, Context context, DeliverySink sink) {
+    String wireTag = wireTag(tag);
+    byTag.put(wireTag, new Registered(tag, queueId, epoch, context, sink));
+    return wireTag;
+  }
+
+  String remove(String wireTag) {
+    byTag.remove(wireTag);
+    return wireTag;
+  }
+
+  /** A DELIVER from an owner: tag, epoch, count, then each delivery. */
+  public void deliver(Wire.Reader r) {
+    Registered c = byTag.get(r.str());
+    long epoch = r.i64();
+    if (c == null || c.epoch != epoch) {
+      return;
+    }
+    int n = r.i32();
+    List<Delivery> deliveries = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      long deliveryTag = r.i64();
+      boolean redelivered = r.bool();
+      int count = r.i32();
+      String queue = r.str();
+      Message message = r.message();
+      deliveries.add(new Delivery(c.tag, deliveryTag, redelivered, count, queue, message));
+    }
+    c.context.runOnContext(v -> c.sink.deliver(deliveries));
+  }
+
+  /** A CANCELLED from an owner: tag, epoch, reason (the queue was deleted). */
+  public void cancelled(Wire.Reader r) {
+    String wireTag = r.str();
+    Registered c = byTag.get(wireTag);
+    long epoch = r.i64();
+    String reason = r.str();
+    if (c != null && c.epoch == epoch) {
+      byTag.remove(wireTag);
+      c.context.runOnContext(v -> c.sink.cancelled(reason));
+    }
+  }
+
+  private record Registered(String tag, long queueId, long epoch, Context context, DeliverySink sink) {
+  }
+}
