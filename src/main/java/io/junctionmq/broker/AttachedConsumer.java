@@ -57,10 +57,20 @@ final class AttachedConsumer implements Consumer {
     if (ended) {
       return Future.succeededFuture();
     }
+    Attachment before = current;
+    if (before != null) {
+      // Best effort: the former owner is usually gone or has closed the queue already.
+      before.link.cancel(tag);
+    }
     var a = new Attachment(link, generations++);
     current = a;
     context.runOnContext(v -> owed = 0);
-    return link.consume(tag, prefetch, mode, context, a);
+    return link.consume(tag, prefetch, mode, context, a).onSuccess(v -> a.attached = true);
+  }
+
+  /** Whether the current attachment was accepted by the queue's owner. */
+  boolean attached() {
+    return current.attached;
   }
 
   /** The queue is gone (deleted on another node): ends the subscription as a delete does. */
@@ -144,6 +154,7 @@ final class AttachedConsumer implements Consumer {
   private final class Attachment implements DeliverySink {
     private final QueueLink link;
     private final long generation;
+    private volatile boolean attached;
 
     Attachment(QueueLink link, long generation) {
       this.link = link;

@@ -617,13 +617,14 @@ public final class BrokerImpl implements Broker {
     reattach(h.name, q);
   }
 
-  private void reattach(String vhost, Vhost.QueueEntry q) {
+  /** Attaches this node's consumers of {@code q} to its current owner, unless they are already. */
+  void reattach(String vhost, Vhost.QueueEntry q) {
     Set<AttachedConsumer> attached = consumers.get(key(vhost, q.queue().name()));
     if (attached == null || q.node() == null) {
       return;
     }
     for (AttachedConsumer c : attached) {
-      if (c.link() != q.link()) {
+      if (c.link() != q.link() || !c.attached()) {
         c.attach(q.link()).onFailure(e -> log.warn("consumer {} could not attach to queue {} on node {}: {}",
             c.tag(), q.queue().name(), q.node(), e.getMessage()));
       }

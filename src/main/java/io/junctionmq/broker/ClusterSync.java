@@ -50,18 +50,18 @@ final class ClusterSync {
     if (!clustered()) {
       return Future.succeededFuture();
     }
-    events = broker.vertx.eventBus().consumer(Protocol.METADATA, m -> broker.serial.submit(() -> {
-      apply(m.body());
-      return Future.succeededFuture();
-    }).onFailure(e -> log.warn("applying {} failed: {}", m.body().getString("event"), e.toString())));
-    broker.membership.onChange(members -> {
-      endpoint.membersChanged(members);
-      broker.serial.submit(() -> takeOverOrphans(members));
-    });
     endpoint = new NodeEndpoint(broker);
     return broker.vertx.deployVerticle(endpoint)
         .compose(id -> {
           endpointDeployment = id;
+          events = broker.vertx.eventBus().consumer(Protocol.METADATA, m -> broker.serial.submit(() -> {
+            apply(m.body());
+            return Future.succeededFuture();
+          }).onFailure(e -> log.warn("applying {} failed: {}", m.body().getString("event"), e.toString())));
+          broker.membership.onChange(members -> {
+            endpoint.membersChanged(members);
+            broker.serial.submit(() -> takeOverOrphans(members));
+          });
           return events.completion();
         });
   }
@@ -241,16 +241,30 @@ final class ClusterSync {
     });
   }
 
-  /** Catches what events missed: orphans of departed nodes, and leases that ran out. */
+  /**
+   * Catches what events missed (this node was paused or cut off, an event was lost): the
+   * lease table says who owns each queue; a queue whose lease ran out, or whose owner is not
+   * a live member, is an orphan to take over.
+   */
   private void sweep() {
     broker.metadata.leases().onSuccess(leases -> broker.serial.submit(() -> {
       Set<String> members = broker.membership.members();
       for (var lease : leases) {
         Vhost.QueueEntry q = broker.byId.get(lease.queueId());
-        if (q != null && !q.hostedHere() && lease.expired() && q.node() != null && lease.epoch() >= q.epoch()) {
-          // Its owner stopped renewing; treat it as gone.
-          broker.put(broker.vhosts.get(q.queue().vhost()), new Vhost.QueueEntry(q.id(), q.queue(),
-              q.exclusiveOwner(), null, lease.epoch(), q.link(), null, null));
+        Vhost h = q == null ? null : broker.vhosts.get(q.queue().vhost());
+        if (h == null || q.hostedHere()) {
+          continue;
+        }
+        String holder = lease.owner();
+        boolean live = holder != null && !lease.expired() && members.contains(holder);
+        if (live && !holder.equals(broker.nodeId) && (!holder.equals(q.node()) || q.epoch() < lease.epoch())) {
+          broker.put(h, new Vhost.QueueEntry(q.id(), q.queue(), q.exclusiveOwner(), holder, lease.epoch(),
+              broker.newRemote(holder, q.id(), lease.epoch()), null, null));
+        } else if (!live && q.node() != null) {
+          broker.put(h, new Vhost.QueueEntry(q.id(), q.queue(), q.exclusiveOwner(), null, q.epoch(), q.link(),
+              null, null));
+        } else {
+          broker.reattach(h.name, q);
         }
       }
       return takeOverOrphans(members);
