@@ -3,6 +3,9 @@ package io.junctionmq;
 import io.junctionmq.bench.Bench;
 import io.junctionmq.broker.Broker;
 import io.junctionmq.broker.BrokerImpl;
+import io.junctionmq.cluster.Clustering;
+import io.junctionmq.cluster.MemberRole;
+import io.junctionmq.cluster.Membership;
 import io.junctionmq.config.ConfigException;
 import io.junctionmq.config.ConfigLoader;
 import io.junctionmq.config.JunctionConfig;
@@ -42,10 +45,13 @@ public final class Junction {
   private final BrokerImpl broker;
   private final WebServer web;
   private final Transports transports;
+  private final Membership membership;
 
   private Junction(Vertx vertx, JunctionConfig config, PostgresServer postgres, Pool pool,
-                   PgMessageStore durableStore, BrokerImpl broker, WebServer web, Transports transports) {
+                   PgMessageStore durableStore, BrokerImpl broker, WebServer web, Transports transports,
+                   Membership membership) {
     this.vertx = vertx;
+    this.membership = membership;
     this.config = config;
     this.web = web;
     this.transports = transports;
@@ -68,6 +74,11 @@ public final class Junction {
   }
 
   private static Future<Junction> start(Vertx vertx, JunctionConfig config, WebServer web) {
+    return Clustering.membership(vertx, config.nodeId(), MemberRole.BROKER).compose(membership ->
+        start(vertx, config, web, membership).onFailure(e -> membership.close()));
+  }
+
+  private static Future<Junction> start(Vertx vertx, JunctionConfig config, WebServer web, Membership membership) {
     Future<PostgresServer> embedded = config.pgUri().isPresent()
         ? Future.succeededFuture(null)
         : vertx.executeBlocking(() -> PostgresServer.start(config.pgEmbeddedDataDir(), config.pgEmbeddedPort(),
@@ -82,12 +93,12 @@ public final class Junction {
           config.consumerPrefetchDefault(), config.consumerPrefetchMax());
       var settings = new BrokerImpl.Settings(limits, config.leaseTtl(), config.leaseRenewInterval(),
           Duration.ofSeconds(5));
-      var broker = new BrokerImpl(vertx, Membership.standalone(nodeId), settings, new PgMetadataStore(pool),
+      var broker = new BrokerImpl(vertx, membership, settings, new PgMetadataStore(pool),
           durableStore, new InMemoryMessageStore());
       return Migrations.apply(pool)
           .compose(v -> broker.start())
-          .compose(v -> mountTransports(vertx, config, broker, web))
-          .map(transports -> new Junction(vertx, config, pg, pool, durableStore, broker, web, transports))
+          .compose(v -> mountTransports(vertx, config, broker, membership, web))
+          .map(transports -> new Junction(vertx, config, pg, pool, durableStore, broker, web, transports, membership))
           .onFailure(e -> {
             pool.close();
             stopPostgres(vertx, pg);
@@ -99,8 +110,9 @@ public final class Junction {
    * Mounts every transport on the started broker: REST under {@code /api}, STOMP on
    * {@code /ws} and on the TCP port, the console. Each transport only calls {@link Broker}.
    */
-  private static Future<Transports> mountTransports(Vertx vertx, JunctionConfig config, Broker broker, WebServer web) {
-    return HttpApi.mount(vertx, config, broker, web.router())
+  private static Future<Transports> mountTransports(Vertx vertx, JunctionConfig config, Broker broker,
+      Membership membership, WebServer web) {
+    return HttpApi.mount(vertx, config, broker, membership, web.router())
         .compose(v -> StompServer.start(vertx, config, broker, web.router()))
         .map(stomp -> {
           // Last, so that every other route wins: the static files of webroot/ (from the classpath).
@@ -136,16 +148,26 @@ public final class Junction {
     return transports.stomp().port();
   }
 
+  /** The live broker nodes of the cluster; just this one when standalone. */
+  public Membership membership() {
+    return membership;
+  }
+
   /** The STOMP transports (both WebSocket and TCP): counters for tests and metrics. */
   public StompServer stomp() {
     return transports.stomp();
   }
 
-  /** Stops the transports, then the broker, then the store; stored messages stay for the next start. */
+  /**
+   * Stops the transports, then the broker, then leaves the membership (after the broker has
+   * released its queues, so that others take them over at once), then the store; stored
+   * messages stay for the next start.
+   */
   public Future<Void> close() {
     return web.close()
         .eventually(transports::close)
         .eventually(broker::stop)
+        .eventually(membership::close)
         .eventually(durableStore::close)
         .eventually(pool::close)
         .eventually(() -> stopPostgres(vertx, postgres));
@@ -178,7 +200,18 @@ public final class Junction {
       System.exit(2);
       return;
     }
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx;
+    try {
+      vertx = Clustering.vertx(config).await();
+    } catch (ConfigException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    } catch (Exception e) {
+      log.error("junction failed to join the cluster: {}", e.getMessage(), e);
+      System.exit(1);
+      return;
+    }
     Junction junction;
     try {
       junction = start(vertx, config).await();
@@ -188,7 +221,12 @@ public final class Junction {
       System.exit(1);
       return;
     }
-    log.info("junction node {} started", config.nodeId());
+    if (vertx.isClustered()) {
+      log.info("junction node {} started in cluster '{}'; members: {}", junction.config().nodeId(),
+          config.clusterName(), junction.membership().members());
+    } else {
+      log.info("junction node {} started", junction.config().nodeId());
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         junction.close().await();

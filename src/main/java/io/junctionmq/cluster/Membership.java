@@ -1,36 +1,30 @@
 package io.junctionmq.cluster;
 
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import java.util.Set;
+
+/**
+ * The live broker nodes of the cluster, by Junction node id ({@code node.id}). A standalone
+ * node is a cluster of one; a clustered node learns the others from Hazelcast
+ * ({@link Clustering#membership}). Members that are not brokers (a {@code JunctionClient}
+ * joined to the cluster) are never listed.
+ */
 public interface Membership {
   /** This node's Junction node id (config node.id, or the derived host-port one). */
   String self();
+
   /** Junction node ids of the live broker members, self included; standalone: just self. */
-  java.util.Set<String> members();
+  Set<String> members();
+
   /** Called (on some Vert.x context) whenever the set of live broker members changes, with the new set. */
-  void onChange(io.vertx.core.Handler<java.util.Set<String>> handler);
+  void onChange(Handler<Set<String>> handler);
+
   /** Stops listening (called on close). */
-  io.vertx.core.Future<Void> close();
+  Future<Void> close();
 
-  /** A node on its own. */
+  /** The membership of a node that is not clustered: itself, forever. */
   static Membership standalone(String self) {
-    return new Membership() {
-      @Override
-      public String self() {
-        return self;
-      }
-
-      @Override
-      public java.util.Set<String> members() {
-        return java.util.Set.of(self);
-      }
-
-      @Override
-      public void onChange(io.vertx.core.Handler<java.util.Set<String>> handler) {
-      }
-
-      @Override
-      public io.vertx.core.Future<Void> close() {
-        return io.vertx.core.Future.succeededFuture();
-      }
-    };
+    return new StandaloneMembership(self);
   }
 }

@@ -96,9 +96,13 @@ public final class ConfigLoader {
     });
     new TreeSet<>(env.keySet()).stream()
         .filter(name -> name.startsWith("JUNCTION_") && !name.equals(FILE_ENV))
-        .filter(name -> Keys.byEnvName(name).isEmpty())
+        .filter(name -> Keys.byEnvName(name).isEmpty() && !Keys.ENV_ALIASES.containsKey(name))
         .forEach(name -> problems.add(name + ": unknown environment variable"));
     for (Key<?> key : Keys.ALL) {
+      Keys.envAlias(key).ifPresent(alias -> {
+        override(settings, key, env, alias, alias);
+        override(settings, key, properties, alias, "-D" + alias);
+      });
       override(settings, key, env, key.envName(), key.envName());
       override(settings, key, properties, key.envName(), "-D" + key.envName());
       override(settings, key, properties, key.propertyName(), "-D" + key.propertyName());

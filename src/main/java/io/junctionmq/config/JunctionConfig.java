@@ -177,12 +177,28 @@ public final class JunctionConfig {
     return get(Keys.CLUSTER_ENABLED);
   }
 
+  public String clusterName() {
+    return get(Keys.CLUSTER_NAME);
+  }
+
+  /** Empty means: derive it from {@code cluster.members} or let Hazelcast choose. */
+  public Optional<String> clusterHost() {
+    String host = get(Keys.CLUSTER_HOST);
+    return host.isEmpty() ? Optional.empty() : Optional.of(host);
+  }
+
   public int clusterPort() {
     return get(Keys.CLUSTER_PORT);
   }
 
   public List<String> clusterMembers() {
     return get(Keys.CLUSTER_MEMBERS);
+  }
+
+  /** The Hazelcast XML file named by {@code cluster.config}; empty means the default lookup. */
+  public Optional<Path> clusterConfig() {
+    String path = get(Keys.CLUSTER_CONFIG);
+    return path.isEmpty() ? Optional.empty() : Optional.of(Path.of(path));
   }
 
   public LogFormat logFormat() {

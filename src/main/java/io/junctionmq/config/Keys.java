@@ -82,12 +82,22 @@ public final class Keys {
   public static final Key<Duration> LEASE_RENEW_INTERVAL = key("lease.renew-interval",
       new DurationValue(), "3s", "How often an owner renews its leases; must be less than `lease.ttl`.");
   public static final Key<Boolean> CLUSTER_ENABLED = key("cluster.enabled", new BooleanValue(),
-      "false", "Whether to join a Hazelcast cluster; false runs a single node.");
+      "false", "Whether to join a Hazelcast cluster (`JUNCTION_CLUSTER=true` is the short form); false runs a single node without Hazelcast.");
+  public static final Key<String> CLUSTER_NAME = key("cluster.name",
+      new TextValue("string", Pattern.compile("[A-Za-z0-9._-]{1,64}"),
+          "1 to 64 letters, digits, '.', '_' or '-'"),
+      "junction", "Name of the cluster; only nodes with the same name join each other, so clusters can share hosts and networks.");
+  public static final Key<String> CLUSTER_HOST = key("cluster.host",
+      new TextValue("string", Pattern.compile("|[0-9A-Fa-f.:]+"), "empty or an IP address"),
+      "", "IP address Hazelcast and the event bus bind to and advertise; empty picks `127.0.0.1` when every `cluster.members` entry is on loopback, else the address Hazelcast chooses.");
   public static final Key<Integer> CLUSTER_PORT = key("cluster.port", new IntValue(1, 65535),
       "5701", "Port Hazelcast listens on for other members.");
   public static final Key<List<String>> CLUSTER_MEMBERS = key("cluster.members",
       new ListValue(Keys::isHostPort, "a comma-separated list of host:port"), "",
-      "Comma-separated `host:port` of members to contact, e.g. `10.0.0.1:5701,10.0.0.2:5701`.");
+      "Comma-separated `host:port` of members to contact (TCP-IP join), e.g. `10.0.0.1:5701,10.0.0.2:5701`; empty keeps the join of the Hazelcast file.");
+  public static final Key<String> CLUSTER_CONFIG = key("cluster.config",
+      new TextValue("path", Pattern.compile("|\\S.*"), "empty or a file path"),
+      "", "Hazelcast XML file; empty reads `conf/cluster.xml` in the working directory if it exists, else the copy in the jar.");
   public static final Key<LogFormat> LOG_FORMAT = key("log.format",
       new EnumValue<>(LogFormat.class), "text",
       "`text` for people or `json` (one object per line) for log collectors.");
@@ -98,10 +108,16 @@ public final class Keys {
       PG_URI, PG_POOL_MAX_SIZE, PG_EMBEDDED_PORT, PG_EMBEDDED_FSYNC,
       QUEUE_WINDOW_MESSAGES, QUEUE_WINDOW_BYTES, CONSUMER_PREFETCH_DEFAULT, CONSUMER_PREFETCH_MAX,
       PUBLISH_MAX_IN_FLIGHT, STORE_BATCH_MAX_MESSAGES, STORE_MAX_PENDING,
-      LEASE_TTL, LEASE_RENEW_INTERVAL, CLUSTER_ENABLED, CLUSTER_PORT, CLUSTER_MEMBERS, LOG_FORMAT);
+      LEASE_TTL, LEASE_RENEW_INTERVAL, CLUSTER_ENABLED, CLUSTER_NAME, CLUSTER_HOST, CLUSTER_PORT, CLUSTER_MEMBERS,
+      CLUSTER_CONFIG, LOG_FORMAT);
 
   private static final Map<String, Key<?>> BY_NAME = index(Key::name);
   private static final Map<String, Key<?>> BY_ENV_NAME = index(Key::envName);
+  /**
+   * Short environment names a key also answers to; the key's own name wins when both are set.
+   * {@code JUNCTION_CLUSTER=true} is how the cluster documentation turns clustering on.
+   */
+  static final Map<String, Key<?>> ENV_ALIASES = Map.of("JUNCTION_CLUSTER", CLUSTER_ENABLED);
   private static final Pattern HOST_PORT =
       Pattern.compile("(?:\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+):(\\d{1,5})");
 
@@ -113,6 +129,11 @@ public final class Keys {
 
   static Optional<Key<?>> byEnvName(String envName) {
     return Optional.ofNullable(BY_ENV_NAME.get(envName));
+  }
+
+  /** The alias of {@code key} in {@link #ENV_ALIASES}, if it has one. */
+  static Optional<String> envAlias(Key<?> key) {
+    return ENV_ALIASES.entrySet().stream().filter(e -> e.getValue() == key).map(Map.Entry::getKey).findFirst();
   }
 
   /**

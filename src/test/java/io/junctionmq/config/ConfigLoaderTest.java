@@ -41,7 +41,44 @@ class ConfigLoaderTest {
     assertEquals(false, config.clusterEnabled());
     assertEquals(5701, config.clusterPort());
     assertEquals(List.of(), config.clusterMembers());
+    assertEquals("junction", config.clusterName());
+    assertTrue(config.clusterHost().isEmpty());
+    assertTrue(config.clusterConfig().isEmpty());
     assertEquals(LogFormat.TEXT, config.logFormat());
+  }
+
+  @Test
+  void junctionClusterIsTheShortFormOfClusterEnabled() {
+    var env = Map.of("JUNCTION_CLUSTER", "true", "JUNCTION_CLUSTER_NAME", "blue",
+        "JUNCTION_CLUSTER_MEMBERS", "127.0.0.1:5701, 127.0.0.1:5702,127.0.0.1:5703", "JUNCTION_CLUSTER_PORT", "5702");
+
+    JunctionConfig config = ConfigLoader.load(NO_FILE, env, Map.of());
+
+    assertTrue(config.clusterEnabled());
+    assertEquals("blue", config.clusterName());
+    assertEquals(5702, config.clusterPort());
+    assertEquals(List.of("127.0.0.1:5701", "127.0.0.1:5702", "127.0.0.1:5703"), config.clusterMembers());
+  }
+
+  @Test
+  void theLongNameWinsOverTheShortFormAndABadShortFormNamesItself() {
+    var both = Map.of("JUNCTION_CLUSTER", "true", "JUNCTION_CLUSTER_ENABLED", "false");
+    assertEquals(false, ConfigLoader.load(NO_FILE, both, Map.of()).clusterEnabled());
+    assertEquals(true, ConfigLoader.load(NO_FILE, Map.of(), Map.of("JUNCTION_CLUSTER", "true")).clusterEnabled());
+
+    var e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(NO_FILE, Map.of("JUNCTION_CLUSTER", "yes"), Map.of()));
+    assertEquals(List.of("cluster.enabled: must be true or false, got 'yes' (from JUNCTION_CLUSTER)"), e.problems());
+  }
+
+  @Test
+  void clusterNameAndHostAreChecked() {
+    var e = assertThrows(ConfigException.class, () -> ConfigLoader.load(NO_FILE,
+        Map.of("JUNCTION_CLUSTER_NAME", "a b", "JUNCTION_CLUSTER_HOST", "my-host"), Map.of()));
+
+    assertEquals(List.of(
+        "cluster.name: must be 1 to 64 letters, digits, '.', '_' or '-', got 'a b' (from JUNCTION_CLUSTER_NAME)",
+        "cluster.host: must be empty or an IP address, got 'my-host' (from JUNCTION_CLUSTER_HOST)"), e.problems());
   }
 
   @Test

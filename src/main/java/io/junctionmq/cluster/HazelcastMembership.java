@@ -1,0 +1,306 @@
+package io.junctionmq.cluster;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryMergedListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Membership from Hazelcast. Each node registers itself in the map {@value #MAP}: key its
+ * Vert.x node id (the {@code __vertx.nodeId} attribute vertx-hazelcast gives every member),
+ * value {@code {"node": <Junction node id>, "role": "broker"}}. A broker is a member while
+ * its Hazelcast member is in the cluster and its registration is in the map, so a crashed
+ * node drops out as soon as Hazelcast removes it, without waiting for anyone to clean the map.
+ *
+ * <p>Hazelcast listeners call in on Hazelcast's threads; they only read local state and
+ * start asynchronous map operations. Blocking calls (registering listeners, reading the
+ * whole map) run on Vert.x worker threads.
+ */
+final class HazelcastMembership implements Membership {
+  static final String MAP = "junction.members";
+  /** Set on every member by vertx-hazelcast; its value is the Vert.x node id. */
+  static final String VERTX_NODE_ID = "__vertx.nodeId";
+  private static final long TIMEOUT_SECONDS = 30;
+  private static final Logger log = LoggerFactory.getLogger(HazelcastMembership.class);
+
+  private final Vertx vertx;
+  private final Context context;
+  private final HazelcastInstance hazelcast;
+  private final IMap<String, String> map;
+  private final String vertxNodeId;
+  private final String self;
+  private final String registration;
+  /** Registrations by Vert.x node id, as last seen: of live members and, briefly, of dead ones. */
+  private final Map<String, Registration> registrations = new ConcurrentHashMap<>();
+  private final List<Handler<Set<String>>> handlers = new CopyOnWriteArrayList<>();
+  private volatile Set<String> members;
+  private volatile boolean closed;
+  private UUID membershipListener;
+  private UUID entryListener;
+  private UUID lifecycleListener;
+
+  private HazelcastMembership(Vertx vertx, HazelcastClusterManager manager, String self, MemberRole role) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.hazelcast = manager.getHazelcastInstance();
+    this.map = hazelcast.getMap(MAP);
+    this.vertxNodeId = manager.getNodeId();
+    this.self = self;
+    this.registration = new Registration(self, role).encode();
+    this.members = role == MemberRole.BROKER ? Set.of(self) : Set.of();
+  }
+
+  /**
+   * Registers this node as {@code self} with {@code role} and starts following the cluster;
+   * completes once the registration is stored and the other members' are read, so that
+   * {@link #members()} is complete from the start. Fails after 30 s if Hazelcast cannot do it.
+   */
+  static Future<Membership> join(Vertx vertx, ClusterManager clusterManager, String self, MemberRole role) {
+    if (!(clusterManager instanceof HazelcastClusterManager manager)) {
+      return Future.failedFuture(new IllegalStateException("Junction clusters through vertx-hazelcast only, not "
+          + clusterManager.getClass().getName()));
+    }
+    var membership = new HazelcastMembership(vertx, manager, self, role);
+    return vertx.<Membership>executeBlocking(() -> {
+      membership.listen();
+      membership.map.set(membership.vertxNodeId, membership.registration);
+      membership.reload();
+      return membership;
+    }, false).timeout(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+        .onFailure(e -> membership.close());
+  }
+
+  @Override
+  public String self() {
+    return self;
+  }
+
+  @Override
+  public Set<String> members() {
+    return members;
+  }
+
+  @Override
+  public void onChange(Handler<Set<String>> handler) {
+    handlers.add(handler);
+  }
+
+  /** Stops following the cluster and removes this node's registration, so others drop it at once. */
+  @Override
+  public Future<Void> close() {
+    if (closed) {
+      return Future.succeededFuture();
+    }
+    closed = true;
+    if (!hazelcast.getLifecycleService().isRunning()) {
+      return Future.succeededFuture();
+    }
+    return vertx.<Void>executeBlocking(() -> {
+      if (membershipListener != null) {
+        hazelcast.getCluster().removeMembershipListener(membershipListener);
+      }
+      if (lifecycleListener != null) {
+        hazelcast.getLifecycleService().removeLifecycleListener(lifecycleListener);
+      }
+      if (entryListener != null) {
+        map.removeEntryListener(entryListener);
+      }
+      map.remove(vertxNodeId);
+      return null;
+    }, false).timeout(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+        .recover(e -> {
+          log.warn("membership of {}: could not deregister: {}", self, e.toString());
+          return Future.succeededFuture();
+        });
+  }
+
+  /** Blocking: registers the listeners on Hazelcast. */
+  private void listen() {
+    membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+        fetchMissing();
+        recompute();
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        recompute();
+        String gone = event.getMember().getAttribute(VERTX_NODE_ID);
+        if (gone != null) {
+          // Every survivor tries; the first wins, the others find nothing to remove.
+          quietly(map.removeAsync(gone), "remove the registration of a dead member");
+        }
+      }
+    });
+    lifecycleListener = hazelcast.getLifecycleService().addLifecycleListener(event -> {
+      if (event.getState() == LifecycleEvent.LifecycleState.MERGED && !closed) {
+        // Back from a split (a paused process, a healed partition): what this side believed
+        // about the others may be gone, and the others may have dropped this node's entry.
+        log.info("membership of {}: merged back into the cluster", self);
+        vertx.executeBlocking(() -> {
+          map.set(vertxNodeId, registration);
+          reload();
+          return null;
+        }, false).onFailure(e -> log.warn("membership of {}: cannot re-register after a merge: {}", self, e.toString()));
+      }
+    });
+    entryListener = map.addEntryListener(new RegistrationListener(), true);
+  }
+
+  /** Blocking: reads every registration, then recomputes the members. */
+  private void reload() {
+    Map<String, Registration> fresh = new HashMap<>();
+    map.entrySet().forEach(e -> {
+      Registration r = Registration.decode(e.getValue());
+      if (r != null) {
+        fresh.put(e.getKey(), r);
+      }
+    });
+    registrations.keySet().retainAll(fresh.keySet());
+    registrations.putAll(fresh);
+    recompute();
+  }
+
+  /** Looks up the registration of live members this node has none for (an event may have been missed). */
+  private void fetchMissing() {
+    for (String id : liveVertxNodeIds()) {
+      if (!registrations.containsKey(id)) {
+        map.getAsync(id).whenComplete((value, e) -> {
+          Registration r = value == null ? null : Registration.decode(value);
+          if (r != null && registrations.putIfAbsent(id, r) == null) {
+            recompute();
+          }
+        });
+      }
+    }
+  }
+
+  private Set<String> liveVertxNodeIds() {
+    Set<String> live = new HashSet<>();
+    for (Member member : hazelcast.getCluster().getMembers()) {
+      String id = member.getAttribute(VERTX_NODE_ID);
+      if (id != null) {
+        live.add(id);
+      }
+    }
+    return live;
+  }
+
+  /**
+   * Sets {@link #members} from the live Hazelcast members and the registrations, and tells
+   * the handlers if it changed. Synchronized, so that handlers see the sets in the order they
+   * were computed.
+   */
+  private synchronized void recompute() {
+    if (closed || !hazelcast.getLifecycleService().isRunning()) {
+      return;
+    }
+    Set<String> live = liveVertxNodeIds();
+    Set<String> next = new TreeSet<>();
+    registrations.forEach((id, r) -> {
+      if (r.role() == MemberRole.BROKER && live.contains(id)) {
+        next.add(r.node());
+      }
+    });
+    if (next.equals(members)) {
+      return;
+    }
+    Set<String> snapshot = Collections.unmodifiableSet(next);
+    log.info("cluster members seen by {}: {}", self, snapshot);
+    members = snapshot;
+    context.runOnContext(v -> handlers.forEach(h -> h.handle(snapshot)));
+  }
+
+  private void quietly(CompletionStage<?> stage, String what) {
+    stage.whenComplete((v, e) -> {
+      if (e != null && !closed) {
+        log.debug("membership of {}: cannot {}: {}", self, what, e.toString());
+      }
+    });
+  }
+
+  /** Keeps {@link #registrations} in step with the map; puts this node's own entry back if it vanishes. */
+  private final class RegistrationListener implements EntryAddedListener<String, String>,
+      EntryUpdatedListener<String, String>, EntryRemovedListener<String, String>, EntryMergedListener<String, String> {
+    @Override
+    public void entryAdded(EntryEvent<String, String> event) {
+      stored(event);
+    }
+
+    @Override
+    public void entryUpdated(EntryEvent<String, String> event) {
+      stored(event);
+    }
+
+    @Override
+    public void entryMerged(EntryEvent<String, String> event) {
+      stored(event);
+    }
+
+    @Override
+    public void entryRemoved(EntryEvent<String, String> event) {
+      registrations.remove(event.getKey());
+      if (event.getKey().equals(vertxNodeId) && !closed) {
+        // A survivor that believed this node dead removed its entry: it is alive, say so again.
+        quietly(map.setAsync(vertxNodeId, registration), "re-register");
+      }
+      recompute();
+    }
+
+    private void stored(EntryEvent<String, String> event) {
+      Registration r = event.getValue() == null ? null : Registration.decode(event.getValue());
+      if (r != null) {
+        registrations.put(event.getKey(), r);
+        recompute();
+      }
+    }
+  }
+
+  /** One member's entry in {@value #MAP}, stored as a JSON string (no Hazelcast serializer needed). */
+  record Registration(String node, MemberRole role) {
+    String encode() {
+      return new JsonObject().put("node", node).put("role", role.wireName()).encode();
+    }
+
+    /** The registration in {@code json}, or {@code null} if it is not one this version understands. */
+    static Registration decode(String json) {
+      try {
+        var o = new JsonObject(json);
+        MemberRole role = MemberRole.fromWireName(o.getString("role"));
+        String node = o.getString("node");
+        return role == null || node == null ? null : new Registration(node, role);
+      } catch (RuntimeException e) {
+        return null;
+      }
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package io.junctionmq.transport.http;
+
+import io.junctionmq.cluster.Membership;
+import io.junctionmq.model.ErrorCode;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.TreeSet;
+
+/** {@code /api/nodes}: the live broker nodes of the cluster, as RabbitMQ lists its nodes. */
+final class NodeRoutes {
+  private final Membership membership;
+
+  NodeRoutes(Membership membership) {
+    this.membership = membership;
+  }
+
+  void mount(ApiRouter api) {
+    api.get("/nodes", ctx -> Paging.reply(ctx, List.copyOf(new TreeSet<>(membership.members())), n -> n, this::json))
+        .get("/nodes/:name", this::show);
+  }
+
+  private void show(RoutingContext ctx) {
+    String name = ctx.pathParam("name");
+    if (!membership.members().contains(name)) {
+      throw ErrorCode.NOT_FOUND.error("no live node '" + name + "'");
+    }
+    Rest.json(ctx, 200, json(name));
+  }
+
+  private JsonObject json(String name) {
+    return new JsonObject()
+        .put("name", name)
+        .put("running", true)
+        .put("role", "broker")
+        .put("self", name.equals(membership.self()));
+  }
+}
