@@ -80,6 +80,8 @@ public final class BrokerImpl implements Broker {
   private final QueueExpiry expiry;
   private final ClusterSync sync;
   Serial serial;
+  /** Set when the node starts stopping: it takes no queues from other nodes any more. */
+  volatile boolean stopping;
 
   public BrokerImpl(Vertx vertx, Membership membership, Settings settings, MetadataStore metadata,
                     MessageStore durableStore, MessageStore memoryStore) {
@@ -119,6 +121,7 @@ public final class BrokerImpl implements Broker {
    * consumers' acks, writes what is pending, gives up its lease, and the next owner takes it.
    */
   public Future<Void> stop() {
+    stopping = true;
     sync.stopTimers();
     expiry.stop();
     return serial.submit(() -> {
@@ -603,7 +606,7 @@ public final class BrokerImpl implements Broker {
   }
 
   RemoteQueue newRemote(String node, long id, long epoch) {
-    return new RemoteQueue(vertx, node, id, epoch, remoteConsumers, settings.requestTimeout().toMillis());
+    return new RemoteQueue(vertx, node, id, epoch, remoteConsumers, membership, settings.requestTimeout().toMillis());
   }
 
   /** Records a queue as this node knows it now, and attaches this node's consumers of it there. */

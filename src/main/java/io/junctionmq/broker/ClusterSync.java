@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 final class ClusterSync {
   private static final Logger log = LoggerFactory.getLogger(ClusterSync.class);
   private static final long STATS_INTERVAL_MS = 1000;
+  private static final long ORPHAN_GRACE_NANOS = 1_000_000_000L;
 
   private final BrokerImpl broker;
   private final Map<Long, QueueStats> announcedStats = new HashMap<>();
@@ -36,6 +37,9 @@ final class ClusterSync {
   private String endpointDeployment;
   private MessageConsumer<JsonObject> events;
   private final List<Long> timers = new ArrayList<>();
+  /** When this node first saw each orphaned queue. */
+  private final Map<Long, Long> orphanSince = new HashMap<>();
+  private boolean graceCheckPending;
 
   ClusterSync(BrokerImpl broker) {
     this.broker = broker;
@@ -277,21 +281,35 @@ final class ClusterSync {
    */
   private Future<Void> takeOverOrphans(Set<String> members) {
     List<String> live = members.stream().sorted().toList();
-    if (live.isEmpty() || !live.contains(broker.nodeId)) {
+    if (live.isEmpty() || !live.contains(broker.nodeId) || broker.stopping) {
       return Future.succeededFuture();
     }
+    long now = System.nanoTime();
+    var orphans = new HashSet<Long>();
     Future<Void> chain = Future.succeededFuture();
     for (Vhost.QueueEntry q : List.copyOf(broker.byId.values())) {
       if (q.hostedHere() || (q.node() != null && members.contains(q.node()))) {
         continue;
       }
+      orphans.add(q.id());
+      long since = orphanSince.computeIfAbsent(q.id(), id -> now);
       int index = Math.floorMod(Long.hashCode(q.id() * 0x9E3779B97F4A7C15L), live.size());
-      if (!live.get(index).equals(broker.nodeId)) {
+      // The designated survivor takes it at once; any other, if it is still orphaned after a
+      // grace period (the designated one may not have noticed the departure yet).
+      if (!live.get(index).equals(broker.nodeId) && now - since < ORPHAN_GRACE_NANOS) {
         continue;
       }
       chain = chain.compose(v -> takeOver(q).recover(e -> {
         log.warn("taking over queue {} failed: {}", q.queue().name(), e.getMessage());
         return Future.succeededFuture();
+      }));
+    }
+    orphanSince.keySet().retainAll(orphans);
+    if (!orphans.isEmpty() && !graceCheckPending) {
+      graceCheckPending = true;
+      broker.vertx.setTimer(ORPHAN_GRACE_NANOS / 1_000_000 + 50, t -> broker.serial.submit(() -> {
+        graceCheckPending = false;
+        return takeOverOrphans(broker.membership.members());
       }));
     }
     return chain;

@@ -72,6 +72,10 @@ final class NodeEndpoint extends VerticleBase {
   private void host(Wire.Reader r, Message<Buffer> request) {
     long id = r.i64();
     var queue = MetadataEvents.queue(new JsonObject(r.str()));
+    if (broker.stopping) {
+      request.fail(ErrorCode.UNAVAILABLE.ordinal(), "node " + broker.nodeId + " is stopping");
+      return;
+    }
     broker.serial.submit(() -> {
       Vhost h = broker.vhosts.get(queue.vhost());
       if (h == null) {

@@ -22,11 +22,13 @@ public final class RemoteQueue implements QueueLink {
   private final long queueId;
   private final long epoch;
   private final RemoteConsumers consumers;
+  private final Membership membership;
   private final DeliveryOptions options;
   private volatile QueueStats stats = QueueStats.EMPTY;
 
   public RemoteQueue(Vertx vertx, String owner, long queueId, long epoch, RemoteConsumers consumers,
-                     long timeoutMs) {
+                     Membership membership, long timeoutMs) {
+    this.membership = membership;
     this.vertx = vertx;
     this.owner = owner;
     this.queueId = queueId;
@@ -114,6 +116,11 @@ public final class RemoteQueue implements QueueLink {
   }
 
   private Future<Buffer> request(Wire request) {
+    if (!membership.members().contains(owner)) {
+      // Its registration may linger in the cluster for a while; a request would only time out.
+      return Future.failedFuture(io.junctionmq.model.ErrorCode.QUEUE_UNAVAILABLE.error("node " + owner
+          + " has left the cluster; the queue is moving to another node"));
+    }
     return vertx.eventBus().<Buffer>request(Protocol.node(owner), request.buffer(), options)
         .<Buffer>map(io.vertx.core.eventbus.Message::body)
         .recover(e -> Future.failedFuture(Protocol.error(e, owner)));

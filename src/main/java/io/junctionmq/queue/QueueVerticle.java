@@ -221,18 +221,19 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
     Promise<Void> drained = Promise.promise();
     context.runOnContext(v -> {
       state.hold();
-      awaitSettled(System.currentTimeMillis() + timeoutMs, drained);
+      awaitSettled(System.currentTimeMillis() + timeoutMs, timeoutMs, drained);
     });
     return drained.future();
   }
 
-  private void awaitSettled(long deadline, Promise<Void> drained) {
+  private void awaitSettled(long deadline, long timeoutMs, Promise<Void> drained) {
     if (state.messagesUnacknowledged() > 0 && System.currentTimeMillis() < deadline && !closed) {
-      vertx.setTimer(20, t -> awaitSettled(deadline, drained));
+      vertx.setTimer(20, t -> awaitSettled(deadline, timeoutMs, drained));
       return;
     }
     flushWrites();
     lastWrite.onComplete(ar -> drained.tryComplete());
+    vertx.setTimer(timeoutMs, t -> drained.tryComplete());
   }
 
   // ---- inside, on the queue's context ----

@@ -1,0 +1,271 @@
+package io.junctionmq.cluster;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.junctionmq.broker.Broker;
+import io.junctionmq.broker.ConsumeOptions;
+import io.junctionmq.broker.Consumer;
+import io.junctionmq.model.Binding;
+import io.junctionmq.model.Delivery;
+import io.junctionmq.model.Exchange;
+import io.junctionmq.model.ExchangeType;
+import io.junctionmq.model.Message;
+import io.junctionmq.model.MessageProperties;
+import io.junctionmq.model.Queue;
+import io.junctionmq.queue.AckMode;
+import io.vertx.core.Future;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Queues in a 3-node cluster (real Hazelcast members in this JVM, one PostgreSQL): the
+ * metadata view, placement, publishing and consuming across nodes, and what happens to a
+ * queue when its owner dies or leaves.
+ */
+class QueueClusterIT {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static TestCluster cluster;
+
+  @BeforeAll
+  static void start() {
+    cluster = TestCluster.start(3);
+    cluster.awaitMembers(3);
+  }
+
+  @AfterAll
+  static void stop() {
+    cluster.close();
+  }
+
+  @Test
+  void declaringBindingAndDeletingOnOneNodeIsSeenByAll() {
+    Broker a = cluster.node(0).broker();
+    a.declareExchange(Exchange.of("/", "meta-x", ExchangeType.TOPIC)).await();
+    a.declareQueue(Queue.durable("/", "meta-q")).await();
+    Binding binding = Binding.toQueue("/", "meta-x", "meta-q", "a.*");
+    a.bind(binding).await();
+    for (int i = 0; i < 3; i++) {
+      Broker b = cluster.node(i).broker();
+      await().atMost(WAIT).until(() -> b.exchange("/", "meta-x") != null
+          && b.queues("/").stream().anyMatch(q -> q.queue().name().equals("meta-q"))
+          && b.bindings("/").contains(binding));
+    }
+
+    cluster.node(1).broker().unbind(binding).await();
+    cluster.node(2).broker().deleteQueue("/", "meta-q", false, false).await();
+    for (int i = 0; i < 3; i++) {
+      Broker b = cluster.node(i).broker();
+      await().atMost(WAIT).until(() -> !b.bindings("/").contains(binding)
+          && b.queues("/").stream().noneMatch(q -> q.queue().name().equals("meta-q")));
+    }
+    assertTrue(cluster.owner("/", "meta-q").isEmpty(), "a deleted queue has no lease");
+  }
+
+  @Test
+  void newQueuesAreSpreadOverTheNodes() {
+    Set<String> owners = new HashSet<>();
+    for (int i = 0; i < 9; i++) {
+      var info = cluster.node(0).broker().declareQueue(Queue.durable("/", "spread-" + i)).await();
+      assertEquals(info.node(), cluster.owner("/", "spread-" + i).orElseThrow(), "the lease names the owner");
+      owners.add(info.node());
+    }
+    assertEquals(Set.of(cluster.nodeId(0), cluster.nodeId(1), cluster.nodeId(2)), owners);
+  }
+
+  @Test
+  void publishOnOneNodeConsumeOnAnotherWithPrefetch() throws Exception {
+    String queue = "across";
+    cluster.node(0).broker().declareQueue(Queue.durable("/", queue)).await();
+    int owner = cluster.indexOf(cluster.awaitOwner("/", queue));
+    int publisher = (owner + 1) % 3;
+    int consumerNode = (owner + 2) % 3;
+    awaitKnown(consumerNode, queue);
+    awaitKnown(publisher, queue);
+
+    int count = 500;
+    int prefetch = 10;
+    var received = new CopyOnWriteArrayList<String>();
+    var outstanding = new ArrayList<Delivery>();
+    var maxOutstanding = new AtomicInteger();
+    var consumerRef = new Consumer[1];
+    Broker c = cluster.node(consumerNode).broker();
+    consumerRef[0] = c.consume("/", queue, ConsumeOptions.of(prefetch, AckMode.CLIENT_INDIVIDUAL), d -> {
+      received.add(body(d));
+      outstanding.add(d);
+      maxOutstanding.accumulateAndGet(outstanding.size(), Math::max);
+      if (outstanding.size() == prefetch || received.size() == count) {
+        outstanding.forEach(o -> consumerRef[0].ack(o.deliveryTag(), false));
+        outstanding.clear();
+      }
+    }).await();
+
+    Broker p = cluster.node(publisher).broker();
+    var confirms = new ArrayList<Future<?>>();
+    for (int i = 0; i < count; i++) {
+      confirms.add(p.publish("/", persistent(queue, "m" + i), true));
+    }
+    Future.all(confirms).await();
+
+    await().atMost(WAIT).until(() -> received.size() >= count);
+    assertEquals(IntStream.range(0, count).mapToObj(i -> "m" + i).toList(), List.copyOf(received),
+        "every message once, in order");
+    assertTrue(maxOutstanding.get() <= prefetch, "never more than the prefetch unacked: " + maxOutstanding.get());
+    await().atMost(WAIT).until(() -> cluster.node(publisher).broker().queueInfo("/", queue).await().stats()
+        .messages() == 0);
+    consumerRef[0].cancel().await();
+  }
+
+  @Test
+  void aQueueDeletedOnAThirdNodeEndsTheSubscription() {
+    String queue = "deleted-elsewhere";
+    cluster.node(0).broker().declareQueue(Queue.durable("/", queue)).await();
+    int owner = cluster.indexOf(cluster.awaitOwner("/", queue));
+    int consumerNode = (owner + 1) % 3;
+    awaitKnown(consumerNode, queue);
+    var ended = new AtomicLong();
+    cluster.node(consumerNode).broker().consume("/", queue, ConsumeOptions.of(10, AckMode.AUTO), d -> { }).await()
+        .endHandler(reason -> ended.incrementAndGet());
+    awaitKnown((owner + 2) % 3, queue);
+    cluster.node((owner + 2) % 3).broker().deleteQueue("/", queue, false, false).await();
+    await().atMost(WAIT).until(() -> ended.get() == 1);
+  }
+
+  @Test
+  void killedOwnerIsReplacedAndConsumersKeepTheirSubscription() {
+    try (TestCluster fresh = TestCluster.start(3)) {
+      fresh.awaitMembers(3);
+      String queue = "failover";
+      fresh.node(0).broker().declareQueue(Queue.durable("/", queue)).await();
+      String ownerId = fresh.awaitOwner("/", queue);
+      int owner = fresh.indexOf(ownerId);
+      int consumerNode = (owner + 1) % 3;
+      int publisher = (owner + 2) % 3;
+      await().atMost(WAIT).until(() -> fresh.node(consumerNode).broker().queues("/").size() == 1
+          && fresh.node(publisher).broker().queues("/").size() == 1);
+
+      var deliveries = new ConcurrentHashMap<String, List<Boolean>>();
+      var firstAfterKill = new AtomicLong();
+      var killedAt = new AtomicLong(Long.MAX_VALUE);
+      var acked = new AtomicInteger();
+      var consumer = new Consumer[1];
+      consumer[0] = fresh.node(consumerNode).broker().consume("/", queue,
+          ConsumeOptions.of(100, AckMode.CLIENT_INDIVIDUAL), d -> {
+            deliveries.computeIfAbsent(body(d), k -> new CopyOnWriteArrayList<>()).add(d.redelivered());
+            if (System.nanoTime() > killedAt.get()) {
+              firstAfterKill.compareAndSet(0, System.nanoTime());
+            }
+            // The first 50 are acked; the others stay unacked until the owner dies.
+            if (acked.get() < 50 && !d.redelivered()) {
+              acked.incrementAndGet();
+              consumer[0].ack(d.deliveryTag(), false);
+            } else if (d.redelivered() || killedAt.get() != Long.MAX_VALUE) {
+              consumer[0].ack(d.deliveryTag(), false);
+            }
+          }).await();
+
+      Broker p = fresh.node(publisher).broker();
+      var confirms = new ArrayList<Future<?>>();
+      for (int i = 0; i < 100; i++) {
+        confirms.add(p.publish("/", persistent(queue, "before-" + i), true));
+      }
+      Future.all(confirms).await();
+      await().atMost(WAIT).until(() -> deliveries.size() == 100);
+
+      killedAt.set(System.nanoTime());
+      fresh.kill(owner);
+      String successor = fresh.awaitOwner("/", queue, Set.of(ownerId));
+      assertNotEquals(ownerId, successor);
+
+      for (int i = 0; i < 100; i++) {
+        p.publish("/", persistent(queue, "after-" + i), true).await();
+      }
+      await().atMost(WAIT).until(() -> deliveries.size() == 200
+          && IntStream.range(50, 100).allMatch(i -> deliveries.get("before-" + i).size() == 2));
+      System.out.printf("failover: kill -> first delivery from the new owner %d ms%n",
+          (firstAfterKill.get() - killedAt.get()) / 1_000_000);
+      for (int i = 0; i < 50; i++) {
+        assertEquals(List.of(false), deliveries.get("before-" + i), "acked before the kill: delivered once");
+      }
+      for (int i = 50; i < 100; i++) {
+        assertEquals(List.of(false, true), deliveries.get("before-" + i), "unacked at the kill: redelivered, flagged");
+      }
+      for (int i = 0; i < 100; i++) {
+        assertFalse(deliveries.get("after-" + i).contains(true), "published after the kill: delivered once");
+      }
+    }
+  }
+
+  @Test
+  void stoppedOwnerHandsItsQueueOverWithoutRedeliveries() {
+    try (TestCluster fresh = TestCluster.start(3)) {
+      fresh.awaitMembers(3);
+      String queue = "hand-over";
+      fresh.node(0).broker().declareQueue(Queue.durable("/", queue)).await();
+      String ownerId = fresh.awaitOwner("/", queue);
+      int owner = fresh.indexOf(ownerId);
+      int consumerNode = (owner + 1) % 3;
+      int publisher = (owner + 2) % 3;
+      await().atMost(WAIT).until(() -> fresh.node(consumerNode).broker().queues("/").size() == 1
+          && fresh.node(publisher).broker().queues("/").size() == 1);
+
+      var received = new ConcurrentHashMap<String, Integer>();
+      var redelivered = new AtomicInteger();
+      var consumer = new Consumer[1];
+      consumer[0] = fresh.node(consumerNode).broker().consume("/", queue,
+          ConsumeOptions.of(50, AckMode.CLIENT_INDIVIDUAL), d -> {
+            received.merge(body(d), 1, Integer::sum);
+            if (d.redelivered()) {
+              redelivered.incrementAndGet();
+            }
+            consumer[0].ack(d.deliveryTag(), false);
+          }).await();
+
+      Broker p = fresh.node(publisher).broker();
+      var confirmed = ConcurrentHashMap.<String>newKeySet();
+      var publishing = new Thread(() -> {
+        for (int i = 0; i < 400; i++) {
+          String body = "m" + i;
+          p.publish("/", persistent(queue, body), true).onSuccess(r -> confirmed.add(body)).await();
+        }
+      });
+      publishing.start();
+      await().atMost(WAIT).until(() -> confirmed.size() > 100);
+      fresh.stop(owner);
+      await().atMost(WAIT).until(() -> !publishing.isAlive());
+      assertNotEquals(ownerId, fresh.awaitOwner("/", queue, Set.of(ownerId)));
+      await().atMost(WAIT).until(() -> received.keySet().containsAll(confirmed));
+      assertEquals(400, confirmed.size(), "every publish confirmed across the hand-over");
+      assertEquals(0, redelivered.get(), "no redeliveries: the consumer acked promptly");
+      assertTrue(received.values().stream().allMatch(n -> n == 1), "each message delivered once");
+    }
+  }
+
+  private static void awaitKnown(int node, String queue) {
+    await().atMost(WAIT).until(() -> cluster.node(node).broker().queues("/").stream()
+        .anyMatch(q -> q.queue().name().equals(queue) && q.node() != null));
+  }
+
+  static Message persistent(String queue, String body) {
+    return new Message("", queue, MessageProperties.PERSISTENT, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static String body(Delivery d) {
+    return new String(d.message().body(), StandardCharsets.UTF_8);
+  }
+}
