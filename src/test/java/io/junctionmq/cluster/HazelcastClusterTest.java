@@ -78,8 +78,8 @@ class HazelcastClusterTest {
 
     assertEquals("1", hz.getProperty("hazelcast.heartbeat.interval.seconds"));
     assertEquals("5", hz.getProperty("hazelcast.max.no.heartbeat.seconds"));
-    assertEquals("1", hz.getProperty("hazelcast.wait.seconds.before.join"));
-    assertEquals("5", hz.getProperty("hazelcast.max.wait.seconds.before.join"));
+    assertEquals("0", hz.getProperty("hazelcast.wait.seconds.before.join"));
+    assertEquals(2, hz.getNetworkConfig().getJoin().getTcpIpConfig().getConnectionTimeoutSeconds());
     assertFalse(hz.getNetworkConfig().getJoin().getMulticastConfig().isEnabled());
     assertTrue(hz.getNetworkConfig().isReuseAddress());
     assertEquals(1, hz.getMultiMapConfig("__vertx.subs").getBackupCount());
