@@ -521,16 +521,16 @@ public final class BrokerImpl implements Broker {
       Vhost h = vhosts.get(q.vhost());
       MetadataStore.Lease lease = leaseOf.get(sq.id());
       String holder = lease == null ? null : lease.owner();
-      if (h != null && holder != null && !holder.equals(nodeId) && members.contains(holder) && !lease.expired()) {
-        // Another live node owns it.
+      boolean heldElsewhere = holder != null && !holder.equals(nodeId) && !lease.expired();
+      if (h != null && heldElsewhere && (members.contains(holder) || vertx.isClustered())) {
+        // Another node owns it; if that node is gone, the cluster sync takes it over after start.
         put(h, new Vhost.QueueEntry(sq.id(), q, q.exclusive() ? "connection on node " + holder : null, holder,
             lease.epoch(), newRemote(holder, sq.id(), lease.epoch()), null, null));
       } else if (h == null || !q.durable() || q.exclusive()) {
         // Non-durable and exclusive queues do not survive their node, as in RabbitMQ.
         chain = chain.compose(v -> metadata.deleteQueue(sq.id()));
       } else {
-        String former = vertx.isClustered() && holder != null && !members.contains(holder) ? holder : null;
-        chain = chain.compose(v -> recoverQueue(h, sq.id(), q, former,
+        chain = chain.compose(v -> recoverQueue(h, sq.id(), q, null,
             System.nanoTime() + settings.leaseTtl().multipliedBy(2).toNanos()));
       }
     }

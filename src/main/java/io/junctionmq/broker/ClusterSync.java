@@ -40,6 +40,8 @@ final class ClusterSync {
   /** When this node first saw each orphaned queue. */
   private final Map<Long, Long> orphanSince = new HashMap<>();
   private boolean graceCheckPending;
+  /** The most broker nodes this node has seen at once, itself included. */
+  private int largestMembership = 1;
 
   ClusterSync(BrokerImpl broker) {
     this.broker = broker;
@@ -71,6 +73,9 @@ final class ClusterSync {
   }
 
   void startTimers() {
+    if (clustered()) {
+      broker.serial.submit(() -> takeOverOrphans(broker.membership.members()));
+    }
     long renew = broker.settings.leaseRenewInterval().toMillis();
     timers.add(broker.vertx.setPeriodic(renew, t -> renewLeases()));
     if (clustered()) {
@@ -284,6 +289,11 @@ final class ClusterSync {
     if (live.isEmpty() || !live.contains(broker.nodeId) || broker.stopping) {
       return Future.succeededFuture();
     }
+    largestMembership = Math.max(largestMembership, live.size());
+    // Hazelcast's word that a node is gone is enough only with a majority of the largest
+    // cluster seen; a node cut off from the others must not take their queues from them.
+    // Without it, only leases that ran out (their owner stopped renewing) are taken.
+    boolean majority = live.size() * 2 > largestMembership;
     long now = System.nanoTime();
     var orphans = new HashSet<Long>();
     Future<Void> chain = Future.succeededFuture();
@@ -299,7 +309,7 @@ final class ClusterSync {
       if (!live.get(index).equals(broker.nodeId) && now - since < ORPHAN_GRACE_NANOS) {
         continue;
       }
-      chain = chain.compose(v -> takeOver(q).recover(e -> {
+      chain = chain.compose(v -> takeOver(q, majority).recover(e -> {
         log.warn("taking over queue {} failed: {}", q.queue().name(), e.getMessage());
         return Future.succeededFuture();
       }));
@@ -315,12 +325,15 @@ final class ClusterSync {
     return chain;
   }
 
-  private Future<Void> takeOver(Vhost.QueueEntry q) {
+  private Future<Void> takeOver(Vhost.QueueEntry q, boolean fromDepartedOwner) {
     Vhost h = broker.vhosts.get(q.queue().vhost());
     if (h == null || broker.byId.get(q.id()) != q) {
       return Future.succeededFuture();
     }
     if (!q.queue().durable() || q.queue().exclusive()) {
+      if (!fromDepartedOwner) {
+        return Future.succeededFuture();
+      }
       log.info("queue {} in vhost {} died with node {}", q.queue().name(), h.name, q.node());
       return broker.metadata.deleteQueue(q.id()).onSuccess(v -> {
         String reason = "queue '" + q.queue().name() + "' was lost with node " + q.node();
@@ -330,7 +343,7 @@ final class ClusterSync {
       });
     }
     long started = System.nanoTime();
-    return broker.host(h, q.id(), q.queue(), null, q.node()).onSuccess(taken ->
+    return broker.host(h, q.id(), q.queue(), null, fromDepartedOwner ? q.node() : null).onSuccess(taken ->
         log.info("took over queue {} in vhost {} from node {} at epoch {} in {} ms", q.queue().name(), h.name,
             q.node(), taken.epoch(), (System.nanoTime() - started) / 1_000_000)).mapEmpty();
   }
