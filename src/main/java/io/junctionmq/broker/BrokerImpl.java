@@ -14,6 +14,7 @@ import io.junctionmq.model.Message;
 import io.junctionmq.model.Queue;
 import io.junctionmq.model.QueueArguments;
 import io.junctionmq.queue.DeadLetterSink;
+import io.junctionmq.queue.LeaseClock;
 import io.junctionmq.queue.QueueLimits;
 import io.junctionmq.queue.QueuePolicy;
 import io.junctionmq.queue.QueueVerticle;
@@ -79,6 +80,7 @@ public final class BrokerImpl implements Broker {
   private final AtomicLong ids = new AtomicLong();
   private final QueueExpiry expiry;
   private final ClusterSync sync;
+  final LeaseClock leaseClock;
   Serial serial;
   /** Set when the node starts stopping: it takes no queues from other nodes any more. */
   volatile boolean stopping;
@@ -100,6 +102,7 @@ public final class BrokerImpl implements Broker {
       }
     });
     this.sync = new ClusterSync(this);
+    this.leaseClock = new LeaseClock(sync.leaseWindowNanos());
   }
 
   /** Loads the stored metadata and recovers every durable queue; completes when all serve. */
@@ -573,7 +576,7 @@ public final class BrokerImpl implements Broker {
       var policy = QueuePolicy.of(QueueArguments.parse(queue.arguments()));
       DeadLetterSink deadLetters = letter -> publish(h.name, letter, false).mapEmpty();
       var verticle = new QueueVerticle(name, id, epoch, queue.durable(), settings.limits(), policy, durableStore,
-          memoryStore, deadLetters, () -> onLastConsumerGone(h, name));
+          memoryStore, deadLetters, () -> onLastConsumerGone(h, name)).leaseClock(leaseClock);
       return vertx.deployVerticle(verticle).map(deploymentId -> {
         var hosted = new Vhost.QueueEntry(id, queue, exclusiveOwner, nodeId, epoch, verticle, verticle, deploymentId);
         put(h, hosted);

@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,8 @@ final class ClusterSync {
   private static final Logger log = LoggerFactory.getLogger(ClusterSync.class);
   private static final long STATS_INTERVAL_MS = 1000;
   private static final long ORPHAN_GRACE_NANOS = 1_000_000_000L;
+  /** Hazelcast's max.no.heartbeat (conf/cluster.xml): a silent member is dropped after this. */
+  private static final long SUSPICION_NANOS = 5_000_000_000L;
 
   private final BrokerImpl broker;
   private final Map<Long, QueueStats> announcedStats = new HashMap<>();
@@ -42,6 +45,7 @@ final class ClusterSync {
   private boolean graceCheckPending;
   /** The most broker nodes this node has seen at once, itself included. */
   private int largestMembership = 1;
+  private final AtomicBoolean renewing = new AtomicBoolean();
 
   ClusterSync(BrokerImpl broker) {
     this.broker = broker;
@@ -73,6 +77,7 @@ final class ClusterSync {
   }
 
   void startTimers() {
+    broker.leaseClock.renewWith(() -> broker.vertx.runOnContext(v -> renewLeases()));
     if (clustered()) {
       broker.serial.submit(() -> takeOverOrphans(broker.membership.members()));
     }
@@ -230,23 +235,42 @@ final class ClusterSync {
 
   // ---- leases and takeovers ----
 
+  /**
+   * How long after a successful renewal this node may act as the owner without another: less
+   * than the lease, and in a cluster less than Hazelcast's suspicion time (5 s without
+   * heartbeats), after which the others may take its queues over without waiting for the lease.
+   */
+  long leaseWindowNanos() {
+    long ttl = broker.settings.leaseTtl().toNanos();
+    long bound = clustered() ? Math.min(ttl, SUSPICION_NANOS) : ttl;
+    return bound > 2_000_000_000L ? bound - 1_000_000_000L : bound / 2;
+  }
+
   private void renewLeases() {
+    if (!renewing.compareAndSet(false, true)) {
+      return;
+    }
+    long sentAt = System.nanoTime();
     // Only the queues hosted before the renewal was sent: one leased meanwhile is not in its answer.
     List<Vhost.QueueEntry> hosted = broker.hostedHere();
     broker.metadata.renewLeases(broker.nodeId, broker.settings.leaseTtl()).onComplete(ar -> {
+      renewing.set(false);
       if (ar.failed()) {
         log.warn("renewing queue leases failed: {}", ar.cause().getMessage());
         return;
       }
       var held = new HashSet<>(ar.result());
-      for (Vhost.QueueEntry q : hosted) {
-        if (!held.contains(q.id())) {
-          broker.serial.submit(() -> {
-            broker.unhost(q, "lost its lease; another node owns it now");
-            return Future.succeededFuture();
-          });
-        }
+      var lost = hosted.stream().filter(q -> !held.contains(q.id())).toList();
+      if (lost.isEmpty()) {
+        broker.leaseClock.renewed(sentAt, leaseWindowNanos());
+        return;
       }
+      broker.serial.submit(() -> {
+        lost.forEach(q -> broker.unhost(q, "lost its lease; another node owns it now"));
+        // Only now: a queue held back by the clock must find itself closed, not deliver.
+        broker.leaseClock.renewed(sentAt, leaseWindowNanos());
+        return Future.succeededFuture();
+      });
     });
   }
 

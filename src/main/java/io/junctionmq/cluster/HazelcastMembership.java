@@ -49,6 +49,7 @@ final class HazelcastMembership implements Membership {
   /** Set on every member by vertx-hazelcast; its value is the Vert.x node id. */
   static final String VERTX_NODE_ID = "__vertx.nodeId";
   private static final long TIMEOUT_SECONDS = 30;
+  private static final long RECONCILE_MS = 1000;
   private static final Logger log = LoggerFactory.getLogger(HazelcastMembership.class);
 
   private final Vertx vertx;
@@ -66,6 +67,7 @@ final class HazelcastMembership implements Membership {
   private UUID membershipListener;
   private UUID entryListener;
   private UUID lifecycleListener;
+  private long reconcile = -1;
 
   private HazelcastMembership(Vertx vertx, HazelcastClusterManager manager, String self, MemberRole role) {
     this.vertx = vertx;
@@ -95,6 +97,13 @@ final class HazelcastMembership implements Membership {
       membership.reload();
       return membership;
     }, false).timeout(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+        .onSuccess(m -> membership.reconcile = vertx.setPeriodic(RECONCILE_MS, t -> {
+          // Events can be missed while members join at once: fetch what is missing, recompute.
+          if (!membership.closed && membership.hazelcast.getLifecycleService().isRunning()) {
+            membership.fetchMissing();
+            membership.recompute();
+          }
+        }))
         .onFailure(e -> membership.close());
   }
 
@@ -120,6 +129,7 @@ final class HazelcastMembership implements Membership {
       return Future.succeededFuture();
     }
     closed = true;
+    vertx.cancelTimer(reconcile);
     if (!hazelcast.getLifecycleService().isRunning()) {
       return Future.succeededFuture();
     }

@@ -55,6 +55,8 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
   private long markedUpTo;
   private boolean markInFlight;
   private boolean closed;
+  private LeaseClock leaseClock = new LeaseClock(Long.MAX_VALUE / 4);
+  private boolean heldForLease;
   /** The latest write sent to the durable store; the store carries out writes in order. */
   private Future<Void> lastWrite = Future.succeededFuture();
 
@@ -100,6 +102,12 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
     closed = true;
     vertx.cancelTimer(expiryTimer);
     return Future.succeededFuture();
+  }
+
+  /** The node's lease clock; deliveries wait while it has run out. Set before deployment. */
+  public QueueVerticle leaseClock(LeaseClock clock) {
+    this.leaseClock = clock;
+    return this;
   }
 
   public String name() {
@@ -413,7 +421,19 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
   }
 
   private void flushDeliveries() {
-    if (outbox.isEmpty()) {
+    if (outbox.isEmpty() || heldForLease) {
+      return;
+    }
+    if (!leaseClock.valid()) {
+      // This node may have been paused past its lease: deliver nothing until a renewal says
+      // the queue is still ours (if it is not, the queue is closed and the outbox dropped).
+      heldForLease = true;
+      leaseClock.whenRenewed(() -> context.runOnContext(v -> {
+        heldForLease = false;
+        if (!closed) {
+          flushDeliveries();
+        }
+      }));
       return;
     }
     for (var entry : outbox.entrySet()) {

@@ -1,0 +1,50 @@
+package io.junctionmq.queue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Whether this node may still act as the owner of its queues: its leases were renewed
+ * recently enough that no other node can have taken one over yet. A node that was paused (a
+ * long GC, {@code kill -STOP}, a frozen VM) finds, when it runs again, that the monotonic
+ * clock is past the mark; its queues then hold their deliveries until a renewal says which
+ * queues it still owns, so a queue taken over meanwhile is not delivered from twice.
+ */
+public final class LeaseClock {
+  private volatile long validUntil;
+  private final List<Runnable> waiting = new ArrayList<>();
+  private volatile Runnable renewNow = () -> { };
+
+  /** Valid for {@code nanos} from now. */
+  public LeaseClock(long nanos) {
+    this.validUntil = System.nanoTime() + nanos;
+  }
+
+  public boolean valid() {
+    return System.nanoTime() - validUntil < 0;
+  }
+
+  /** A renewal sent at {@code sentAt} succeeded: valid until {@code sentAt + nanos}. */
+  public void renewed(long sentAt, long nanos) {
+    validUntil = Math.max(validUntil, sentAt + nanos);
+    List<Runnable> ready;
+    synchronized (waiting) {
+      ready = List.copyOf(waiting);
+      waiting.clear();
+    }
+    ready.forEach(Runnable::run);
+  }
+
+  /** Runs {@code task} after the next successful renewal, and asks for one now. */
+  public void whenRenewed(Runnable task) {
+    synchronized (waiting) {
+      waiting.add(task);
+    }
+    renewNow.run();
+  }
+
+  /** How to renew at once (the broker's lease renewal). */
+  public void renewWith(Runnable renew) {
+    this.renewNow = renew;
+  }
+}
