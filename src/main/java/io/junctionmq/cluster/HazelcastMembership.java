@@ -19,7 +19,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +64,7 @@ final class HazelcastMembership implements Membership {
   private volatile boolean closed;
   private UUID membershipListener;
   private UUID entryListener;
+  private UUID partitionLostListener;
   private UUID lifecycleListener;
 
   private HazelcastMembership(Vertx vertx, HazelcastClusterManager manager, String self, MemberRole role) {
@@ -133,6 +133,9 @@ final class HazelcastMembership implements Membership {
       if (entryListener != null) {
         map.removeEntryListener(entryListener);
       }
+      if (partitionLostListener != null) {
+        map.removePartitionLostListener(partitionLostListener);
+      }
       map.remove(vertxNodeId);
       return null;
     }, false).timeout(TIMEOUT_SECONDS, TimeUnit.SECONDS)
@@ -156,9 +159,18 @@ final class HazelcastMembership implements Membership {
         recompute();
         String gone = event.getMember().getAttribute(VERTX_NODE_ID);
         if (gone != null) {
+          registrations.remove(gone);
           // Every survivor tries; the first wins, the others find nothing to remove.
           quietly(map.removeAsync(gone), "remove the registration of a dead member");
         }
+      }
+    });
+    // A member that dies before the partitions of a newly formed cluster have their backups
+    // in place takes some entries with it, with no event; every node then says it again.
+    partitionLostListener = map.addPartitionLostListener(event -> {
+      if (!closed) {
+        log.info("membership of {}: a partition of {} was lost; registering again", self, MAP);
+        quietly(map.setAsync(vertxNodeId, registration), "re-register after a lost partition");
       }
     });
     lifecycleListener = hazelcast.getLifecycleService().addLifecycleListener(event -> {
@@ -176,17 +188,19 @@ final class HazelcastMembership implements Membership {
     entryListener = map.addEntryListener(new RegistrationListener(), true);
   }
 
-  /** Blocking: reads every registration, then recomputes the members. */
+  /**
+   * Blocking: reads every registration, then recomputes the members. It only adds: an entry
+   * missing from the snapshot may have been added by an event since, and a registration
+   * never changes its value (one Vert.x node, one Junction node), so what it knows of dead
+   * members is harmless (they are not live) and forgotten when they are removed.
+   */
   private void reload() {
-    Map<String, Registration> fresh = new HashMap<>();
     map.entrySet().forEach(e -> {
       Registration r = Registration.decode(e.getValue());
       if (r != null) {
-        fresh.put(e.getKey(), r);
+        registrations.put(e.getKey(), r);
       }
     });
-    registrations.keySet().retainAll(fresh.keySet());
-    registrations.putAll(fresh);
     recompute();
   }
 
