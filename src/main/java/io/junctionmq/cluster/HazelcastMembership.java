@@ -29,6 +29,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +63,8 @@ final class HazelcastMembership implements Membership {
   private final List<Handler<Set<String>>> handlers = new CopyOnWriteArrayList<>();
   private volatile Set<String> members;
   private volatile boolean closed;
+  /** 0: idle; 1: a store of the registration is in flight; more: reasons to store again came meanwhile. */
+  private final AtomicInteger reregistering = new AtomicInteger();
   private UUID membershipListener;
   private UUID entryListener;
   private UUID partitionLostListener;
@@ -167,12 +170,7 @@ final class HazelcastMembership implements Membership {
     });
     // A member that dies before the partitions of a newly formed cluster have their backups
     // in place takes some entries with it, with no event; every node then says it again.
-    partitionLostListener = map.addPartitionLostListener(event -> {
-      if (!closed) {
-        log.info("membership of {}: a partition of {} was lost; registering again", self, MAP);
-        quietly(map.setAsync(vertxNodeId, registration), "re-register after a lost partition");
-      }
-    });
+    partitionLostListener = map.addPartitionLostListener(event -> reregister("a partition of " + MAP + " was lost"));
     lifecycleListener = hazelcast.getLifecycleService().addLifecycleListener(event -> {
       if (event.getState() == LifecycleEvent.LifecycleState.MERGED && !closed) {
         // Back from a split (a paused process, a healed partition): what this side believed
@@ -254,6 +252,34 @@ final class HazelcastMembership implements Membership {
     context.runOnContext(v -> handlers.forEach(h -> h.handle(snapshot)));
   }
 
+  /**
+   * Stores this node's registration again, once for a burst of reasons (a lost member can
+   * take dozens of partitions with it, each reported on its own); a reason that arrives while
+   * a store is in flight causes one more store after it.
+   */
+  private void reregister(String why) {
+    if (closed) {
+      return;
+    }
+    if (reregistering.getAndIncrement() == 0) {
+      log.info("membership of {}: registering again: {}", self, why);
+      storeRegistration();
+    }
+  }
+
+  private void storeRegistration() {
+    map.setAsync(vertxNodeId, registration).whenComplete((v, e) -> {
+      if (e != null && !closed) {
+        log.debug("membership of {}: cannot register again: {}", self, e.toString());
+      }
+      // Some reasons arrived during the store: store once more, else done.
+      if (reregistering.getAndSet(0) > 1 && !closed) {
+        reregistering.set(1);
+        storeRegistration();
+      }
+    });
+  }
+
   private void quietly(CompletionStage<?> stage, String what) {
     stage.whenComplete((v, e) -> {
       if (e != null && !closed) {
@@ -283,9 +309,9 @@ final class HazelcastMembership implements Membership {
     @Override
     public void entryRemoved(EntryEvent<String, String> event) {
       registrations.remove(event.getKey());
-      if (event.getKey().equals(vertxNodeId) && !closed) {
+      if (event.getKey().equals(vertxNodeId)) {
         // A survivor that believed this node dead removed its entry: it is alive, say so again.
-        quietly(map.setAsync(vertxNodeId, registration), "re-register");
+        reregister("its registration was removed");
       }
       recompute();
     }
