@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.junctionmq.model.Queue;
 import io.junctionmq.store.TestPostgres;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,6 +55,14 @@ class ClusterJoinIT {
       await().atMost(Duration.ofSeconds(5)).until(() -> seenByNode0.contains(all));
       assertEquals(new ArrayList<>(List.of(Set.of("n0", "n2"), all)), new ArrayList<>(seenByNode0),
           "node 0 was told of each change once, in order");
+
+      long stopping = System.nanoTime();
+      cluster.stop(2);
+      cluster.awaitMembers(2);
+      System.out.printf("[cluster] in-JVM graceful stop: the others dropped the node in %d ms%n", millisSince(stopping));
+
+      cluster.node(0).broker().declareQueue(Queue.durable("/", "joined")).await();
+      assertTrue(Set.of("n0", "n1").contains(cluster.awaitOwner("/", "joined")), "a running node owns the queue");
     }
   }
 
