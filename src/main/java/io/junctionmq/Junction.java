@@ -229,8 +229,10 @@ public final class Junction {
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
+        log.info("junction node {} stopping", junction.config().nodeId());
         junction.close().await();
         vertx.close().await();
+        log.info("junction node {} stopped", junction.config().nodeId());
       } catch (Exception e) {
         log.warn("shutdown: {}", e.getMessage());
       }

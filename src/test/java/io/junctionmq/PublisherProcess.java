@@ -5,11 +5,7 @@ import io.junctionmq.model.Message;
 import io.junctionmq.model.MessageProperties;
 import io.junctionmq.model.Queue;
 import io.vertx.core.Vertx;
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -26,15 +22,8 @@ public final class PublisherProcess {
 
   /** Starts this class in a new JVM (with {@code jvmOptions}) on the jar that {@code package} built. */
   static Process launch(List<String> jvmOptions, String pgUri, String queue, int count, int size) throws IOException {
-    Path jar = Path.of(System.getProperty("junction.jar", "target/junction.jar"));
-    if (!Files.exists(jar)) {
-      throw new IllegalStateException("run after 'package': " + jar);
-    }
-    var command = new ArrayList<String>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmOptions);
-    command.addAll(List.of("-cp", Path.of("target", "test-classes") + File.pathSeparator + jar,
-        PublisherProcess.class.getName(), pgUri, queue, String.valueOf(count), String.valueOf(size)));
+    var command = TestJvm.command(jvmOptions, true, PublisherProcess.class.getName(),
+        List.of(pgUri, queue, String.valueOf(count), String.valueOf(size)));
     return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
   }
 

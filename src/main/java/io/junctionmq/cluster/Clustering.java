@@ -5,6 +5,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How a node joins its cluster. A standalone node ({@code cluster.enabled} false, the default)
@@ -18,6 +20,8 @@ import java.nio.file.Path;
  * }</pre>
  */
 public final class Clustering {
+  private static final Logger log = LoggerFactory.getLogger(Clustering.class);
+
   private Clustering() {
   }
 
@@ -32,6 +36,10 @@ public final class Clustering {
   public static Future<Vertx> vertx(JunctionConfig config) {
     if (!config.clusterEnabled()) {
       return Future.succeededFuture(Vertx.vertx());
+    }
+    if (config.pgUri().isEmpty()) {
+      log.warn("cluster.enabled without pg.uri: this node starts an embedded PostgreSQL of its own, "
+          + "but the nodes of a cluster must share one (set pg.uri on every node)");
     }
     return HazelcastCluster.vertx(config, Path.of(""));
   }

@@ -19,7 +19,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +29,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,8 +64,11 @@ final class HazelcastMembership implements Membership {
   private final List<Handler<Set<String>>> handlers = new CopyOnWriteArrayList<>();
   private volatile Set<String> members;
   private volatile boolean closed;
+  /** 0: idle; 1: a store of the registration is in flight; more: reasons to store again came meanwhile. */
+  private final AtomicInteger reregistering = new AtomicInteger();
   private UUID membershipListener;
   private UUID entryListener;
+  private UUID partitionLostListener;
   private UUID lifecycleListener;
   private long reconcile = -1;
 
@@ -143,6 +146,9 @@ final class HazelcastMembership implements Membership {
       if (entryListener != null) {
         map.removeEntryListener(entryListener);
       }
+      if (partitionLostListener != null) {
+        map.removePartitionLostListener(partitionLostListener);
+      }
       map.remove(vertxNodeId);
       return null;
     }, false).timeout(TIMEOUT_SECONDS, TimeUnit.SECONDS)
@@ -166,11 +172,15 @@ final class HazelcastMembership implements Membership {
         recompute();
         String gone = event.getMember().getAttribute(VERTX_NODE_ID);
         if (gone != null) {
+          registrations.remove(gone);
           // Every survivor tries; the first wins, the others find nothing to remove.
           quietly(map.removeAsync(gone), "remove the registration of a dead member");
         }
       }
     });
+    // A member that dies before the partitions of a newly formed cluster have their backups
+    // in place takes some entries with it, with no event; every node then says it again.
+    partitionLostListener = map.addPartitionLostListener(event -> reregister("a partition of " + MAP + " was lost"));
     lifecycleListener = hazelcast.getLifecycleService().addLifecycleListener(event -> {
       if (event.getState() == LifecycleEvent.LifecycleState.MERGED && !closed) {
         // Back from a split (a paused process, a healed partition): what this side believed
@@ -186,17 +196,19 @@ final class HazelcastMembership implements Membership {
     entryListener = map.addEntryListener(new RegistrationListener(), true);
   }
 
-  /** Blocking: reads every registration, then recomputes the members. */
+  /**
+   * Blocking: reads every registration, then recomputes the members. It only adds: an entry
+   * missing from the snapshot may have been added by an event since, and a registration
+   * never changes its value (one Vert.x node, one Junction node), so what it knows of dead
+   * members is harmless (they are not live) and forgotten when they are removed.
+   */
   private void reload() {
-    Map<String, Registration> fresh = new HashMap<>();
     map.entrySet().forEach(e -> {
       Registration r = Registration.decode(e.getValue());
       if (r != null) {
-        fresh.put(e.getKey(), r);
+        registrations.put(e.getKey(), r);
       }
     });
-    registrations.keySet().retainAll(fresh.keySet());
-    registrations.putAll(fresh);
     recompute();
   }
 
@@ -250,6 +262,34 @@ final class HazelcastMembership implements Membership {
     context.runOnContext(v -> handlers.forEach(h -> h.handle(snapshot)));
   }
 
+  /**
+   * Stores this node's registration again, once for a burst of reasons (a lost member can
+   * take dozens of partitions with it, each reported on its own); a reason that arrives while
+   * a store is in flight causes one more store after it.
+   */
+  private void reregister(String why) {
+    if (closed) {
+      return;
+    }
+    if (reregistering.getAndIncrement() == 0) {
+      log.info("membership of {}: registering again: {}", self, why);
+      storeRegistration();
+    }
+  }
+
+  private void storeRegistration() {
+    map.setAsync(vertxNodeId, registration).whenComplete((v, e) -> {
+      if (e != null && !closed) {
+        log.debug("membership of {}: cannot register again: {}", self, e.toString());
+      }
+      // Some reasons arrived during the store: store once more, else done.
+      if (reregistering.getAndSet(0) > 1 && !closed) {
+        reregistering.set(1);
+        storeRegistration();
+      }
+    });
+  }
+
   private void quietly(CompletionStage<?> stage, String what) {
     stage.whenComplete((v, e) -> {
       if (e != null && !closed) {
@@ -279,9 +319,9 @@ final class HazelcastMembership implements Membership {
     @Override
     public void entryRemoved(EntryEvent<String, String> event) {
       registrations.remove(event.getKey());
-      if (event.getKey().equals(vertxNodeId) && !closed) {
+      if (event.getKey().equals(vertxNodeId)) {
         // A survivor that believed this node dead removed its entry: it is alive, say so again.
-        quietly(map.setAsync(vertxNodeId, registration), "re-register");
+        reregister("its registration was removed");
       }
       recompute();
     }
