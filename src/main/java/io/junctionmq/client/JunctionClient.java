@@ -218,6 +218,25 @@ public final class JunctionClient {
   }
 
   /**
+   * Acks {@code delivery} through the consumer it came to, as {@link ClientConsumer#ack}; usable
+   * in the delivery handler before the {@code consume} future has been seen.
+   */
+  public Future<Void> ack(Delivery delivery, boolean multiple) {
+    return onContext(() -> consumer(delivery).compose(c -> c.ack(delivery.deliveryTag(), multiple)));
+  }
+
+  /** Nacks {@code delivery} through the consumer it came to, as {@link ClientConsumer#nack}. */
+  public Future<Void> nack(Delivery delivery, boolean multiple, boolean requeue) {
+    return onContext(() -> consumer(delivery).compose(c -> c.nack(delivery.deliveryTag(), multiple, requeue)));
+  }
+
+  private Future<ClientConsumer> consumer(Delivery delivery) {
+    ClientConsumer c = consumers.get(delivery.consumerTag());
+    return c != null ? Future.succeededFuture(c) : Future.failedFuture(ErrorCode.UNKNOWN_DELIVERY_TAG.error(
+        "consumer " + delivery.consumerTag() + " has ended: its unacked deliveries went back to the queue"));
+  }
+
+  /**
    * Leaves: ends the session (consumers are cancelled, unacked messages go back to their
    * queues, exclusive queues are deleted) and the cluster membership. The Vert.x stays up.
    */
@@ -308,12 +327,16 @@ public final class JunctionClient {
     return Future.failedFuture(ErrorCode.UNAVAILABLE.error("the client is closed"));
   }
 
-  /** A DELIVER or CANCELLED from the node serving a session; anything from a session no longer in use is dropped. */
+  /** A DELIVER, CANCELLED or CLOSED from the node serving a session; anything from a session no longer in use is dropped. */
   private void received(Buffer body) {
     var r = new Wire.Reader(body);
     byte op = r.i8();
     Session s = nodes.current();
     if (s == null || !s.id.equals(r.str())) {
+      return;
+    }
+    if (op == ClientProtocol.CLOSED) {
+      nodes.lost(s, "closed the session");
       return;
     }
     ClientConsumer c = consumers.get(r.str());

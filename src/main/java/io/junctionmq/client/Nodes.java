@@ -38,7 +38,7 @@ final class Nodes {
   private final Vertx vertx;
   private final ClientOptions options;
   private Membership membership;
-  private Session current;
+  private volatile Session current;
   private Promise<Session> opening;
   private int sessions;
   private boolean pinging;

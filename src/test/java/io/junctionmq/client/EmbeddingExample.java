@@ -33,7 +33,7 @@ public final class EmbeddingExample {
     // The brokers' cluster name and members; a Hazelcast port of this application's own.
     JunctionConfig config = JunctionConfig.defaults().with(Map.of(
         "cluster.enabled", true, "cluster.name", clusterName, "cluster.members", members, "cluster.port", port));
-    Vertx vertx = Clustering.vertx(config).await();
+    Vertx vertx = Clustering.clientVertx(config).await();
     try {
       List<String> received = run(vertx, 10).await();
       System.out.println("received " + received);

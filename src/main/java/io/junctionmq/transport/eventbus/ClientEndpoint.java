@@ -47,7 +47,7 @@ public final class ClientEndpoint extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(sweeper);
     var closing = new ArrayList<Future<Void>>();
-    sessions.values().forEach(s -> closing.add(s.close()));
+    sessions.values().forEach(s -> closing.add(s.closeAndTell()));
     sessions.clear();
     return Future.join(closing).eventually(() -> registration.unregister());
   }
@@ -112,7 +112,7 @@ public final class ClientEndpoint extends VerticleBase {
     for (ClientSession s : expired) {
       sessions.remove(s.id());
       log.info("client session {} closed: no heartbeat from its client", s.id());
-      s.close();
+      s.closeAndTell();
     }
   }
 }

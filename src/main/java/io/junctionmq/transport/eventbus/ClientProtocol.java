@@ -42,6 +42,8 @@ public final class ClientProtocol {
   public static final byte DELIVER = 30;
   /** session, subscription id, reason: the broker ended the subscription (its queue was deleted). */
   public static final byte CANCELLED = 31;
+  /** session: the node closed the session (it is stopping, or heard nothing from the client for too long). */
+  public static final byte CLOSED = 32;
 
   /** The failure code of a request naming a session the node does not have (closed, expired, or another life of the node). */
   public static final int SESSION_UNKNOWN = 1000;

@@ -92,6 +92,12 @@ final class ClientSession {
     return connection.close();
   }
 
+  /** Ends the session on the node's initiative, and tells the client so that it moves at once. */
+  Future<Void> closeAndTell() {
+    bus.send(inbox, Wire.op(ClientProtocol.CLOSED).str(id).buffer());
+    return close();
+  }
+
   private Future<Buffer> consume(String subscription, String vhost, String queue, int prefetch, AckMode mode) {
     if (subscriptions.containsKey(subscription)) {
       // A retried CONSUME whose first answer was lost: the subscription is there already.
