@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -96,8 +95,7 @@ public final class JunctionClient {
     if (!vertx.isClustered()) {
       return Future.failedFuture(ErrorCode.INVALID_ARGUMENT.error("JunctionClient needs a clustered Vert.x"));
     }
-    Context context = vertx.getOrCreateContext();
-    var client = new JunctionClient(vertx, Objects.requireNonNull(context), options);
+    var client = new JunctionClient(vertx, vertx.getOrCreateContext(), options);
     return client.onContext(client::start);
   }
 
@@ -164,6 +162,7 @@ public final class JunctionClient {
     return request(ClientProtocol.BIND, w -> ClientProtocol.binding(w, binding)).mapEmpty();
   }
 
+  /** Unbinds; unbinding a missing binding is a no-op. */
   public Future<Void> unbind(Binding binding) {
     return request(ClientProtocol.UNBIND, w -> ClientProtocol.binding(w, binding)).mapEmpty();
   }

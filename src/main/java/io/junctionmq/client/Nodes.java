@@ -281,6 +281,9 @@ final class Nodes {
 
   /** Tells a node, without waiting, to close a session this client no longer uses (if the node is still there). */
   private void goodbye(Session s) {
+    if (membership == null || !membership.members().contains(s.node)) {
+      return;
+    }
     vertx.eventBus().send(Protocol.clients(s.node), ClientProtocol.request(ClientProtocol.CLOSE, s.id).buffer());
   }
 

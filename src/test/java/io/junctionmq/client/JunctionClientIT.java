@@ -64,8 +64,7 @@ class JunctionClientIT {
   static void start() throws Exception {
     cluster = TestCluster.start(3);
     app = Clustering.clientVertx(cluster.memberConfig()).await(AWAIT_MS, TimeUnit.MILLISECONDS);
-    client = JunctionClient.connect(app, ClientOptions.DEFAULTS.withHeartbeat(Duration.ofMillis(500)))
-        .await(AWAIT_MS, TimeUnit.MILLISECONDS);
+    client = JunctionClient.connect(app).await(AWAIT_MS, TimeUnit.MILLISECONDS);
   }
 
   @AfterAll
@@ -183,7 +182,7 @@ class JunctionClientIT {
           TimeUnit.MILLISECONDS);
     }
     Vertx doomed = Clustering.clientVertx(cluster.memberConfig()).await(AWAIT_MS, TimeUnit.MILLISECONDS);
-    var other = JunctionClient.connect(doomed, ClientOptions.DEFAULTS.withHeartbeat(Duration.ofMillis(300)))
+    var other = JunctionClient.connect(doomed, ClientOptions.DEFAULTS.withHeartbeat(Duration.ofMillis(500)))
         .await(AWAIT_MS, TimeUnit.MILLISECONDS);
     var taken = new CopyOnWriteArrayList<String>();
     other.consume("/", queue, 5, AckMode.CLIENT_INDIVIDUAL, d -> taken.add(body(d)))

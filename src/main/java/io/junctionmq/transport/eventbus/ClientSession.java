@@ -36,7 +36,7 @@ final class ClientSession {
     this.bus = bus;
     this.id = id;
     this.inbox = Protocol.client(clientId);
-    this.timeoutMs = 3 * heartbeatMs;
+    this.timeoutMs = 3 * Math.max(100, heartbeatMs);
     this.connection = broker.connect(clientId, "eventbus");
   }
 
