@@ -309,7 +309,10 @@ final class Nodes {
     });
   }
 
-  /** Closes the session (the node cancels its consumers and deletes its exclusive queues) and stops. */
+  /**
+   * Closes the session once the requests in flight on it are answered (the node then cancels
+   * its consumers and deletes its exclusive queues), and stops.
+   */
   Future<Void> close() {
     closed = true;
     if (opening != null) {
@@ -321,7 +324,11 @@ final class Nodes {
     if (s == null) {
       return Future.succeededFuture();
     }
-    return trySend(s, ClientProtocol.CLOSE, w -> w, options.requestTimeout().toMillis())
+    // Requests in flight (acks above all) are answered first: the node would not order them
+    // before the CLOSE, and a CLOSE first would send acked messages back to their queues.
+    List<Future<Buffer>> inFlight = s.pending.stream().map(Promise::future).toList();
+    return Future.join(inFlight).otherwiseEmpty()
+        .compose(v -> trySend(s, ClientProtocol.CLOSE, w -> w, options.requestTimeout().toMillis()))
         .<Void>mapEmpty()
         .recover(e -> Future.succeededFuture())
         .onComplete(ar -> {

@@ -45,19 +45,21 @@ public final class EmbeddingExample {
   /**
    * Connects a client, publishes {@code count} persistent messages to the queue {@code greetings}
    * (each confirmed once stored), and consumes them with prefetch 10 and an ack per message;
-   * completes with the bodies received, in order, once all have come.
+   * completes with the bodies received, in order, once all have come and been acked.
    */
   public static Future<List<String>> run(Vertx vertx, int count) {
     return JunctionClient.connect(vertx).compose(client -> {
       List<String> received = new ArrayList<>();
+      List<Future<Void>> acks = new ArrayList<>();
       Promise<List<String>> all = Promise.promise();
       ClientConsumer[] consumer = new ClientConsumer[1];
       return client.declareQueue(Queue.durable("/", "greetings"))
           .compose(info -> client.consume("/", "greetings", 10, AckMode.CLIENT_INDIVIDUAL, (Delivery d) -> {
             received.add(new String(d.message().body(), StandardCharsets.UTF_8));
-            consumer[0].ack(d.deliveryTag(), false);
+            acks.add(consumer[0].ack(d.deliveryTag(), false));
             if (received.size() == count) {
-              all.tryComplete(received);
+              // Done once the broker has every ack: closing earlier would send the unacked back.
+              Future.all(acks).map(v -> received).onComplete(all);
             }
           }))
           .compose(c -> {
