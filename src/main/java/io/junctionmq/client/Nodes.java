@@ -324,8 +324,8 @@ final class Nodes {
     if (s == null) {
       return Future.succeededFuture();
     }
-    // Requests in flight (acks above all) are answered first: the node would not order them
-    // before the CLOSE, and a CLOSE first would send acked messages back to their queues.
+    // Requests in flight are answered first: an ack still on its way through the broker when
+    // the session closes would find its message already sent back to the queue.
     List<Future<Buffer>> inFlight = s.pending.stream().map(Promise::future).toList();
     return Future.join(inFlight).otherwiseEmpty()
         .compose(v -> trySend(s, ClientProtocol.CLOSE, w -> w, options.requestTimeout().toMillis()))
