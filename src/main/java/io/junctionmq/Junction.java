@@ -19,6 +19,7 @@ import io.junctionmq.store.PgMetadataStore;
 import io.junctionmq.store.PgPools;
 import io.junctionmq.store.PostgresServer;
 import io.junctionmq.transport.WebServer;
+import io.junctionmq.transport.eventbus.ClientEndpoint;
 import io.junctionmq.transport.http.HttpApi;
 import io.junctionmq.transport.stomp.StompServer;
 import io.vertx.core.Future;
@@ -114,18 +115,24 @@ public final class Junction {
       Membership membership, WebServer web) {
     return HttpApi.mount(vertx, config, broker, membership, web.router())
         .compose(v -> StompServer.start(vertx, config, broker, web.router()))
-        .map(stomp -> {
+        .compose(stomp -> (vertx.isClustered() ? vertx.deployVerticle(new ClientEndpoint(broker))
+            : Future.<String>succeededFuture()).map(clients -> new Transports(vertx, stomp, clients)))
+        .map(transports -> {
           // Last, so that every other route wins: the static files of webroot/ (from the classpath).
           web.router().route("/*").handler(StaticHandler.create("webroot"));
           web.ready();
-          return new Transports(stomp);
+          return transports;
         });
   }
 
-  /** What {@link #mountTransports} started, to be stopped by {@link #close()}. */
-  private record Transports(StompServer stomp) {
+  /**
+   * What {@link #mountTransports} started, to be stopped by {@link #close()}: the STOMP
+   * servers and, when clustered, the deployment of the event-bus {@link ClientEndpoint}.
+   */
+  private record Transports(Vertx vertx, StompServer stomp, String clients) {
     Future<Void> close() {
-      return stomp.close();
+      return stomp.close().eventually(() -> clients == null ? Future.succeededFuture()
+          : vertx.undeploy(clients));
     }
   }
 

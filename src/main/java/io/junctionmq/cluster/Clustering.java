@@ -45,6 +45,19 @@ public final class Clustering {
   }
 
   /**
+   * A Vert.x for an application that joins the cluster of {@code config} to reach the brokers
+   * with a {@code JunctionClient}: as {@link #vertx(JunctionConfig)}, but its Hazelcast member
+   * is a lite member, which holds no partitions of the cluster's data, so that it joins and
+   * leaves (or crashes) without data migrating. Fails if {@code cluster.enabled} is false.
+   */
+  public static Future<Vertx> clientVertx(JunctionConfig config) {
+    if (!config.clusterEnabled()) {
+      return Future.failedFuture(new IllegalArgumentException("a client joins a cluster: set cluster.enabled"));
+    }
+    return HazelcastCluster.vertx(config, HazelcastCluster.config(config, Path.of("")).setLiteMember(true));
+  }
+
+  /**
    * The membership of node {@code self} on {@code vertx}: standalone unless {@code vertx} is
    * clustered; then {@code self} is registered with {@code role}, and the future completes
    * once the registration is stored and the other members are known. Fails if the cluster

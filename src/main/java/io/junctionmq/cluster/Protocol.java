@@ -39,6 +39,16 @@ public final class Protocol {
     return "junction.node." + nodeId;
   }
 
+  /** Where a broker node serves the sessions of {@code JunctionClient}s (transport/eventbus). */
+  public static String clients(String nodeId) {
+    return "junction.node." + nodeId + ".clients";
+  }
+
+  /** Where a {@code JunctionClient} receives its deliveries. */
+  public static String client(String clientId) {
+    return "junction.client." + clientId;
+  }
+
   /** Fails an event-bus request with a Junction error, so the sender can rebuild it. */
   public static void fail(Message<?> request, Throwable error) {
     if (error instanceof JunctionException j) {

@@ -50,11 +50,13 @@ public final class TestCluster implements AutoCloseable {
 
   private final String name;
   private final String pgUri;
+  private final String members;
   private final List<Node> nodes;
 
-  private TestCluster(String name, String pgUri, List<Node> nodes) {
+  private TestCluster(String name, String pgUri, String members, List<Node> nodes) {
     this.name = name;
     this.pgUri = pgUri;
+    this.members = members;
     this.nodes = nodes;
   }
 
@@ -83,7 +85,7 @@ public final class TestCluster implements AutoCloseable {
       keys.putAll(overrides);
       nodes.add(new Node(JunctionConfig.defaults().with(keys)));
     }
-    var cluster = new TestCluster(name, pgUri, nodes);
+    var cluster = new TestCluster(name, pgUri, members, nodes);
     try {
       // All at once, as an operator starting three processes would: they find each other.
       Future.join(nodes.stream().map(Node::startVertx).toList()).await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -103,6 +105,20 @@ public final class TestCluster implements AutoCloseable {
   /** The Hazelcast cluster name, unique to this TestCluster. */
   public String name() {
     return name;
+  }
+
+  /** The Hazelcast addresses of the broker nodes, as {@code cluster.members} takes them. */
+  public String members() {
+    return members;
+  }
+
+  /**
+   * The configuration of a Vert.x application joining this cluster without being a broker
+   * (for {@code Clustering.vertx}): the cluster's name and members, a Hazelcast port of its own.
+   */
+  public JunctionConfig memberConfig() {
+    return JunctionConfig.defaults().with(Map.of("cluster.enabled", true, "cluster.name", name,
+        "cluster.port", FreePorts.next(), "cluster.members", members));
   }
 
   /** The database every node uses. */

@@ -1,0 +1,118 @@
+package io.junctionmq.transport.eventbus;
+
+import io.junctionmq.broker.Broker;
+import io.junctionmq.cluster.Protocol;
+import io.junctionmq.cluster.Wire;
+import io.junctionmq.model.ErrorCode;
+import io.junctionmq.model.JunctionException;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The event-bus transport: serves the sessions of {@code JunctionClient}s at
+ * {@link Protocol#clients(String)} on its own event loop, each a thin translation onto the
+ * {@link Broker} (as a STOMP session is). A session the client has not heard from for three
+ * heartbeats is closed, so a client that died or left gives its unacked messages back.
+ */
+public final class ClientEndpoint extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(ClientEndpoint.class);
+  private static final long SWEEP_MS = 500;
+
+  private final Broker broker;
+  private final Map<String, ClientSession> sessions = new HashMap<>();
+  private MessageConsumer<Buffer> registration;
+  private long sweeper;
+
+  public ClientEndpoint(Broker broker) {
+    this.broker = broker;
+  }
+
+  @Override
+  public Future<?> start() {
+    sweeper = vertx.setPeriodic(SWEEP_MS, id -> sweep());
+    registration = vertx.eventBus().consumer(Protocol.clients(broker.nodeId()), this::handle);
+    return registration.completion();
+  }
+
+  /** Closes every session (their consumers end, unacked messages go back), then stops listening. */
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(sweeper);
+    var closing = new ArrayList<Future<Void>>();
+    sessions.values().forEach(s -> closing.add(s.closeAndTell()));
+    sessions.clear();
+    return Future.join(closing).eventually(() -> registration.unregister());
+  }
+
+  private void handle(Message<Buffer> request) {
+    try {
+      var r = new Wire.Reader(request.body());
+      byte op = r.i8();
+      String id = r.str();
+      if (op == ClientProtocol.OPEN) {
+        open(id, r.str(), r.i64());
+        request.reply(null);
+        return;
+      }
+      ClientSession session = sessions.get(id);
+      if (session == null) {
+        if (op != ClientProtocol.CREDIT && op != ClientProtocol.CLOSE) {
+          request.fail(ClientProtocol.SESSION_UNKNOWN, "node " + broker.nodeId() + " has no session " + id);
+        } else {
+          request.reply(null);
+        }
+        return;
+      }
+      session.touch();
+      if (op == ClientProtocol.CLOSE) {
+        sessions.remove(id);
+        log.debug("client session {} closed by the client", id);
+        session.close().onComplete(ar -> request.reply(null));
+        return;
+      }
+      session.handle(op, r).onComplete(ar -> {
+        if (ar.succeeded()) {
+          request.reply(ar.result());
+        } else {
+          fail(request, ar.cause());
+        }
+      });
+    } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+      Protocol.fail(request, ErrorCode.PROTOCOL_ERROR.error("malformed client request: " + e.getMessage()));
+    } catch (RuntimeException e) {
+      fail(request, e);
+    }
+  }
+
+  private static void fail(Message<Buffer> request, Throwable error) {
+    if (!(error instanceof JunctionException)) {
+      log.error("client request failed", error);
+    }
+    Protocol.fail(request, error);
+  }
+
+  private void open(String id, String clientId, long heartbeatMs) {
+    if (!sessions.containsKey(id)) {
+      sessions.put(id, new ClientSession(broker, vertx.eventBus(), id, clientId, heartbeatMs));
+      log.debug("client session {} of {} opened", id, clientId);
+    }
+  }
+
+  private void sweep() {
+    long now = System.nanoTime();
+    var expired = sessions.values().stream().filter(s -> s.expired(now)).toList();
+    for (ClientSession s : expired) {
+      sessions.remove(s.id());
+      log.info("client session {} closed: no heartbeat from its client", s.id());
+      s.closeAndTell();
+    }
+  }
+}
