@@ -1,5 +1,7 @@
 package io.junctionmq.bench;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -11,14 +13,19 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.JacksonCodec;
 import io.vertx.core.parsetools.RecordParser;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -34,6 +41,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class HttpTarget implements BenchTarget {
   private static final String VHOST = "%2F";
   private static final String NDJSON = "application/x-ndjson";
+  private static final byte[] LINE_END = "\"}\n".getBytes(StandardCharsets.UTF_8);
 
   private final Vertx vertx;
   private final HttpClientAgent client;
@@ -104,7 +112,7 @@ final class HttpTarget implements BenchTarget {
       streams.add(stream);
     }
     String uri = "/api/queues/" + VHOST + "/" + enc(queue) + "/stream?ack=" + (autoAck ? "auto" : "manual")
-        + "&prefetch=" + prefetch;
+        + "&prefetch=" + prefetch + "&encoding=base64";
     return stream.open(uri).map(v -> stream);
   }
 
@@ -151,12 +159,17 @@ final class HttpTarget implements BenchTarget {
 
   /**
    * One producer's streaming publish to one exchange: a chunked NDJSON request that stays
-   * open; confirmation lines come back in order and complete the oldest promise.
+   * open; confirmation lines come back in order and complete the oldest promise. The lines
+   * published in one event-loop turn (a producer refills its window in bursts, as confirms
+   * arrive together) go out as one chunk, so a burst costs one write, not one per message.
    */
   private final class Upload {
     private final String exchange;
+    private final Context context = Vertx.currentContext();
     private final ArrayDeque<Promise<Void>> unconfirmed = new ArrayDeque<>();
+    private final Map<String, byte[]> linePrefixes = new HashMap<>();
     private Future<HttpClientRequest> request;
+    private Buffer gathered;
     private String failure;
 
     Upload(String exchange) {
@@ -170,16 +183,23 @@ final class HttpTarget implements BenchTarget {
       if (request == null) {
         request = open();
       }
-      var line = new JsonObject()
-          .put("routing_key", routingKey)
-          .put("payload", Base64.getEncoder().encodeToString(body))
-          .put("payload_encoding", "base64")
-          .put("properties", new JsonObject().put("delivery_mode", persistent ? 2 : 1));
+      if (gathered == null) {
+        gathered = Buffer.buffer(64 * 1024);
+        context.runOnContext(v -> send());
+      }
+      byte[] prefix = linePrefixes.computeIfAbsent((persistent ? "2" : "1") + routingKey,
+          k -> publishLinePrefix(routingKey, persistent));
+      gathered.appendBytes(prefix).appendBytes(Base64.getEncoder().encode(body)).appendBytes(LINE_END);
       Promise<Void> confirmed = Promise.promise();
       unconfirmed.addLast(confirmed);
-      request.onSuccess(req -> req.write(line.toBuffer().appendByte((byte) '\n')))
-          .onFailure(e -> fail("publish stream failed: " + e.getMessage()));
       return confirmed.future();
+    }
+
+    private void send() {
+      Buffer lines = gathered;
+      gathered = null;
+      request.onSuccess(req -> req.write(lines))
+          .onFailure(e -> fail("publish stream failed: " + e.getMessage()));
     }
 
     private Future<HttpClientRequest> open() {
@@ -197,21 +217,25 @@ final class HttpTarget implements BenchTarget {
             + (b.succeeded() ? b.result() : "")));
         return;
       }
-      RecordParser.newDelimited("\n", resp).handler(line -> {
-        var answer = new JsonObject(line);
-        if (answer.containsKey("done")) {
-          return;
-        }
-        Promise<Void> p = unconfirmed.pollFirst();
-        if (p == null) {
-          return;
-        }
-        if (answer.containsKey("error")) {
-          p.fail(answer.getString("error") + ": " + answer.getString("reason"));
-        } else {
-          p.complete();
-        }
-      }).endHandler(v -> fail("publish stream ended"));
+      RecordParser.newDelimited("\n", resp).handler(this::answer).endHandler(v -> fail("publish stream ended"));
+    }
+
+    /** One confirmation line: {@code {"line":N,"routed":…}}, an error line, or the summary. */
+    private void answer(Buffer line) {
+      String text = line.toString(StandardCharsets.UTF_8);
+      if (text.startsWith("{\"done\"")) {
+        return;
+      }
+      Promise<Void> p = unconfirmed.pollFirst();
+      if (p == null) {
+        return;
+      }
+      if (text.contains("\"error\"")) {
+        var answer = new JsonObject(text);
+        p.fail(answer.getString("error") + ": " + answer.getString("reason"));
+      } else {
+        p.complete();
+      }
     }
 
     private void fail(String why) {
@@ -225,6 +249,39 @@ final class HttpTarget implements BenchTarget {
     void end() {
       if (request != null) {
         request.onSuccess(req -> req.end());
+      }
+    }
+  }
+
+  /** What a publish line holds before its base64 payload. */
+  static byte[] publishLinePrefix(String routingKey, boolean persistent) {
+    return ("{\"routing_key\":" + Json.encode(routingKey) + ",\"properties\":{\"delivery_mode\":"
+        + (persistent ? 2 : 1) + "},\"payload_encoding\":\"base64\",\"payload\":\"")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** A delivery line's tag and body, read without building a JSON object (the stream sends payloads in base64). */
+  record StreamedDelivery(long tag, byte[] body) {
+    /** The delivery on {@code line}, or null for another event ({@code consumer}, {@code end}). */
+    static StreamedDelivery parse(Buffer line) {
+      try (JsonParser p = JacksonCodec.createParser(line)) {
+        long tag = -1;
+        byte[] body = null;
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+          throw new DecodeException("a stream line is not a JSON object");
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String field = p.currentName();
+          p.nextToken();
+          switch (field) {
+            case "delivery_tag" -> tag = p.getLongValue();
+            case "payload" -> body = p.getBinaryValue();
+            default -> p.skipChildren();
+          }
+        }
+        return tag < 0 || body == null ? null : new StreamedDelivery(tag, body);
+      } catch (IOException e) {
+        throw new DecodeException("a stream line is not valid JSON: " + e.getMessage());
       }
     }
   }
@@ -264,21 +321,19 @@ final class HttpTarget implements BenchTarget {
               if (line.length() == 0) {
                 return;
               }
-              var event = new JsonObject(line);
-              if (event.containsKey("consumer")) {
-                consumerId = event.getString("consumer");
-                ready.tryComplete();
+              StreamedDelivery d = StreamedDelivery.parse(line);
+              if (d == null) {
+                var event = new JsonObject(line);
+                if (event.containsKey("consumer")) {
+                  consumerId = event.getString("consumer");
+                  ready.tryComplete();
+                }
                 return;
               }
-              long tag = event.getLong("delivery_tag");
-              String payload = event.getString("payload");
-              byte[] body = "base64".equals(event.getString("payload_encoding"))
-                  ? Base64.getDecoder().decode(payload)
-                  : payload.getBytes(StandardCharsets.UTF_8);
               if (!autoAck) {
-                outstanding.add(tag);
+                outstanding.add(d.tag());
               }
-              handler.handle(body, tag);
+              handler.handle(d.body(), d.tag());
             });
           });
       return ready.future();

@@ -41,6 +41,7 @@ final class ConsumerStream {
   private Consumer consumer;
   private long keepAlive = -1;
   private boolean closed;
+  private Buffer gathered;
 
   ConsumerStream(RoutingContext ctx, Vertx vertx, Broker broker, HttpConsumers consumers, StreamFormat format,
                  boolean manual, int prefetch, String encoding) {
@@ -110,7 +111,21 @@ final class ConsumerStream {
       return;
     }
     Buffer event = format.message(d.deliveryTag(), MessageJson.delivery(d, encoding, -1));
-    response.write(event);
+    if (gathered == null) {
+      gathered = Buffer.buffer(event.length() * 4);
+      vertx.runOnContext(v -> writeGathered());
+    }
+    gathered.appendBuffer(event);
+  }
+
+  /** A queue hands its deliveries over in batches: they go out as one write, not one per message. */
+  private void writeGathered() {
+    Buffer out = gathered;
+    gathered = null;
+    if (out == null || closed || response.closed()) {
+      return;
+    }
+    response.write(out);
     pace();
   }
 
@@ -131,6 +146,7 @@ final class ConsumerStream {
     if (closed) {
       return;
     }
+    writeGathered();
     response.end(format.event("end", new JsonObject().put("end", why)));
     close();
   }

@@ -7,7 +7,8 @@ import io.junctionmq.model.MessageProperties;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -183,15 +184,19 @@ final class MessageJson {
     }
   }
 
-  /** The bytes as text when they are valid UTF-8, else null. */
+  /**
+   * The bytes as text when they are valid UTF-8, else null. Binary bodies are common, so
+   * invalid input is told by the decoder's result, not by an exception (whose stack trace
+   * would be taken once per delivery).
+   */
   private static String utf8(byte[] bytes) {
-    try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
-    } catch (CharacterCodingException e) {
+    CharBuffer out = CharBuffer.allocate(bytes.length);
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    if (decoder.decode(ByteBuffer.wrap(bytes), out, true).isError() || decoder.flush(out).isError()) {
       return null;
     }
+    return out.flip().toString();
   }
 }

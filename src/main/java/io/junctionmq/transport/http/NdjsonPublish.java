@@ -24,7 +24,8 @@ import java.util.ArrayDeque;
 final class NdjsonPublish {
   private static final class Pending {
     final long line;
-    JsonObject result;
+    /** The answer line, without its newline; null until the message is stored or failed. */
+    String result;
 
     Pending(long line) {
       this.line = line;
@@ -104,7 +105,8 @@ final class NdjsonPublish {
           if (ar.result().routed()) {
             routed++;
           }
-          p.result = new JsonObject().put("line", n).put("routed", ar.result().routed());
+          // The common answer, one per message, is written directly rather than through a JsonObject.
+          p.result = "{\"line\":" + n + ",\"routed\":" + ar.result().routed() + "}";
         } else {
           p.result = error(n, HttpErrors.translate(ar.cause(), 500, ctx));
         }
@@ -137,7 +139,7 @@ final class NdjsonPublish {
       if (out == null) {
         out = Buffer.buffer();
       }
-      out.appendString(pending.poll().result.encode()).appendByte((byte) '\n');
+      out.appendString(pending.poll().result).appendByte((byte) '\n');
     }
     if (ended && pending.isEmpty()) {
       if (out == null) {
@@ -190,9 +192,9 @@ final class NdjsonPublish {
     flush();
   }
 
-  private JsonObject error(long line, JunctionException e) {
+  private String error(long line, JunctionException e) {
     errors++;
-    return new JsonObject().put("line", line).put("error", e.code().wireName()).put("reason", e.reason());
+    return new JsonObject().put("line", line).put("error", e.code().wireName()).put("reason", e.reason()).encode();
   }
 
   private static boolean isBlank(Buffer b) {

@@ -55,6 +55,19 @@ class MessageJsonTest {
   }
 
   @Test
+  void aUtf8BodyIsShownAsTextAndACutMultibyteCharacterAsBase64() {
+    byte[] text = "héllo € \uD83D\uDE00".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    var m = new Message("", "k", MessageProperties.PERSISTENT, text);
+    JsonObject out = MessageJson.message(m, false, "auto", -1);
+    assertEquals("string", out.getString("payload_encoding"));
+    assertEquals("héllo € \uD83D\uDE00", out.getString("payload"));
+    byte[] cut = java.util.Arrays.copyOf(text, text.length - 1);
+    JsonObject cutOut = MessageJson.message(new Message("", "k", MessageProperties.PERSISTENT, cut), false, "auto", -1);
+    assertEquals("base64", cutOut.getString("payload_encoding"));
+    assertArrayEquals(cut, java.util.Base64.getDecoder().decode(cutOut.getString("payload")));
+  }
+
+  @Test
   void aPropertiesKeyIsTheEncodedRoutingKeyPlusAHashOfTheArguments() {
     assertEquals("~", ManagementJson.propertiesKey(Binding.toQueue("/", "x", "q", "")));
     assertEquals("a%20b", ManagementJson.propertiesKey(Binding.toQueue("/", "x", "q", "a b")));
