@@ -282,11 +282,11 @@ public final class BrokerImpl implements Broker {
       String placed = queue.exclusive() ? nodeId : sync.placement();
       return metadata.saveQueue(queue)
           .compose(id -> placed.equals(nodeId)
-              ? host(h, id, queue, queue.exclusive() ? owner : null, null)
+              ? host(h, id, queue, queue.exclusive() ? owner : null, null, false)
               : hostOn(placed, h, id, queue).recover(e -> {
                 log.warn("queue {}: node {} did not take it ({}); hosting it here", queue.name(), placed,
                     e.getMessage());
-                return host(h, id, queue, null, null);
+                return host(h, id, queue, null, null, false);
               }))
           .map(this::info);
     });
@@ -533,7 +533,9 @@ public final class BrokerImpl implements Broker {
         // Non-durable and exclusive queues do not survive their node, as in RabbitMQ.
         chain = chain.compose(v -> metadata.deleteQueue(sq.id()));
       } else {
-        chain = chain.compose(v -> recoverQueue(h, sq.id(), q, null,
+        // A lease still held (by this node after a crash, or by one whose lease ran out): unclean.
+        boolean unclean = holder != null;
+        chain = chain.compose(v -> recoverQueue(h, sq.id(), q, unclean,
             System.nanoTime() + settings.leaseTtl().multipliedBy(2).toNanos()));
       }
     }
@@ -552,14 +554,14 @@ public final class BrokerImpl implements Broker {
    * Hosts a recovered queue; while another node's lease on it is unexpired (that node died
    * or was renamed), waits for it to expire, up to {@code deadline}.
    */
-  private Future<Void> recoverQueue(Vhost h, long id, Queue queue, String former, long deadline) {
-    return host(h, id, queue, null, former).<Void>mapEmpty().recover(e -> {
+  private Future<Void> recoverQueue(Vhost h, long id, Queue queue, boolean unclean, long deadline) {
+    return host(h, id, queue, null, null, unclean).<Void>mapEmpty().recover(e -> {
       if (!(e instanceof LeaseHeldException) || System.nanoTime() > deadline) {
         return Future.failedFuture(e);
       }
       log.info("queue {}: {}; waiting for the lease to expire", queue.name(), e.getMessage());
       return vertx.timer(settings.leaseRenewInterval().toMillis())
-          .compose(t -> recoverQueue(h, id, queue, former, deadline));
+          .compose(t -> recoverQueue(h, id, queue, unclean, deadline));
     });
   }
 
@@ -568,7 +570,8 @@ public final class BrokerImpl implements Broker {
    * starts its verticle, records it as hosted here and tells the other nodes. Runs on the
    * serial.
    */
-  Future<Vhost.QueueEntry> host(Vhost h, long id, Queue queue, String exclusiveOwner, String former) {
+  Future<Vhost.QueueEntry> host(Vhost h, long id, Queue queue, String exclusiveOwner, String former,
+                                boolean unclean) {
     Future<Long> lease = former == null ? metadata.acquireLease(id, nodeId, settings.leaseTtl())
         : metadata.takeOverLease(id, nodeId, settings.leaseTtl(), former);
     return lease.compose(epoch -> {
@@ -577,6 +580,9 @@ public final class BrokerImpl implements Broker {
       DeadLetterSink deadLetters = letter -> publish(h.name, letter, false).mapEmpty();
       var verticle = new QueueVerticle(name, id, epoch, queue.durable(), settings.limits(), policy, durableStore,
           memoryStore, deadLetters, () -> onLastConsumerGone(h, name)).leaseClock(leaseClock);
+      if (unclean) {
+        verticle.assumeDelivered();
+      }
       return vertx.deployVerticle(verticle).map(deploymentId -> {
         var hosted = new Vhost.QueueEntry(id, queue, exclusiveOwner, nodeId, epoch, verticle, verticle, deploymentId);
         put(h, hosted);

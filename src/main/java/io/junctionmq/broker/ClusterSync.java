@@ -367,7 +367,7 @@ final class ClusterSync {
       });
     }
     long started = System.nanoTime();
-    return broker.host(h, q.id(), q.queue(), null, fromDepartedOwner ? q.node() : null).onSuccess(taken ->
+    return broker.host(h, q.id(), q.queue(), null, fromDepartedOwner ? q.node() : null, true).onSuccess(taken ->
         log.info("took over queue {} in vhost {} from node {} at epoch {} in {} ms", q.queue().name(), h.name,
             q.node(), taken.epoch(), (System.nanoTime() - started) / 1_000_000)).mapEmpty();
   }

@@ -85,7 +85,7 @@ final class NodeEndpoint extends VerticleBase {
       if (known != null && known.hostedHere()) {
         return Future.succeededFuture(known.epoch());
       }
-      return broker.host(h, id, queue, null, null).map(Vhost.QueueEntry::epoch);
+      return broker.host(h, id, queue, null, null, false).map(Vhost.QueueEntry::epoch);
     }).onComplete(ar -> reply(request, ar, epoch -> Wire.reply().i64(epoch).buffer()));
   }
 

@@ -57,6 +57,7 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
   private boolean closed;
   private LeaseClock leaseClock = new LeaseClock(Long.MAX_VALUE / 4);
   private boolean heldForLease;
+  private boolean assumeDelivered;
   /** The latest write sent to the durable store; the store carries out writes in order. */
   private Future<Void> lastWrite = Future.succeededFuture();
 
@@ -85,8 +86,11 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
   public Future<?> start() {
     Future<QueueStoreStats> recovered = durable ? durableStore.stats(queueId) : Future.succeededFuture(QueueStoreStats.EMPTY);
     return recovered.map(s -> {
+      // After a crash the delivery mark may lag what was delivered: count every message as
+      // possibly delivered, so that a second delivery is always flagged redelivered.
+      long deliveredUpTo = assumeDelivered ? s.maxSeq() : s.deliveredUpTo();
       state = new QueueState(limits, policy, System::currentTimeMillis, durable, s.maxSeq() + 1, s.messages(),
-          s.bytes(), s.deliveredUpTo());
+          s.bytes(), deliveredUpTo);
       markedUpTo = s.deliveredUpTo();
       if (s.messages() > 0) {
         log.info("queue {} recovered {} messages", name, s.messages());
@@ -107,6 +111,15 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
   /** The node's lease clock; deliveries wait while it has run out. Set before deployment. */
   public QueueVerticle leaseClock(LeaseClock clock) {
     this.leaseClock = clock;
+    return this;
+  }
+
+  /**
+   * The queue's previous owner did not stop cleanly (it crashed, or its lease was taken):
+   * every recovered message counts as possibly delivered. Set before deployment.
+   */
+  public QueueVerticle assumeDelivered() {
+    this.assumeDelivered = true;
     return this;
   }
 
@@ -239,6 +252,7 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
       vertx.setTimer(20, t -> awaitSettled(deadline, timeoutMs, drained));
       return;
     }
+    markDelivered();
     flushWrites();
     lastWrite.onComplete(ar -> drained.tryComplete());
     vertx.setTimer(timeoutMs, t -> drained.tryComplete());
@@ -462,7 +476,9 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
       return;
     }
     markInFlight = true;
-    onQueue(durableStore.markDelivered(queueId, epoch, upTo), ar -> {
+    Future<Void> mark = durableStore.markDelivered(queueId, epoch, upTo);
+    lastWrite = mark;
+    onQueue(mark, ar -> {
       markInFlight = false;
       if (ar.succeeded()) {
         markedUpTo = upTo;
