@@ -152,6 +152,11 @@ public final class BrokerImpl implements Broker {
             }));
   }
 
+  /** Re-reads the whole record from PostgreSQL into this node's view now (tests; normally periodic). */
+  Future<Void> resyncNow() {
+    return serial.submit(sync::resync);
+  }
+
   @Override
   public String nodeId() {
     return nodeId;

@@ -3,6 +3,7 @@ package io.junctionmq.broker;
 import io.junctionmq.cluster.Protocol;
 import io.junctionmq.cluster.RemoteQueue;
 import io.junctionmq.model.Binding;
+import io.junctionmq.store.MetadataStore;
 import io.junctionmq.queue.QueueStats;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -31,6 +32,7 @@ final class ClusterSync {
   private static final Logger log = LoggerFactory.getLogger(ClusterSync.class);
   private static final long STATS_INTERVAL_MS = 1000;
   private static final long ORPHAN_GRACE_NANOS = 1_000_000_000L;
+  private static final long RESYNC_INTERVAL_MS = 30_000;
   /** Hazelcast's max.no.heartbeat (conf/cluster.xml): a silent member is dropped after this. */
   private static final long SUSPICION_NANOS = 5_000_000_000L;
 
@@ -46,6 +48,7 @@ final class ClusterSync {
   /** The most broker nodes this node has seen at once, itself included. */
   private int largestMembership = 1;
   private final AtomicBoolean renewing = new AtomicBoolean();
+  private volatile Set<String> lastMembers = Set.of();
 
   ClusterSync(BrokerImpl broker) {
     this.broker = broker;
@@ -70,10 +73,83 @@ final class ClusterSync {
           }).onFailure(e -> log.warn("applying {} failed: {}", m.body().getString("event"), e.toString())));
           broker.membership.onChange(members -> {
             endpoint.membersChanged(members);
-            broker.serial.submit(() -> takeOverOrphans(members));
+            boolean grew = !lastMembers.containsAll(members);
+            lastMembers = members;
+            // A node that comes back (from a pause or a partition) may have missed changes.
+            broker.serial.submit(() -> (grew ? resync() : Future.<Void>succeededFuture())
+                .compose(v -> takeOverOrphans(members)));
           });
           return events.completion();
         });
+  }
+
+  /**
+   * Anti-entropy: reads the whole record from PostgreSQL and makes this node's view match it
+   * (what an event missed while this node was paused or cut off: a queue declared or deleted,
+   * a binding). Queues this node hosts are left alone; runs on the serial, so no change of
+   * this node's own is in flight meanwhile.
+   */
+  Future<Void> resync() {
+    return broker.metadata.load().compose(md -> broker.metadata.leases().map(leases -> {
+      var leaseOf = new HashMap<Long, MetadataStore.Lease>();
+      leases.forEach(l -> leaseOf.put(l.queueId(), l));
+      var storedVhosts = new HashSet<>(md.vhosts());
+      storedVhosts.add("/");
+      storedVhosts.forEach(v -> broker.vhosts.computeIfAbsent(v, Vhost::new));
+      for (Vhost h : List.copyOf(broker.vhosts.values())) {
+        if (!storedVhosts.contains(h.name)) {
+          broker.vhosts.remove(h.name);
+          List.copyOf(h.queues.values()).forEach(q -> broker.forgetQueue(h, q.id(), "vhost '" + h.name + "' deleted"));
+        }
+      }
+      var storedExchanges = new HashSet<String>();
+      for (var e : md.exchanges()) {
+        Vhost h = broker.vhosts.get(e.vhost());
+        if (h != null && !Vhost.reserved(e.name())) {
+          storedExchanges.add(e.vhost() + '\u0000' + e.name());
+          if (!e.equals(h.topology.exchange(e.name()))) {
+            h.topology.putExchange(e);
+          }
+        }
+      }
+      var storedQueues = new HashSet<Long>();
+      for (var sq : md.queues()) {
+        storedQueues.add(sq.id());
+        Vhost h = broker.vhosts.get(sq.queue().vhost());
+        MetadataStore.Lease lease = leaseOf.get(sq.id());
+        if (h != null && !broker.byId.containsKey(sq.id()) && lease != null && lease.owner() != null
+            && !lease.owner().equals(broker.nodeId)) {
+          String exclusiveOwner = sq.queue().exclusive() ? "connection on node " + lease.owner() : null;
+          broker.put(h, new Vhost.QueueEntry(sq.id(), sq.queue(), exclusiveOwner, lease.owner(), lease.epoch(),
+              broker.newRemote(lease.owner(), sq.id(), lease.epoch()), null, null));
+        }
+      }
+      for (Vhost h : broker.vhosts.values()) {
+        for (var e : List.copyOf(h.topology.exchanges())) {
+          if (!Vhost.reserved(e.name()) && !storedExchanges.contains(h.name + '\u0000' + e.name())) {
+            h.topology.removeExchange(e.name());
+          }
+        }
+        for (var q : List.copyOf(h.queues.values())) {
+          if (!q.hostedHere() && !storedQueues.contains(q.id())) {
+            broker.forgetQueue(h, q.id(), "queue '" + q.queue().name() + "' was deleted");
+          }
+        }
+        var storedBindings = new HashSet<Binding>();
+        md.bindings().stream().filter(b -> b.vhost().equals(h.name)).forEach(storedBindings::add);
+        for (Binding b : h.topology.bindings()) {
+          if (!storedBindings.contains(b)) {
+            h.topology.removeBinding(b);
+          }
+        }
+        for (Binding b : storedBindings) {
+          if (h.topology.exchange(b.source()) != null && BrokerImpl.destinationExists(h, b)) {
+            h.topology.addBinding(b);
+          }
+        }
+      }
+      return null;
+    }));
   }
 
   void startTimers() {
@@ -86,6 +162,8 @@ final class ClusterSync {
     if (clustered()) {
       timers.add(broker.vertx.setPeriodic(STATS_INTERVAL_MS, t -> announceStats()));
       timers.add(broker.vertx.setPeriodic(renew, t -> sweep()));
+      timers.add(broker.vertx.setPeriodic(RESYNC_INTERVAL_MS, t -> broker.serial.submit(this::resync)
+          .onFailure(e -> log.warn("re-reading the metadata failed: {}", e.getMessage()))));
     }
   }
 
