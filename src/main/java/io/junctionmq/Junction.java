@@ -26,7 +26,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
-import java.time.Duration;
 import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,7 +92,7 @@ public final class Junction {
       var limits = new QueueLimits(config.queueWindowMessages(), config.queueWindowBytes(),
           config.consumerPrefetchDefault(), config.consumerPrefetchMax());
       var settings = new BrokerImpl.Settings(limits, config.leaseTtl(), config.leaseRenewInterval(),
-          Duration.ofSeconds(5));
+          config.clusterRequestTimeout());
       var broker = new BrokerImpl(vertx, membership, settings, new PgMetadataStore(pool),
           durableStore, new InMemoryMessageStore());
       return Migrations.apply(pool)

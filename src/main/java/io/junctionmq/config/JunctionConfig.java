@@ -165,6 +165,10 @@ public final class JunctionConfig {
     return get(Keys.STORE_MAX_PENDING);
   }
 
+  public Duration clusterRequestTimeout() {
+    return get(Keys.CLUSTER_REQUEST_TIMEOUT);
+  }
+
   public Duration leaseTtl() {
     return get(Keys.LEASE_TTL);
   }
