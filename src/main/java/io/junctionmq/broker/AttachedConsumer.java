@@ -1,6 +1,7 @@
 package io.junctionmq.broker;
 
 import io.junctionmq.model.Delivery;
+import io.junctionmq.model.ErrorCode;
 import io.junctionmq.queue.AckMode;
 import io.junctionmq.queue.DeliverySink;
 import io.junctionmq.queue.QueueLink;
@@ -98,7 +99,7 @@ final class AttachedConsumer implements Consumer {
   public Future<Void> ack(long deliveryTag, boolean multiple) {
     Attachment a = current;
     if (deliveryTag >>> GENERATION_SHIFT != a.generation) {
-      return Future.succeededFuture();
+      return superseded(deliveryTag);
     }
     return a.link.ack(tag, deliveryTag & TAG_MASK, multiple);
   }
@@ -107,9 +108,15 @@ final class AttachedConsumer implements Consumer {
   public Future<Void> nack(long deliveryTag, boolean multiple, boolean requeue) {
     Attachment a = current;
     if (deliveryTag >>> GENERATION_SHIFT != a.generation) {
-      return Future.succeededFuture();
+      return superseded(deliveryTag);
     }
     return a.link.nack(tag, deliveryTag & TAG_MASK, multiple, requeue);
+  }
+
+  /** A delivery of an owner the queue has left: nothing to settle; the new owner delivers it again. */
+  private Future<Void> superseded(long deliveryTag) {
+    return Future.failedFuture(ErrorCode.QUEUE_UNAVAILABLE.error("delivery " + deliveryTag + " of queue '" + queue
+        + "' was made by its former owner; the message comes again from the new one"));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.junctionmq.broker;
 
+import io.junctionmq.cluster.InFlight;
 import io.junctionmq.cluster.Membership;
 import io.junctionmq.cluster.Protocol;
 import io.junctionmq.cluster.RemoteConsumers;
@@ -77,6 +78,7 @@ public final class BrokerImpl implements Broker {
   private final Map<String, Set<AttachedConsumer>> consumers = new ConcurrentHashMap<>();
   private final Map<String, ClientConnection> connections = new ConcurrentHashMap<>();
   final RemoteConsumers remoteConsumers;
+  private final InFlight inFlight;
   private final AtomicLong ids = new AtomicLong();
   private final QueueExpiry expiry;
   private final ClusterSync sync;
@@ -95,6 +97,7 @@ public final class BrokerImpl implements Broker {
     this.durableStore = durableStore;
     this.memoryStore = memoryStore;
     this.remoteConsumers = new RemoteConsumers(nodeId);
+    this.inFlight = new InFlight(membership);
     this.expiry = new QueueExpiry(vertx, q -> {
       Vhost h = vhosts.get(q.queue().vhost());
       if (h != null) {
@@ -620,7 +623,8 @@ public final class BrokerImpl implements Broker {
   }
 
   RemoteQueue newRemote(String node, long id, long epoch) {
-    return new RemoteQueue(vertx, node, id, epoch, remoteConsumers, membership, settings.requestTimeout().toMillis());
+    return new RemoteQueue(vertx, node, id, epoch, remoteConsumers, membership, inFlight,
+        settings.requestTimeout().toMillis());
   }
 
   /** Records a queue as this node knows it now, and attaches this node's consumers of it there. */

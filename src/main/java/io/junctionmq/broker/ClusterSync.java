@@ -35,6 +35,12 @@ final class ClusterSync {
   private static final long RESYNC_INTERVAL_MS = 30_000;
   /** Hazelcast's max.no.heartbeat (conf/cluster.xml): a silent member is dropped after this. */
   private static final long SUSPICION_NANOS = 5_000_000_000L;
+  /**
+   * How long a node whose lease clock ran out (it was paused, or could not reach PostgreSQL)
+   * waits before it acts on Hazelcast's word again: the suspicion time, then a merge (Hazelcast
+   * looks for one every 5 s, conf/cluster.xml).
+   */
+  private static final long SETTLING_NANOS = 2 * SUSPICION_NANOS;
 
   private final BrokerImpl broker;
   private final Map<Long, QueueStats> announcedStats = new HashMap<>();
@@ -394,11 +400,14 @@ final class ClusterSync {
     largestMembership = Math.max(largestMembership, live.size());
     // Hazelcast's word that a node is gone is enough only with a majority of the largest
     // cluster seen; a node cut off from the others must not take their queues from them.
-    // Without it, only leases that ran out (their owner stopped renewing) are taken.
-    boolean majority = live.size() * 2 > largestMembership;
+    // Without it, only leases that ran out (their owner stopped renewing) are taken. A node
+    // back from a pause is not trusted either until its view has settled: its Hazelcast
+    // member drops the others one by one before it merges back, and a passing view such as
+    // "me and one other" looks like a majority that lost a node which is alive.
+    boolean majority = live.size() * 2 > largestMembership && broker.leaseClock.steadyFor(SETTLING_NANOS);
     long now = System.nanoTime();
     var orphans = new HashSet<Long>();
-    Future<Void> chain = Future.succeededFuture();
+    var takeovers = new ArrayList<Future<Void>>();
     for (Vhost.QueueEntry q : List.copyOf(broker.byId.values())) {
       if (q.hostedHere() || (q.node() != null && members.contains(q.node()))) {
         continue;
@@ -411,7 +420,8 @@ final class ClusterSync {
       if (!live.get(index).equals(broker.nodeId) && now - since < ORPHAN_GRACE_NANOS) {
         continue;
       }
-      chain = chain.compose(v -> takeOver(q, majority).recover(e -> {
+      // All at once: one slow takeover must not hold back the queues behind it.
+      takeovers.add(takeOver(q, majority).recover(e -> {
         log.warn("taking over queue {} failed: {}", q.queue().name(), e.getMessage());
         return Future.succeededFuture();
       }));
@@ -424,7 +434,7 @@ final class ClusterSync {
         return takeOverOrphans(broker.membership.members());
       }));
     }
-    return chain;
+    return Future.join(takeovers).mapEmpty();
   }
 
   private Future<Void> takeOver(Vhost.QueueEntry q, boolean fromDepartedOwner) {

@@ -23,12 +23,14 @@ public final class RemoteQueue implements QueueLink {
   private final long epoch;
   private final RemoteConsumers consumers;
   private final Membership membership;
+  private final InFlight inFlight;
   private final DeliveryOptions options;
   private volatile QueueStats stats = QueueStats.EMPTY;
 
   public RemoteQueue(Vertx vertx, String owner, long queueId, long epoch, RemoteConsumers consumers,
-                     Membership membership, long timeoutMs) {
+                     Membership membership, InFlight inFlight, long timeoutMs) {
     this.membership = membership;
+    this.inFlight = inFlight;
     this.vertx = vertx;
     this.owner = owner;
     this.queueId = queueId;
@@ -121,8 +123,8 @@ public final class RemoteQueue implements QueueLink {
       return Future.failedFuture(io.junctionmq.model.ErrorCode.QUEUE_UNAVAILABLE.error("node " + owner
           + " has left the cluster; the queue is moving to another node"));
     }
-    return vertx.eventBus().<Buffer>request(Protocol.node(owner), request.buffer(), options)
+    return inFlight.track(owner, vertx.eventBus().<Buffer>request(Protocol.node(owner), request.buffer(), options)
         .<Buffer>map(io.vertx.core.eventbus.Message::body)
-        .recover(e -> Future.failedFuture(Protocol.error(e, owner)));
+        .recover(e -> Future.failedFuture(Protocol.error(e, owner))));
   }
 }

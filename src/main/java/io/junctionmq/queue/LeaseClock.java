@@ -12,6 +12,9 @@ import java.util.List;
  */
 public final class LeaseClock {
   private volatile long validUntil;
+  /** Since when the clock has been valid without running out (long ago for a node that never ran out). */
+  private volatile long steadySince = System.nanoTime() - Long.MAX_VALUE / 4;
+  private volatile boolean renewedOnce;
   private final List<Runnable> waiting = new ArrayList<>();
   private volatile Runnable renewNow = () -> { };
 
@@ -26,6 +29,12 @@ public final class LeaseClock {
 
   /** A renewal sent at {@code sentAt} succeeded: valid until {@code sentAt + nanos}. */
   public void renewed(long sentAt, long nanos) {
+    long now = System.nanoTime();
+    // Not before the first renewal: a slow start is no pause.
+    if (renewedOnce && now - validUntil >= 0) {
+      steadySince = now;
+    }
+    renewedOnce = true;
     validUntil = Math.max(validUntil, sentAt + nanos);
     List<Runnable> ready;
     synchronized (waiting) {
@@ -33,6 +42,15 @@ public final class LeaseClock {
       waiting.clear();
     }
     ready.forEach(Runnable::run);
+  }
+
+  /**
+   * Whether the clock is valid and has not run out for at least {@code nanos}. A node back
+   * from a pause sees a cluster view that is stale for a while (its members drop the others,
+   * then merge back): it must not act on it until then.
+   */
+  public boolean steadyFor(long nanos) {
+    return valid() && System.nanoTime() - steadySince >= nanos;
   }
 
   /** Runs {@code task} after the next successful renewal, and asks for one now. */

@@ -50,6 +50,8 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
   private final List<QueuedMessage> pendingAppends = new ArrayList<>();
   private final List<Promise<Void>> pendingConfirms = new ArrayList<>();
   private final List<Long> durableRemovals = new ArrayList<>();
+  /** Acks and nacks waiting for the removal of what they settled. */
+  private final List<Promise<Void>> removalConfirms = new ArrayList<>();
   private boolean writesScheduled;
   private final List<Long> memoryRemovals = new ArrayList<>();
   private long markedUpTo;
@@ -105,6 +107,9 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
   public Future<?> stop() {
     closed = true;
     vertx.cancelTimer(expiryTimer);
+    // Settlements whose removal never went out: not done; the next owner delivers them again.
+    removalConfirms.forEach(p -> p.tryFail(ErrorCode.QUEUE_UNAVAILABLE.error("queue '" + name + "' stopped here")));
+    removalConfirms.clear();
     return Future.succeededFuture();
   }
 
@@ -174,8 +179,13 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
     });
   }
 
+  /**
+   * Settles deliveries; completes once what they removed is removed from the store (an ack
+   * confirmed is never undone by a crash or a takeover), fails QUEUE_UNAVAILABLE when the
+   * queue moved meanwhile (its message comes again from the new owner).
+   */
   public Future<Void> ack(String consumerTag, long deliveryTag, boolean multiple) {
-    return command(() -> {
+    return settle(() -> {
       List<Effect> effects = state.ack(consumerTag, deliveryTag, multiple);
       for (Effect e : effects) {
         if (e instanceof Effect.Remove) {
@@ -186,8 +196,9 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
     });
   }
 
+  /** As {@link #ack}; a nack with requeue removes nothing and completes at once. */
   public Future<Void> nack(String consumerTag, long deliveryTag, boolean multiple, boolean requeue) {
-    return command(() -> state.nack(consumerTag, deliveryTag, multiple, requeue));
+    return settle(() -> state.nack(consumerTag, deliveryTag, multiple, requeue));
   }
 
   /** An AUTO consumer processed {@code count} deliveries; no reply. */
@@ -283,6 +294,21 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
     return Hop.toContext(caller, reply.future());
   }
 
+  private Future<Void> settle(Supplier<List<Effect>> body) {
+    return call(promise -> {
+      List<Effect> effects = body.get();
+      boolean removesStored = effects.stream().anyMatch(e -> e instanceof Effect.Remove r && r.message().durable);
+      if (removesStored) {
+        // The removal goes out with this turn's writes (flushWrites), which answer it.
+        removalConfirms.add(promise);
+      }
+      carryOut(effects);
+      if (!removesStored) {
+        promise.complete();
+      }
+    });
+  }
+
   private Future<Void> command(Supplier<List<Effect>> body) {
     return call(promise -> {
       carryOut(body.get());
@@ -330,11 +356,23 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
     }
     if (!durableRemovals.isEmpty()) {
       long[] seqs = durableRemovals.stream().mapToLong(Long::longValue).toArray();
+      var confirms = new ArrayList<>(removalConfirms);
       durableRemovals.clear();
-      lastWrite = durableStore.remove(queueId, epoch, seqs).onFailure(err -> {
-        if (!closed) {
-          log.warn("queue {}: removing {} settled messages failed: {}", name, seqs.length, err.getMessage());
+      removalConfirms.clear();
+      Future<Void> remove = durableStore.remove(queueId, epoch, seqs);
+      lastWrite = remove;
+      onQueue(remove, ar -> {
+        if (ar.failed() && !closed && !(ar.cause() instanceof FencedException)) {
+          log.warn("queue {}: removing {} settled messages failed: {}", name, seqs.length, ar.cause().getMessage());
         }
+        JunctionException error = ar.failed() ? settleError(ar.cause()) : null;
+        confirms.forEach(p -> {
+          if (error == null) {
+            p.complete();
+          } else {
+            p.fail(error);
+          }
+        });
       });
     }
   }
@@ -538,6 +576,14 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
   private void publishStats() {
     stats = new QueueStats(state.messagesReady(), state.messagesUnacknowledged(), state.messageBytesReady(),
         state.consumerCount(), published, delivered, acknowledged, redelivered);
+  }
+
+  private JunctionException settleError(Throwable cause) {
+    if (cause instanceof FencedException) {
+      return ErrorCode.QUEUE_UNAVAILABLE.error("queue '" + name + "' moved to another node; the message comes again");
+    }
+    return cause instanceof JunctionException j ? j
+        : ErrorCode.STORE_UNAVAILABLE.error("the message store is unavailable");
   }
 
   private JunctionException storeError(Throwable cause) {

@@ -10,24 +10,27 @@ import java.util.List;
 
 /**
  * Queue leases by compare-and-set on {@code queue_lease}. Expiry is judged by the database's
- * clock alone, so nodes need not agree on the time. Epochs only grow: a released lease keeps
+ * clock alone, so nodes need not agree on the time; by its clock when the row is written
+ * ({@code clock_timestamp()}), not when the statement began ({@code now()}): a statement that
+ * waited for a lock (a frozen owner's write batch holds the row) would otherwise write a lease
+ * that has run out already. Epochs only grow: a released lease keeps
  * its row (with no owner), so the next owner gets a new epoch and the old one stays fenced.
  */
 final class Leases {
   private static final String ACQUIRE = "INSERT INTO queue_lease AS l (queue_id, owner, epoch, expires_at)"
-      + " VALUES ($1, $2, 1, now() + $3 * interval '1 millisecond')"
+      + " VALUES ($1, $2, 1, clock_timestamp() + $3 * interval '1 millisecond')"
       + " ON CONFLICT (queue_id) DO UPDATE"
-      + " SET owner = EXCLUDED.owner, epoch = l.epoch + 1, expires_at = EXCLUDED.expires_at"
-      + " WHERE l.owner = EXCLUDED.owner OR l.owner IS NULL OR l.expires_at < now()"
+      + " SET owner = EXCLUDED.owner, epoch = l.epoch + 1, expires_at = clock_timestamp() + $3 * interval '1 millisecond'"
+      + " WHERE l.owner = EXCLUDED.owner OR l.owner IS NULL OR l.expires_at < clock_timestamp()"
       + " RETURNING epoch";
   private static final String TAKE_OVER = "UPDATE queue_lease SET owner = $2, epoch = epoch + 1,"
-      + " expires_at = now() + $3 * interval '1 millisecond'"
-      + " WHERE queue_id = $1 AND (owner = $4 OR owner = $2 OR owner IS NULL OR expires_at < now())"
+      + " expires_at = clock_timestamp() + $3 * interval '1 millisecond'"
+      + " WHERE queue_id = $1 AND (owner = $4 OR owner = $2 OR owner IS NULL OR expires_at < clock_timestamp())"
       + " RETURNING epoch";
-  private static final String ALL = "SELECT queue_id, owner, epoch, expires_at < now() FROM queue_lease";
+  private static final String ALL = "SELECT queue_id, owner, epoch, expires_at < clock_timestamp() FROM queue_lease";
   private static final String HOLDER = "SELECT owner FROM queue_lease WHERE queue_id = $1";
   // Locks in queue order, as write batches do, so that the two never deadlock.
-  private static final String RENEW = "UPDATE queue_lease SET expires_at = now() + $2 * interval '1 millisecond'"
+  private static final String RENEW = "UPDATE queue_lease SET expires_at = clock_timestamp() + $2 * interval '1 millisecond'"
       + " WHERE queue_id IN (SELECT queue_id FROM queue_lease WHERE owner = $1"
       + " ORDER BY queue_id FOR NO KEY UPDATE)"
       + " RETURNING queue_id";

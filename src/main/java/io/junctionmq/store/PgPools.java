@@ -9,6 +9,9 @@ import java.util.concurrent.TimeUnit;
 
 /** Builds the reactive PostgreSQL pool that the stores share. */
 public final class PgPools {
+  /** Below Hazelcast's suspicion time (5 s), after which the others take a silent node's queues. */
+  static final java.time.Duration IDLE_IN_TRANSACTION = java.time.Duration.ofSeconds(3);
+
   private PgPools() {
   }
 
@@ -25,6 +28,11 @@ public final class PgPools {
         .setCachePreparedStatements(true)
         .setPipeliningLimit(256);
     options.addProperty("application_name", "junction");
+    // A node frozen (kill -STOP, a long GC) in the middle of a write batch keeps its transaction
+    // open, and with it the lock on its queues' lease rows, so no other node could take them
+    // over until it ran again. PostgreSQL ends such a session after this; batches never idle
+    // in a transaction for more than a round trip.
+    options.addProperty("idle_in_transaction_session_timeout", String.valueOf(IDLE_IN_TRANSACTION.toMillis()));
     PoolOptions poolOptions = new PoolOptions()
         .setMaxSize(maxSize)
         .setMaxWaitQueueSize(10_000)

@@ -40,6 +40,41 @@ final class NodesApi {
     }
   }
 
+  /** {@code PUT <httpUrl><path>} with a JSON body; empty when the node does not answer within 10 s. */
+  static Optional<Response> put(String httpUrl, String path, JsonObject body) {
+    var request = HttpRequest.newBuilder(URI.create(httpUrl + path)).timeout(Duration.ofSeconds(10))
+        .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body.encode())).build();
+    try {
+      HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+      return Optional.of(new Response(response.statusCode(), response.body()));
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  /** {@code DELETE <httpUrl><path>}; empty when the node does not answer within 10 s. */
+  static Optional<Response> delete(String httpUrl, String path) {
+    var request = HttpRequest.newBuilder(URI.create(httpUrl + path)).timeout(Duration.ofSeconds(10)).DELETE().build();
+    try {
+      HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+      return Optional.of(new Response(response.statusCode(), response.body()));
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  /** The owner of queue {@code name} in vhost {@code /} as the node at {@code httpUrl} knows it; empty if unknown. */
+  static Optional<String> owner(String httpUrl, String name) {
+    return get(httpUrl, "/api/queues/%2F/" + name).filter(r -> r.status() == 200)
+        .map(r -> r.json().getString("node"));
+  }
+
   /** The names {@code /api/nodes} lists; empty when the node does not answer 200. */
   static Optional<Set<String>> names(String httpUrl) {
     return get(httpUrl, "/api/nodes").filter(r -> r.status() == 200).map(r -> {

@@ -160,6 +160,7 @@ class QueueClusterIT {
           && fresh.node(publisher).broker().queues("/").size() == 1);
 
       var deliveries = new ConcurrentHashMap<String, List<Boolean>>();
+      var unackedTag = new AtomicLong(-1);
       var firstAfterKill = new AtomicLong();
       var killedAt = new AtomicLong(Long.MAX_VALUE);
       var acked = new AtomicInteger();
@@ -176,6 +177,8 @@ class QueueClusterIT {
               consumer[0].ack(d.deliveryTag(), false);
             } else if (d.redelivered() || killedAt.get() != Long.MAX_VALUE) {
               consumer[0].ack(d.deliveryTag(), false);
+            } else {
+              unackedTag.compareAndSet(-1, d.deliveryTag());
             }
           }).await();
 
@@ -202,6 +205,12 @@ class QueueClusterIT {
       for (int i = 0; i < 50; i++) {
         assertEquals(List.of(false), deliveries.get("before-" + i), "acked before the kill: delivered once");
       }
+      // An ack for a delivery of the dead owner settles nothing, and says so.
+      Future<Void> stale = consumer[0].ack(unackedTag.get(), false);
+      await().atMost(WAIT).until(stale::isComplete);
+      assertTrue(stale.failed(), "an ack of the former owner's delivery is refused");
+      assertEquals(io.junctionmq.model.ErrorCode.QUEUE_UNAVAILABLE,
+          ((io.junctionmq.model.JunctionException) stale.cause()).code());
       for (int i = 50; i < 100; i++) {
         assertEquals(List.of(false, true), deliveries.get("before-" + i), "unacked at the kill: redelivered, flagged");
       }

@@ -29,6 +29,24 @@ class LeaseClockTest {
   }
 
   @Test
+  void aClockThatRanOutIsSteadyAgainOnlyAWhileAfterTheNextRenewal() throws InterruptedException {
+    var clock = new LeaseClock(20_000_000L);
+    assertTrue(clock.steadyFor(1_000_000_000L), "a clock that never ran out is steady");
+    Thread.sleep(40);
+    clock.renewed(System.nanoTime(), 20_000_000L);
+    assertTrue(clock.steadyFor(1_000_000_000L), "the first renewal, late after a slow start, is no pause");
+    Thread.sleep(40);
+    assertFalse(clock.steadyFor(0), "run out, as after a pause");
+    clock.renewed(System.nanoTime(), 1_000_000_000L);
+    assertTrue(clock.valid());
+    assertFalse(clock.steadyFor(30_000_000L), "valid again, but not yet for long");
+    Thread.sleep(40);
+    assertTrue(clock.steadyFor(30_000_000L));
+    clock.renewed(System.nanoTime(), 1_000_000_000L);
+    assertTrue(clock.steadyFor(30_000_000L), "a renewal in time keeps it steady");
+  }
+
+  @Test
   void waitersRunAfterTheNextRenewalWhichTheyAskFor() {
     var clock = new LeaseClock(0);
     var renewals = new AtomicInteger();

@@ -140,6 +140,37 @@ class PgMetadataStoreIT {
     assertEquals(List.of(), await(metadata.renewLeases("n1", TTL)));
   }
 
+  /**
+   * An owner frozen in the middle of a write batch holds its lease row under FOR SHARE with
+   * its transaction open. Found by ProcessFailoverClusterIT: the takeover waited until the
+   * frozen node ran again (25 s), and then wrote a lease that had run out already, because
+   * its expiry was counted from when the statement began.
+   */
+  @Test
+  void aTakeoverWaitsNoLongerThanTheIdleTimeoutForAFrozenOwnersBatchAndItsLeaseRunsFromWhenItIsTaken() {
+    long q = await(metadata.saveQueue(Queue.durable("/", "frozen")));
+    long epoch = await(metadata.acquireLease(q, "n1", Duration.ofSeconds(1)));
+    var frozen = await(pool.getConnection());
+    long taken;
+    long waited;
+    try {
+      await(frozen.query("BEGIN").execute());
+      await(frozen.preparedQuery(WriteBatch.FENCE).execute(io.vertx.sqlclient.Tuple.of(new Long[] {q},
+          new Long[] {epoch}, "n1")));
+      long started = System.nanoTime();
+      taken = await(metadata.takeOverLease(q, "n2", Duration.ofSeconds(10), "n1"));
+      waited = (System.nanoTime() - started) / 1_000_000;
+    } finally {
+      frozen.close();
+    }
+    assertEquals(epoch + 1, taken);
+    assertTrue(waited >= PgPools.IDLE_IN_TRANSACTION.toMillis() - 500 && waited < 10_000,
+        "PostgreSQL ended the frozen transaction after its idle timeout; waited " + waited + " ms");
+    var lease = await(metadata.leases()).stream().filter(l -> l.queueId() == q).findFirst().orElseThrow();
+    assertEquals("n2", lease.owner());
+    assertTrue(!lease.expired(), "the lease runs from when it was taken, not from when the statement began");
+  }
+
   @Test
   void aLeaseOnAnUnknownQueueFails() {
     var e = assertInstanceOf(StoreException.class, assertThrowsFuture(metadata.acquireLease(999_999, "n1", TTL)));
