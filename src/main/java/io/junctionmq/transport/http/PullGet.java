@@ -61,36 +61,31 @@ final class PullGet {
   private Future<JsonArray> get(String vhost, String queue, int count, String ackmode, String encoding, int truncate) {
     var got = new ArrayList<Delivery>(Math.min(count, 1000));
     var options = ConsumeOptions.of(count, AckMode.CLIENT_INDIVIDUAL);
-    // Unacked by others before this consumer came: what is unacked beyond that and has not
-    // come yet is on its way to this consumer (a stored message waits for the delivery watermark).
-    return broker.queueInfo(vhost, queue).compose(before -> broker.consume(vhost, queue, options, d -> {
+    return broker.consume(vhost, queue, options, d -> {
       if (got.size() < count) {
         got.add(d);
       }
     }).compose(consumer -> {
       Promise<Long> collected = Promise.promise();
-      await(vhost, queue, count, got, before.stats().messagesUnacknowledged(),
-          System.nanoTime() + WAIT_MILLIS * 1_000_000, collected);
+      await(vhost, queue, count, got, System.nanoTime() + WAIT_MILLIS * 1_000_000, collected);
       return collected.future().compose(ready -> {
         var taken = List.copyOf(got);
         return settle(consumer, taken, ackmode)
             .eventually(consumer::cancel)
             .map(v -> json(taken, ready, encoding, truncate));
       });
-    }));
+    });
   }
 
   /** Completes {@code done} with the queue's ready count once there is nothing more to wait for. */
-  private void await(String vhost, String queue, int count, List<Delivery> got, long unackedBefore, long deadline,
-                     Promise<Long> done) {
+  private void await(String vhost, String queue, int count, List<Delivery> got, long deadline, Promise<Long> done) {
     broker.queueInfo(vhost, queue).onComplete(ar -> {
       long ready = ar.succeeded() ? ar.result().stats().messagesReady() : 0;
-      boolean onTheWay = ar.succeeded() && ar.result().stats().messagesUnacknowledged() - unackedBefore > got.size();
-      if (got.size() >= count || (ready == 0 && !onTheWay) || ar.failed() || System.nanoTime() > deadline) {
+      if (got.size() >= count || ready == 0 || ar.failed() || System.nanoTime() > deadline) {
         // Deliveries dispatched before these counts were published are queued on this context: let them in.
         vertx.getOrCreateContext().runOnContext(v -> done.tryComplete(ready));
       } else {
-        vertx.setTimer(POLL_MILLIS, id -> await(vhost, queue, count, got, unackedBefore, deadline, done));
+        vertx.setTimer(POLL_MILLIS, id -> await(vhost, queue, count, got, deadline, done));
       }
     });
   }
