@@ -46,7 +46,7 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
 
   private QueueState state;
   private final Map<String, ConsumerRef> consumers = new HashMap<>();
-  private final Map<ConsumerRef, List<Outgoing>> outbox = new HashMap<>();
+  private final Map<ConsumerRef, List<Delivery>> outbox = new HashMap<>();
   private final List<QueuedMessage> pendingAppends = new ArrayList<>();
   private final List<Promise<Void>> pendingConfirms = new ArrayList<>();
   private final List<Long> durableRemovals = new ArrayList<>();
@@ -469,7 +469,7 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
       redelivered++;
     }
     var delivery = new Delivery(d.consumerId(), d.deliveryTag(), m.redelivered(), m.deliveryCount, name, m.message);
-    outbox.computeIfAbsent(c, k -> new ArrayList<>()).add(new Outgoing(delivery, m.durable ? m.seq : Long.MIN_VALUE));
+    outbox.computeIfAbsent(c, k -> new ArrayList<>()).add(delivery);
   }
 
   private void flushDeliveries() {
@@ -488,27 +488,12 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
       }));
       return;
     }
-    // A stored message goes out only once the delivery watermark covers it: whoever
-    // recovers the queue after a crash or a takeover then flags it redelivered.
-    for (var it = outbox.entrySet().iterator(); it.hasNext(); ) {
-      var entry = it.next();
-      List<Outgoing> waiting = entry.getValue();
-      int ready = 0;
-      while (ready < waiting.size() && waiting.get(ready).seq() <= markedUpTo) {
-        ready++;
-      }
-      if (ready == 0) {
-        continue;
-      }
-      List<Delivery> batch = new ArrayList<>(ready);
-      waiting.subList(0, ready).forEach(o -> batch.add(o.delivery()));
-      waiting.subList(0, ready).clear();
-      if (waiting.isEmpty()) {
-        it.remove();
-      }
+    for (var entry : outbox.entrySet()) {
       ConsumerRef c = entry.getKey();
+      List<Delivery> batch = entry.getValue();
       c.context.runOnContext(v -> c.sink.deliver(batch));
     }
+    outbox.clear();
   }
 
   private void flushRemovals() {
@@ -522,10 +507,7 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
     }
   }
 
-  /**
-   * Writes the delivery watermark so that a restart flags what may have been delivered;
-   * stored messages are delivered only once it covers them (flushDeliveries).
-   */
+  /** Writes the delivery watermark so that a restart flags what may have been delivered. */
   private void markDelivered() {
     long upTo = state.deliveredUpTo();
     if (!durable || markInFlight || upTo <= markedUpTo) {
@@ -536,16 +518,9 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
     lastWrite = mark;
     onQueue(mark, ar -> {
       markInFlight = false;
-      if (closed) {
-        return;
-      }
       if (ar.succeeded()) {
         markedUpTo = upTo;
-        flushDeliveries();
         markDelivered();
-      } else {
-        // Deliveries wait for it: try again.
-        vertx.setTimer(100, t -> markDelivered());
       }
     });
   }
@@ -623,9 +598,5 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
   }
 
   private record ConsumerRef(String tag, AckMode mode, Context context, DeliverySink sink) {
-  }
-
-  /** A delivery waiting to go out; {@code seq} is Long.MIN_VALUE for a message not stored. */
-  private record Outgoing(Delivery delivery, long seq) {
   }
 }
