@@ -97,7 +97,7 @@ public final class BrokerImpl implements Broker {
     this.durableStore = durableStore;
     this.memoryStore = memoryStore;
     this.remoteConsumers = new RemoteConsumers(nodeId);
-    this.inFlight = new InFlight(membership);
+    this.inFlight = new InFlight(membership, vertx, InFlight.GRACE_MILLIS);
     this.expiry = new QueueExpiry(vertx, q -> {
       Vhost h = vhosts.get(q.queue().vhost());
       if (h != null) {
