@@ -108,6 +108,15 @@ final class NodeEndpoint extends VerticleBase {
         int prefetch = r.i32();
         AckMode mode = AckMode.values()[r.i8()];
         String node = r.str();
+        if (!broker.membership.members().contains(node)) {
+          // Deliveries to a node this one does not count in the cluster (one that was paused or
+          // cut off, and is merging back) may be lost on the event bus, and nothing would ever
+          // return them; membersChanged returns a consumer's messages only when its node leaves.
+          // Its node attaches it again (ClusterSync's sweep) once both see each other.
+          request.fail(ErrorCode.QUEUE_UNAVAILABLE.ordinal(), "node " + node + " is not in the cluster as node "
+              + broker.nodeId + " sees it");
+          return;
+        }
         var sink = new RemoteSink(vertx.eventBus(), node, tag, epoch);
         remoteConsumers.put(tag, new RemoteConsumer(id, node));
         reply(request, queue.consume(tag, prefetch, mode, context, sink));
