@@ -463,18 +463,19 @@ public final class BrokerImpl implements Broker {
       String key = key(vhost, queue);
       var consumer = new AttachedConsumer[1];
       consumer[0] = new AttachedConsumer(tag, queue, options.prefetch(), options.ackMode(), context, handler, () -> {
-        consumers.computeIfPresent(key, (k, set) -> {
-          set.remove(consumer[0]);
-          return set.isEmpty() ? null : set;
-        });
+        forgetConsumer(key, consumer[0]);
         onEnd.run();
       });
       consumers.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(consumer[0]);
       return consumer[0].attach(q.link()).<Consumer>map(v -> consumer[0])
-          .onFailure(e -> consumers.computeIfPresent(key, (k, set) -> {
-            set.remove(consumer[0]);
-            return set.isEmpty() ? null : set;
-          }));
+          .onFailure(e -> forgetConsumer(key, consumer[0]));
+    });
+  }
+
+  private void forgetConsumer(String key, AttachedConsumer consumer) {
+    consumers.computeIfPresent(key, (k, set) -> {
+      set.remove(consumer);
+      return set.isEmpty() ? null : set;
     });
   }
 

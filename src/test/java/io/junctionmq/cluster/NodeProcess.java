@@ -240,18 +240,14 @@ public final class NodeProcess implements AutoCloseable {
    * broker, so make sure.
    */
   private static void requireJava(Process p) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline && p.isAlive()) {
-      Optional<String> command = p.info().command();
-      if (command.isPresent() && command.get().endsWith("java")) {
+    try {
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+          .until(() -> !p.isAlive() || p.info().command().filter(c -> c.endsWith("java")).isPresent());
+      if (p.isAlive()) {
         return;
       }
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      // Falls through: the process is not java after 10 s.
     }
     p.descendants().forEach(ProcessHandle::destroyForcibly);
     p.destroyForcibly();

@@ -29,35 +29,24 @@ final class NodesApi {
   /** {@code GET <httpUrl><path>}; empty when the node does not answer within 2 s. */
   static Optional<Response> get(String httpUrl, String path) {
     var request = HttpRequest.newBuilder(URI.create(httpUrl + path)).timeout(Duration.ofSeconds(2)).GET().build();
-    try {
-      HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-      return Optional.of(new Response(response.statusCode(), response.body()));
-    } catch (IOException e) {
-      return Optional.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
-    }
+    return send(request);
   }
 
   /** {@code PUT <httpUrl><path>} with a JSON body; empty when the node does not answer within 10 s. */
   static Optional<Response> put(String httpUrl, String path, JsonObject body) {
     var request = HttpRequest.newBuilder(URI.create(httpUrl + path)).timeout(Duration.ofSeconds(10))
         .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body.encode())).build();
-    try {
-      HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-      return Optional.of(new Response(response.statusCode(), response.body()));
-    } catch (IOException e) {
-      return Optional.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
-    }
+    return send(request);
   }
 
   /** {@code DELETE <httpUrl><path>}; empty when the node does not answer within 10 s. */
   static Optional<Response> delete(String httpUrl, String path) {
     var request = HttpRequest.newBuilder(URI.create(httpUrl + path)).timeout(Duration.ofSeconds(10)).DELETE().build();
+    return send(request);
+  }
+
+  /** Sends {@code request}; empty when the node does not answer within the request's timeout. */
+  private static Optional<Response> send(HttpRequest request) {
     try {
       HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
       return Optional.of(new Response(response.statusCode(), response.body()));

@@ -151,13 +151,11 @@ class QueueClusterIT {
     try (TestCluster fresh = TestCluster.start(3)) {
       fresh.awaitMembers(3);
       String queue = "failover";
-      fresh.node(0).broker().declareQueue(Queue.durable("/", queue)).await();
-      String ownerId = fresh.awaitOwner("/", queue);
-      int owner = fresh.indexOf(ownerId);
-      int consumerNode = (owner + 1) % 3;
-      int publisher = (owner + 2) % 3;
-      await().atMost(WAIT).until(() -> fresh.node(consumerNode).broker().queues("/").size() == 1
-          && fresh.node(publisher).broker().queues("/").size() == 1);
+      Roles roles = Roles.declare(fresh, queue);
+      String ownerId = roles.ownerId();
+      int owner = roles.owner();
+      int consumerNode = roles.consumer();
+      int publisher = roles.publisher();
 
       var deliveries = new ConcurrentHashMap<String, List<Boolean>>();
       var unackedTag = new AtomicLong(-1);
@@ -225,13 +223,11 @@ class QueueClusterIT {
     try (TestCluster fresh = TestCluster.start(3)) {
       fresh.awaitMembers(3);
       String queue = "hand-over";
-      fresh.node(0).broker().declareQueue(Queue.durable("/", queue)).await();
-      String ownerId = fresh.awaitOwner("/", queue);
-      int owner = fresh.indexOf(ownerId);
-      int consumerNode = (owner + 1) % 3;
-      int publisher = (owner + 2) % 3;
-      await().atMost(WAIT).until(() -> fresh.node(consumerNode).broker().queues("/").size() == 1
-          && fresh.node(publisher).broker().queues("/").size() == 1);
+      Roles roles = Roles.declare(fresh, queue);
+      String ownerId = roles.ownerId();
+      int owner = roles.owner();
+      int consumerNode = roles.consumer();
+      int publisher = roles.publisher();
 
       var received = new ConcurrentHashMap<String, Integer>();
       var redelivered = new AtomicInteger();
@@ -262,6 +258,22 @@ class QueueClusterIT {
       assertEquals(400, confirmed.size(), "every publish confirmed across the hand-over");
       assertEquals(0, redelivered.get(), "no redeliveries: the consumer acked promptly");
       assertTrue(received.values().stream().allMatch(n -> n == 1), "each message delivered once");
+    }
+  }
+
+  /**
+   * A durable queue declared in a fresh 3-node cluster: its owner, the node a consumer uses and
+   * the node a publisher uses (the other two), once both of them know the queue.
+   */
+  private record Roles(String ownerId, int owner, int consumer, int publisher) {
+    static Roles declare(TestCluster cluster, String queue) {
+      cluster.node(0).broker().declareQueue(Queue.durable("/", queue)).await();
+      String ownerId = cluster.awaitOwner("/", queue);
+      int owner = cluster.indexOf(ownerId);
+      var roles = new Roles(ownerId, owner, (owner + 1) % 3, (owner + 2) % 3);
+      await().atMost(WAIT).until(() -> cluster.node(roles.consumer()).broker().queues("/").size() == 1
+          && cluster.node(roles.publisher()).broker().queues("/").size() == 1);
+      return roles;
     }
   }
 
