@@ -7,7 +7,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.parsetools.RecordParser;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayDeque;
 
@@ -41,7 +40,7 @@ final class NdjsonPublish {
   private final int maxInFlight;
   private final int maxLine;
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-  private RecordParser parser;
+  private LineReader parser;
   private long lines;
   private long published;
   private long routed;
@@ -69,13 +68,14 @@ final class NdjsonPublish {
     }
     response.setChunked(true).setStatusCode(200).putHeader("Content-Type", PublishRoutes.NDJSON);
     response.closeHandler(v -> closed = true);
-    parser = RecordParser.newDelimited("\n", ctx.request()).maxRecordSize(maxLine);
-    parser.exceptionHandler(this::broken);
-    parser.endHandler(v -> {
-      ended = true;
-      flush();
-    });
-    parser.handler(this::line);
+    parser = new LineReader(ctx.request(), maxLine)
+        .exceptionHandler(this::broken)
+        .endHandler(v -> {
+          ended = true;
+          flush();
+        })
+        .handler(this::line);
+    parser.start();
   }
 
 
@@ -83,7 +83,7 @@ final class NdjsonPublish {
     long n = ++lines;
     int length = record.length();
     if (length > 0 && record.getByte(length - 1) == '\r') {
-      record = record.getBuffer(0, length - 1);
+      record = record.slice(0, length - 1);
     }
     if (isBlank(record)) {
       return;
