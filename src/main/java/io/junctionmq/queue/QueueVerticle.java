@@ -488,6 +488,8 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
       }));
       return;
     }
+    // Counts first, so that whoever gets a delivery sees it counted as unacknowledged.
+    publishStats();
     for (var entry : outbox.entrySet()) {
       ConsumerRef c = entry.getKey();
       List<Delivery> batch = entry.getValue();
