@@ -2,6 +2,7 @@ package io.junctionmq.transport.http;
 
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +13,10 @@ import java.util.function.Function;
  * items' JSON, dotted for a nested one ({@code message_stats.publish_details.rate}). A field the
  * list can read from its items directly ({@code keys}) sorts without building any JSON; any other
  * field is read from each item's JSON. Numbers compare as numbers, strings by character, false
- * before true; an item without the field sorts first. The sort is stable: items with equal values
- * keep the list's own order, and {@code sort_reverse} reverses the whole order, ties included.
+ * before true; an item without the field sorts first (last in reverse). The sort is stable: items
+ * with equal values keep the list's own order (by name), in reverse too, so that the ten longest
+ * queues come with their ties in name order. Without {@code sort}, {@code sort_reverse} reverses
+ * the list.
  */
 final class Sorting {
   private Sorting() {
@@ -22,28 +25,27 @@ final class Sorting {
   /** {@code items} sorted by {@code field} (none: their own order), reversed if asked; a new list. */
   static <T> List<T> sort(List<T> items, String field, boolean reverse, Map<String, Function<T, ?>> keys,
                           Function<T, JsonObject> json) {
-    List<T> sorted;
     if (field == null || field.isEmpty()) {
-      sorted = new ArrayList<>(items);
-    } else {
-      Function<T, ?> key = keys.get(field);
-      sorted = key != null ? byKey(items, key) : byKey(items, t -> dotted(json.apply(t), field));
+      List<T> sorted = new ArrayList<>(items);
+      if (reverse) {
+        Collections.reverse(sorted);
+      }
+      return sorted;
     }
-    if (reverse) {
-      java.util.Collections.reverse(sorted);
-    }
-    return sorted;
+    Function<T, ?> key = keys.get(field);
+    return byKey(items, key != null ? key : t -> dotted(json.apply(t), field), reverse);
   }
 
   /** Reads each item's value once, then sorts by it. */
-  private static <T> List<T> byKey(List<T> items, Function<T, ?> key) {
+  private static <T> List<T> byKey(List<T> items, Function<T, ?> key, boolean reverse) {
     record Keyed<T>(T item, Object value) {
     }
     var keyed = new ArrayList<Keyed<T>>(items.size());
     for (T t : items) {
       keyed.add(new Keyed<>(t, key.apply(t)));
     }
-    keyed.sort(Comparator.comparing(Keyed::value, Sorting::compareValues));
+    Comparator<Object> order = reverse ? (a, b) -> compareValues(b, a) : Sorting::compareValues;
+    keyed.sort(Comparator.comparing(Keyed::value, order));
     var out = new ArrayList<T>(keyed.size());
     keyed.forEach(k -> out.add(k.item()));
     return out;
