@@ -48,13 +48,8 @@ export class Overview {
     });
   }
 
-  async start() {
-    try {
-      const overview = await get('/overview');
-      this.nodeName.textContent = overview.node;
-    } catch (e) {
-      showError('Loading the overview failed', e);
-    }
+  /** Opens the stream: its first event (at once) names the node and fills the totals. */
+  start() {
     this.loadNodes();
     this.source = new EventSource('/api/overview/stream');
     this.source.onopen = () => this.status('live', 'Live: updated every second');
