@@ -30,11 +30,12 @@ function show(view) {
   return refreshVisible();
 }
 
-function refreshVisible() {
+/** Reloads the visible table; unless `now`, not while a load of it is in flight. */
+function refreshVisible(now = false) {
   const table = tables[current];
   if (!table) return undefined;
   lastLoad = Date.now();
-  return table.refresh();
+  return now ? table.load() : table.refresh();
 }
 
 /** Each overview event: reload the visible table if the totals moved or it is getting old. */
@@ -56,10 +57,10 @@ async function loadVhosts() {
 }
 
 installErrorBanner();
-installForms(vhost, () => refreshVisible());
+installForms(vhost, () => refreshVisible(true));
 vhostSelect.addEventListener('change', () => {
   Object.values(tables).forEach((t) => { t.state.page = 1; });
-  refreshVisible();
+  refreshVisible(true);
 });
 window.addEventListener('hashchange', () => show(location.hash.slice(1)));
 // The visible table first: with 10 000 queues every other request (vhost totals, the overview,
