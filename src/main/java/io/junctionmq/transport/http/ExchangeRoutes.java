@@ -9,9 +9,15 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /** {@code /api/exchanges}: list, show, declare, delete, and an exchange's bindings. */
 final class ExchangeRoutes {
+  private static final Map<String, Function<Exchange, ?>> SORT_KEYS = Map.of(
+      "name", Exchange::name, "vhost", Exchange::vhost, "type", x -> x.type().wireName(),
+      "durable", Exchange::durable, "auto_delete", Exchange::autoDelete, "internal", Exchange::internal);
+
   private final Broker broker;
 
   ExchangeRoutes(Broker broker) {
@@ -33,11 +39,11 @@ final class ExchangeRoutes {
     for (String vhost : broker.vhosts()) {
       all.addAll(broker.exchanges(vhost));
     }
-    Paging.reply(ctx, all, Exchange::name, ManagementJson::exchange);
+    Paging.reply(ctx, all, Exchange::name, ManagementJson::exchange, SORT_KEYS);
   }
 
   private void list(RoutingContext ctx) {
-    Paging.reply(ctx, broker.exchanges(Rest.vhost(ctx)), Exchange::name, ManagementJson::exchange);
+    Paging.reply(ctx, broker.exchanges(Rest.vhost(ctx)), Exchange::name, ManagementJson::exchange, SORT_KEYS);
   }
 
   private void show(RoutingContext ctx) {

@@ -54,6 +54,7 @@ public final class HttpApi {
     var consumers = new HttpConsumers();
     int maxLine = (int) Math.min(maxBody, Integer.MAX_VALUE - 1);
     new OverviewRoutes(broker, rates, consumers, config.httpPort()).mount(api);
+    new OverviewStream(vertx, broker).mount(api);
     new NodeRoutes(membership).mount(api);
     new VhostRoutes(broker).mount(api);
     new ExchangeRoutes(broker).mount(api);

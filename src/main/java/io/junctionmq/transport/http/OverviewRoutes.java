@@ -2,8 +2,6 @@ package io.junctionmq.transport.http;
 
 import io.junctionmq.broker.Broker;
 import io.junctionmq.broker.ConnectionInfo;
-import io.junctionmq.broker.QueueInfo;
-import io.junctionmq.queue.QueueStats;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -31,47 +29,23 @@ final class OverviewRoutes {
   }
 
   private void overview(RoutingContext ctx) {
-    long queues = 0;
-    long exchanges = 0;
-    long ready = 0;
-    long unacked = 0;
-    long consumerCount = 0;
-    long[] totals = new long[4];
     double[] perSecond = new double[4];
     String[] kinds = {"publish", "deliver_get", "ack", "redeliver"};
-    for (String vhost : broker.vhosts()) {
-      exchanges += broker.exchanges(vhost).size();
-      for (QueueInfo q : broker.queues(vhost)) {
-        queues++;
-        QueueStats s = q.stats();
-        ready += s.messagesReady();
-        unacked += s.messagesUnacknowledged();
-        consumerCount += s.consumers();
-        JsonObject stats = rates.messageStats(q.id(), s);
-        for (int i = 0; i < kinds.length; i++) {
-          totals[i] += stats.getLong(kinds[i]);
-          perSecond[i] += stats.getJsonObject(kinds[i] + "_details").getDouble("rate");
-        }
+    var totals = OverviewTotals.of(broker, q -> {
+      JsonObject stats = rates.messageStats(q.id(), q.stats());
+      for (int i = 0; i < kinds.length; i++) {
+        perSecond[i] += stats.getJsonObject(kinds[i] + "_details").getDouble("rate");
       }
-    }
+    });
     Rest.json(ctx, 200, new JsonObject()
         .put("management_version", "junction-0.1")
         .put("product_name", "Junction")
         .put("product_version", "0.1.0")
         .put("node", broker.nodeId())
         .put("cluster_name", broker.nodeId())
-        .put("object_totals", new JsonObject()
-            .put("connections", broker.connections().size())
-            .put("channels", 0)
-            .put("exchanges", exchanges)
-            .put("queues", queues)
-            .put("consumers", consumerCount))
-        .put("queue_totals", new JsonObject()
-            .put("messages", ready + unacked)
-            .put("messages_ready", ready)
-            .put("messages_unacknowledged", unacked))
-        .put("message_stats", Rates.stats(totals[0], perSecond[0], totals[1], perSecond[1], totals[2], perSecond[2],
-            totals[3], perSecond[3]))
+        .put("object_totals", totals.objectTotals())
+        .put("queue_totals", totals.queueTotals())
+        .put("message_stats", totals.messageStats(perSecond))
         .put("listeners", new JsonArray().add(new JsonObject()
             .put("node", broker.nodeId()).put("protocol", "http").put("port", httpPort)))
         .put("http_consumers", consumers.all().size()));

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -13,8 +14,10 @@ import java.util.regex.PatternSyntaxException;
  * Lists as RabbitMQ's management API answers them: a plain array, or with {@code page} a page
  * object ({@code items}, {@code page}, {@code page_size}, {@code page_count}, {@code total_count},
  * {@code filtered_count}, {@code item_count}). {@code name} filters by name (with
- * {@code use_regex=true} as a regular expression, otherwise as a substring). Only the items
- * on the page are turned into JSON, so a page of 10 000 queues costs what the page costs.
+ * {@code use_regex=true} as a regular expression, otherwise as a substring); {@code sort} and
+ * {@code sort_reverse} order the list ({@link Sorting}) before it is cut into pages. Only the
+ * items on the page are turned into JSON (unless the sort field is one the list cannot read
+ * from its items), so a page of 10 000 queues costs what the page costs.
  */
 final class Paging {
   static final int MAX_PAGE_SIZE = 500;
@@ -23,7 +26,14 @@ final class Paging {
   }
 
   static <T> void reply(RoutingContext ctx, List<T> all, Function<T, String> name, Function<T, JsonObject> json) {
-    List<T> filtered = filter(ctx, all, name);
+    reply(ctx, all, name, json, Map.of());
+  }
+
+  /** As above; {@code sortKeys} read the sort fields they name straight from the items. */
+  static <T> void reply(RoutingContext ctx, List<T> all, Function<T, String> name, Function<T, JsonObject> json,
+                        Map<String, Function<T, ?>> sortKeys) {
+    List<T> filtered = Sorting.sort(filter(ctx, all, name), Rest.query(ctx, "sort", null),
+        Rest.flag(ctx, "sort_reverse"), sortKeys, json);
     String page = Rest.query(ctx, "page", null);
     if (page == null) {
       var array = new JsonArray();

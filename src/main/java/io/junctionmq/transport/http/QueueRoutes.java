@@ -7,9 +7,25 @@ import io.junctionmq.model.Queue;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
+import java.util.Map;
+import java.util.function.Function;
 
 /** {@code /api/queues}: list, show, declare, delete, purge, and a queue's bindings. */
 final class QueueRoutes {
+  /** The sort fields read straight from a queue, without building its JSON (rates are read from the JSON). */
+  static final Map<String, Function<QueueInfo, ?>> SORT_KEYS = Map.ofEntries(
+      Map.entry("name", q -> q.queue().name()),
+      Map.entry("vhost", q -> q.queue().vhost()),
+      Map.entry("node", QueueInfo::node),
+      Map.entry("durable", q -> q.queue().durable()),
+      Map.entry("auto_delete", q -> q.queue().autoDelete()),
+      Map.entry("exclusive", q -> q.queue().exclusive()),
+      Map.entry("messages", q -> q.stats().messages()),
+      Map.entry("messages_ready", q -> q.stats().messagesReady()),
+      Map.entry("messages_unacknowledged", q -> q.stats().messagesUnacknowledged()),
+      Map.entry("message_bytes_ready", q -> q.stats().messageBytesReady()),
+      Map.entry("consumers", q -> q.stats().consumers()));
+
   private final Broker broker;
   private final Rates rates;
 
@@ -33,11 +49,12 @@ final class QueueRoutes {
     for (String vhost : broker.vhosts()) {
       all.addAll(broker.queues(vhost));
     }
-    Paging.reply(ctx, all, q -> q.queue().name(), q -> ManagementJson.queue(q, rates));
+    Paging.reply(ctx, all, q -> q.queue().name(), q -> ManagementJson.queue(q, rates), SORT_KEYS);
   }
 
   private void list(RoutingContext ctx) {
-    Paging.reply(ctx, broker.queues(Rest.vhost(ctx)), q -> q.queue().name(), q -> ManagementJson.queue(q, rates));
+    Paging.reply(ctx, broker.queues(Rest.vhost(ctx)), q -> q.queue().name(), q -> ManagementJson.queue(q, rates),
+        SORT_KEYS);
   }
 
   private void show(RoutingContext ctx) {

@@ -1,5 +1,6 @@
 package io.junctionmq.transport.http;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -8,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.junctionmq.transport.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -181,6 +184,39 @@ class HttpManagementIT {
     assertEquals(400, api.get("/queues/paged?page=x").status());
     assertEquals(25, api.get("/queues/paged").array().size());
     api.delete("/vhosts/paged");
+  }
+
+  @Test
+  void listsSortByAFieldAndInReverseBeforePaging() {
+    api.put("/vhosts/sorted", null);
+    for (int i = 0; i < 6; i++) {
+      api.put("/queues/sorted/s" + i, new JsonObject().put("durable", false));
+      for (int m = 0; m < (i * 7) % 6; m++) {
+        api.post("/exchanges/sorted/amq.default/publish", new JsonObject().put("routing_key", "s" + i)
+            .put("payload", "x").put("payload_encoding", "string").put("properties", new JsonObject()));
+      }
+    }
+    // messages by queue: s0 0, s1 1, s2 2, s3 3, s4 4, s5 5
+    await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/queues/sorted").array().stream()
+        .mapToLong(q -> ((JsonObject) q).getLong("messages")).sum() == 15);
+    JsonObject byMessages = api.get("/queues/sorted?page=1&page_size=4&sort=messages&sort_reverse=true").json();
+    assertEquals(List.of("s5", "s4", "s3", "s2"), names(byMessages.getJsonArray("items")));
+    JsonObject second = api.get("/queues/sorted?page=2&page_size=4&sort=messages&sort_reverse=true").json();
+    assertEquals(List.of("s1", "s0"), names(second.getJsonArray("items")));
+    assertEquals(List.of("s1", "s2", "s3"),
+        names(api.get("/queues/sorted?sort=messages&name=s[1-3]&use_regex=true").array()));
+    assertEquals(List.of("s5", "s4", "s3", "s2", "s1", "s0"),
+        names(api.get("/queues/sorted?sort=name&sort_reverse=true").array()));
+    assertEquals("s0", api.get("/queues/sorted?sort=message_stats.publish_details.rate").array()
+        .getJsonObject(0).getString("name"));
+    assertEquals(400, api.get("/queues/sorted?sort=messages&sort_reverse=maybe").status());
+    assertEquals("amq.topic", api.get("/exchanges/sorted?sort=name&sort_reverse=true").array()
+        .getJsonObject(0).getString("name"));
+    api.delete("/vhosts/sorted");
+  }
+
+  private static List<String> names(JsonArray items) {
+    return items.stream().map(o -> ((JsonObject) o).getString("name")).toList();
   }
 
   @Test
