@@ -121,6 +121,12 @@ final class HazelcastMembership implements Membership {
   }
 
   @Override
+  public boolean joined() {
+    // Once Hazelcast has shut down (it gave up on merging, say), members() is frozen at its last value.
+    return !closed && hazelcast.getLifecycleService().isRunning() && members.contains(self);
+  }
+
+  @Override
   public void onChange(Handler<Set<String>> handler) {
     handlers.add(handler);
   }
