@@ -263,7 +263,8 @@ final class HazelcastMembership implements Membership {
       return;
     }
     Set<String> snapshot = Collections.unmodifiableSet(next);
-    log.info("cluster members seen by {}: {}", self, snapshot);
+    // Debug: a broker logs each node that joins or leaves (cluster.member.joined / left).
+    log.debug("cluster members seen by {}: {}", self, snapshot);
     members = snapshot;
     context.runOnContext(v -> handlers.forEach(h -> h.handle(snapshot)));
   }
