@@ -106,8 +106,9 @@ public final class Junction {
           durableStore, new InMemoryMessageStore());
       return Migrations.apply(pool)
           .compose(v -> broker.start())
-          .onSuccess(v -> web.health().recovered())
           .compose(v -> mountTransports(vertx, config, broker, membership, web))
+          // Only now: ready means the queues are recovered and every transport listens.
+          .onSuccess(v -> web.health().recovered())
           .map(transports -> new Junction(vertx, config, pg, pool, durableStore, broker, web, transports, membership))
           .onFailure(e -> {
             pool.close();

@@ -97,7 +97,7 @@ public final class Health {
     });
   }
 
-  /** The broker has started: every durable queue is recovered, and {@code queues} is up. */
+  /** The broker has started (every durable queue is recovered) and the transports listen: {@code queues} is up. */
   public void recovered() {
     check(QUEUES, () -> Future.succeededFuture(Status.up(null)));
   }
