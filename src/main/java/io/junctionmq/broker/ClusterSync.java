@@ -101,7 +101,7 @@ final class ClusterSync {
   private void logChanges(Set<String> before, Set<String> after) {
     for (String gone : before) {
       if (!after.contains(gone)) {
-        long owned = broker.byId.values().stream().filter(q -> gone.equals(q.node())).count();
+        long owned = broker.byId.values().stream().filter(q -> !q.hostedHere() && gone.equals(formerOwner(q))).count();
         log.atInfo().addKeyValue("event", "cluster.member.left").addKeyValue("node", gone)
             .addKeyValue("queues", owned).addKeyValue("members", after).addKeyValue("observer", broker.nodeId)
             .log("node {} left the cluster with {} queues", gone, owned);
@@ -487,6 +487,11 @@ final class ClusterSync {
     }
     long started = System.nanoTime();
     return broker.host(h, q.id(), q.queue(), null, fromDepartedOwner ? q.node() : null, true)
-        .onSuccess(taken -> broker.logHosted(taken, "taken-over", q.node(), started)).mapEmpty();
+        .onSuccess(taken -> broker.logHosted(taken, "taken-over", formerOwner(q), started)).mapEmpty();
+  }
+
+  /** The queue's owner, or the last one known when it is orphaned (the sweep forgets the owner, not its link). */
+  private static String formerOwner(Vhost.QueueEntry q) {
+    return q.node() != null ? q.node() : q.link() instanceof RemoteQueue r ? r.owner() : null;
   }
 }

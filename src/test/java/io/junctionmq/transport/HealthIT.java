@@ -4,8 +4,13 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.junctionmq.Junction;
 import io.junctionmq.cluster.FreePorts;
+import io.junctionmq.cluster.TestCluster;
 import io.junctionmq.config.JunctionConfig;
 import io.junctionmq.model.Queue;
 import io.junctionmq.store.Migrations;
@@ -21,10 +26,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** {@code /health} and {@code /ready} of a real node, with a real PostgreSQL that goes away and comes back. */
 class HealthIT {
@@ -67,6 +76,69 @@ class HealthIT {
       assertEquals(Migrations.expectedVersion(), ready.check("migrations").getJsonObject("data").getInteger("version"));
       assertEquals(false, ready.check("cluster").getJsonObject("data").getBoolean("clustered"));
     }
+  }
+
+  @Test
+  void clusteredNodesAreReadyAndASurvivorStaysReadyAndLogsTheFailoverWhenAnotherDies() throws Exception {
+    var events = new ListAppender<ILoggingEvent>();
+    // The broker's events at INFO, to this appender only (the test log stays at WARN).
+    var loggers = List.of((Logger) LoggerFactory.getLogger("io.junctionmq.broker"));
+    events.start();
+    loggers.forEach(l -> {
+      l.setLevel(Level.INFO);
+      l.setAdditive(false);
+      l.addAppender(events);
+    });
+    try (var cluster = TestCluster.start(2)) {
+      for (int i = 0; i < 2; i++) {
+        Answer ready = get(cluster.node(i).httpPort(), "/ready");
+        assertEquals(200, ready.status(), ready.body().encode());
+        JsonObject data = ready.check("cluster").getJsonObject("data");
+        assertEquals(true, data.getBoolean("clustered"));
+        assertEquals(new JsonArray().add("n0").add("n1"), data.getJsonArray("members"));
+      }
+      cluster.node(1).broker().declareQueue(new Queue("/", "on-n1", true, false, false, Map.of())).await();
+      await("n0 knows that n1 hosts on-n1").atMost(TestCluster.TIMEOUT).ignoreExceptions()
+          .until(() -> "n1".equals(cluster.node(0).broker().queueInfo("/", "on-n1").await().node()));
+      int survivor = cluster.node(0).httpPort();
+      cluster.kill(1);
+      await("n0 lists only itself").atMost(TestCluster.TIMEOUT).pollInterval(Duration.ofMillis(200))
+          .until(() -> get(survivor, "/ready").check("cluster").getJsonObject("data").getJsonArray("members").size() == 1);
+      assertEquals(200, get(survivor, "/ready").status());
+
+      await("n0 logs that it took on-n1 over").atMost(TestCluster.TIMEOUT)
+          .until(() -> fields(events, "queue.hosted").stream().anyMatch(f -> "taken-over".equals(f.get("cause"))));
+      Map<String, Object> left = fields(events, "cluster.member.left").stream()
+          .filter(f -> "n0".equals(f.get("observer"))).findFirst().orElseThrow();
+      assertEquals("n1", left.get("node"));
+      assertEquals(1L, left.get("queues"));
+      Map<String, Object> takenOver = fields(events, "queue.hosted").stream()
+          .filter(f -> "taken-over".equals(f.get("cause"))).findFirst().orElseThrow();
+      assertEquals("on-n1", takenOver.get("queue"));
+      assertEquals("n0", takenOver.get("node"));
+      assertEquals("n1", takenOver.get("from"));
+    } finally {
+      loggers.forEach(l -> {
+        l.detachAppender(events);
+        l.setAdditive(true);
+        l.setLevel(null);
+      });
+    }
+  }
+
+  /** The key-value pairs of each logged event named {@code event}. */
+  private static List<Map<String, Object>> fields(ListAppender<ILoggingEvent> appender, String event) {
+    var found = new ArrayList<Map<String, Object>>();
+    for (ILoggingEvent e : List.copyOf(appender.list)) {
+      var kv = new HashMap<String, Object>();
+      if (e.getKeyValuePairs() != null) {
+        e.getKeyValuePairs().forEach(p -> kv.put(p.key, p.value));
+      }
+      if (event.equals(kv.get("event"))) {
+        found.add(kv);
+      }
+    }
+    return found;
   }
 
   @Test
