@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class Junction {
   /** The system property that src/main/resources/logback.xml reads: {@code text} or {@code json}. */
   static final String LOG_FORMAT_PROPERTY = "junction.log.format";
+  /** The system property that src/main/resources/logback.xml reads for the root level. */
+  static final String LOG_LEVEL_PROPERTY = "junction.log.level";
   /** How long {@code /ready} waits for PostgreSQL, and how long it reuses an answer. */
   private static final Duration READY_STORE_TIMEOUT = Duration.ofSeconds(2);
   private static final Duration READY_STORE_CACHE = Duration.ofSeconds(1);
@@ -217,10 +219,11 @@ public final class Junction {
       System.exit(2);
       return;
     }
-    // logback.xml picks its appender by this property when the first logger is created, so
-    // nothing may log before this line (hence no static logger in this class): log.format
-    // comes from the config file as well as from the environment and system properties.
+    // logback.xml reads these properties when the first logger is created, so nothing may log
+    // before these lines (hence no static logger in this class): log.format and log.level come
+    // from the config file as well as from the environment and system properties.
     System.setProperty(LOG_FORMAT_PROPERTY, config.logFormat().name().toLowerCase(Locale.ROOT));
+    System.setProperty(LOG_LEVEL_PROPERTY, config.logLevel());
     Logger log = LoggerFactory.getLogger(Junction.class);
     Vertx vertx;
     try {

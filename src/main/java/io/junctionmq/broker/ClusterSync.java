@@ -475,7 +475,7 @@ final class ClusterSync {
         return Future.succeededFuture();
       }
       log.atInfo().addKeyValue("event", "queue.deleted").addKeyValue("queue", q.queue().name())
-          .addKeyValue("vhost", h.name).addKeyValue("queue_id", q.id()).addKeyValue("from", q.node())
+          .addKeyValue("vhost", h.name).addKeyValue("queue_id", q.id()).addKeyValue("from", formerOwner(q))
           .addKeyValue("reason", "its node is gone and it was not durable (or exclusive)")
           .log("queue {} in vhost {} died with node {}", q.queue().name(), h.name, q.node());
       return broker.metadata.deleteQueue(q.id()).onSuccess(v -> {
