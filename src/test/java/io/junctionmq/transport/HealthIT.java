@@ -175,6 +175,7 @@ class HealthIT {
         assertEquals(200, get(port, "/ready").status());
 
         pg.close();
+        pg = null;
         await("/ready answers 503").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
             .until(() -> get(port, "/ready").status() == 503);
         Answer down = get(port, "/ready");
@@ -198,7 +199,9 @@ class HealthIT {
       }
     } finally {
       vertx.close().await();
-      pg.close();
+      if (pg != null) {
+        pg.close();
+      }
       deleteRecursively(dir);
     }
   }
