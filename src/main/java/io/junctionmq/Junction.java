@@ -9,7 +9,6 @@ import io.junctionmq.cluster.Membership;
 import io.junctionmq.config.ConfigException;
 import io.junctionmq.config.ConfigLoader;
 import io.junctionmq.config.JunctionConfig;
-import io.junctionmq.cluster.Membership;
 import io.junctionmq.config.Keys;
 import io.junctionmq.queue.QueueLimits;
 import io.junctionmq.store.InMemoryMessageStore;
@@ -18,6 +17,7 @@ import io.junctionmq.store.PgMessageStore;
 import io.junctionmq.store.PgMetadataStore;
 import io.junctionmq.store.PgPools;
 import io.junctionmq.store.PostgresServer;
+import io.junctionmq.store.StoreProbe;
 import io.junctionmq.transport.WebServer;
 import io.junctionmq.transport.eventbus.ClientEndpoint;
 import io.junctionmq.transport.http.HttpApi;
@@ -26,7 +26,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +37,13 @@ import org.slf4j.LoggerFactory;
  * is configured), applies the schema migrations and recovers the broker.
  */
 public final class Junction {
-  private static final Logger log = LoggerFactory.getLogger(Junction.class);
+  /** The system property that src/main/resources/logback.xml reads: {@code text} or {@code json}. */
+  static final String LOG_FORMAT_PROPERTY = "junction.log.format";
+  /** The system property that src/main/resources/logback.xml reads for the root level. */
+  static final String LOG_LEVEL_PROPERTY = "junction.log.level";
+  /** How long {@code /ready} waits for PostgreSQL, and how long it reuses an answer. */
+  private static final Duration READY_STORE_TIMEOUT = Duration.ofSeconds(2);
+  private static final Duration READY_STORE_CACHE = Duration.ofSeconds(1);
 
   private final Vertx vertx;
   private final JunctionConfig config;
@@ -74,8 +82,10 @@ public final class Junction {
   }
 
   private static Future<Junction> start(Vertx vertx, JunctionConfig config, WebServer web) {
-    return Clustering.membership(vertx, config.nodeId(), MemberRole.BROKER).compose(membership ->
-        start(vertx, config, web, membership).onFailure(e -> membership.close()));
+    return Clustering.membership(vertx, config.nodeId(), MemberRole.BROKER).compose(membership -> {
+      web.health().cluster(vertx.isClustered(), membership);
+      return start(vertx, config, web, membership).onFailure(e -> membership.close());
+    });
   }
 
   private static Future<Junction> start(Vertx vertx, JunctionConfig config, WebServer web, Membership membership) {
@@ -86,6 +96,7 @@ public final class Junction {
     return embedded.compose(pg -> {
       String uri = pg != null ? pg.uri() : config.pgUri().orElseThrow();
       Pool pool = PgPools.create(vertx, uri, config.pgPoolMaxSize());
+      web.health().store(new StoreProbe(pool, READY_STORE_TIMEOUT, READY_STORE_CACHE));
       String nodeId = config.nodeId();
       var options = PgMessageStore.Options.DEFAULTS.withMaxQueuedCalls(config.storeMaxPending());
       var durableStore = new PgMessageStore(vertx, pool, nodeId, options);
@@ -98,6 +109,8 @@ public final class Junction {
       return Migrations.apply(pool)
           .compose(v -> broker.start())
           .compose(v -> mountTransports(vertx, config, broker, membership, web))
+          // Only now: ready means the queues are recovered and every transport listens.
+          .onSuccess(v -> web.health().recovered())
           .map(transports -> new Junction(vertx, config, pg, pool, durableStore, broker, web, transports, membership))
           .onFailure(e -> {
             pool.close();
@@ -206,6 +219,12 @@ public final class Junction {
       System.exit(2);
       return;
     }
+    // logback.xml reads these properties when the first logger is created, so nothing may log
+    // before these lines (hence no static logger in this class): log.format and log.level come
+    // from the config file as well as from the environment and system properties.
+    System.setProperty(LOG_FORMAT_PROPERTY, config.logFormat().name().toLowerCase(Locale.ROOT));
+    System.setProperty(LOG_LEVEL_PROPERTY, config.logLevel());
+    Logger log = LoggerFactory.getLogger(Junction.class);
     Vertx vertx;
     try {
       vertx = Clustering.vertx(config).await();
@@ -227,18 +246,22 @@ public final class Junction {
       System.exit(1);
       return;
     }
+    String nodeId = junction.config().nodeId();
+    var started = log.atInfo().addKeyValue("event", "node.started").addKeyValue("node", nodeId)
+        .addKeyValue("http_port", junction.httpPort()).addKeyValue("stomp_port", junction.stompPort());
     if (vertx.isClustered()) {
-      log.info("junction node {} started in cluster '{}'; members: {}", junction.config().nodeId(),
-          config.clusterName(), junction.membership().members());
-    } else {
-      log.info("junction node {} started", junction.config().nodeId());
+      started = started.addKeyValue("cluster", config.clusterName())
+          .addKeyValue("members", junction.membership().members());
     }
+    started.log("junction node {} started", nodeId);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
-        log.info("junction node {} stopping", junction.config().nodeId());
+        log.atInfo().addKeyValue("event", "node.stopping").addKeyValue("node", nodeId)
+            .log("junction node {} stopping", nodeId);
         junction.close().await();
         vertx.close().await();
-        log.info("junction node {} stopped", junction.config().nodeId());
+        log.atInfo().addKeyValue("event", "node.stopped").addKeyValue("node", nodeId)
+            .log("junction node {} stopped", nodeId);
       } catch (Exception e) {
         log.warn("shutdown: {}", e.getMessage());
       }

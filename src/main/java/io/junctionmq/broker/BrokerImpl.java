@@ -42,6 +42,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * The broker of one node. Every node knows every vhost, exchange, binding and queue; each
@@ -143,16 +144,39 @@ public final class BrokerImpl implements Broker {
 
   private Future<Void> handOver(Vhost.QueueEntry q, String successor) {
     Future<Void> drained = successor == null ? Future.succeededFuture() : q.local().drain(HAND_OVER_DRAIN_MS);
+    String name = q.queue().name();
     return drained
         .compose(v -> vertx.undeploy(q.deploymentId()))
         .recover(e -> Future.succeededFuture())
         .compose(v -> metadata.releaseLease(q.id(), nodeId))
-        .recover(e -> Future.succeededFuture())
-        .compose(v -> successor == null ? Future.succeededFuture()
-            : hostOn(successor, vhosts.get(q.queue().vhost()), q.id(), q.queue()).<Void>mapEmpty().recover(e -> {
-              log.warn("handing queue {} to node {} failed: {}", q.queue().name(), successor, e.getMessage());
-              return Future.succeededFuture();
-            }));
+        .recover(e -> {
+          log.atWarn().addKeyValue("event", "queue.release.failed").addKeyValue("queue", name)
+              .addKeyValue("vhost", q.queue().vhost()).addKeyValue("queue_id", q.id()).addKeyValue("error", e.getMessage())
+              .log("queue {}: releasing its lease failed; it expires in {}", name, settings.leaseTtl());
+          return Future.succeededFuture();
+        })
+        .compose(v -> {
+          if (successor == null) {
+            ownershipEvent(log.atInfo(), "queue.released", q).log("queue {} released", name);
+            return Future.succeededFuture();
+          }
+          return hostOn(successor, vhosts.get(q.queue().vhost()), q.id(), q.queue())
+              .onSuccess(moved -> ownershipEvent(log.atInfo(), "queue.handed-over", q).addKeyValue("to", successor)
+                  .addKeyValue("to_epoch", moved.epoch()).log("queue {} handed over to node {}", name, successor))
+              .<Void>mapEmpty().recover(e -> {
+                ownershipEvent(log.atWarn(), "queue.hand-over.failed", q).addKeyValue("to", successor)
+                    .addKeyValue("error", e.getMessage())
+                    .log("handing queue {} to node {} failed; the cluster takes it over", name, successor);
+                return Future.succeededFuture();
+              });
+        });
+  }
+
+  /** The fields every event about a queue this node hosts, or hosted, carries. */
+  private LoggingEventBuilder ownershipEvent(LoggingEventBuilder builder, String event, Vhost.QueueEntry q) {
+    return builder.addKeyValue("event", event).addKeyValue("queue", q.queue().name())
+        .addKeyValue("vhost", q.queue().vhost()).addKeyValue("queue_id", q.id()).addKeyValue("epoch", q.epoch())
+        .addKeyValue("node", nodeId);
   }
 
   /** Re-reads the whole record from PostgreSQL into this node's view now (tests; normally periodic). */
@@ -288,13 +312,15 @@ public final class BrokerImpl implements Broker {
       }
       validate(queue, owner);
       String placed = queue.exclusive() ? nodeId : sync.placement();
+      long started = System.nanoTime();
       return metadata.saveQueue(queue)
           .compose(id -> placed.equals(nodeId)
               ? host(h, id, queue, queue.exclusive() ? owner : null, null, false)
+                  .onSuccess(q -> logHosted(q, "declared", null, started))
               : hostOn(placed, h, id, queue).recover(e -> {
                 log.warn("queue {}: node {} did not take it ({}); hosting it here", queue.name(), placed,
                     e.getMessage());
-                return host(h, id, queue, null, null, false);
+                return host(h, id, queue, null, null, false).onSuccess(q -> logHosted(q, "declared", null, started));
               }))
           .map(this::info);
     });
@@ -564,7 +590,9 @@ public final class BrokerImpl implements Broker {
    * or was renamed), waits for it to expire, up to {@code deadline}.
    */
   private Future<Void> recoverQueue(Vhost h, long id, Queue queue, boolean unclean, long deadline) {
-    return host(h, id, queue, null, null, unclean).<Void>mapEmpty().recover(e -> {
+    long started = System.nanoTime();
+    return host(h, id, queue, null, null, unclean).onSuccess(q -> logHosted(q, "recovered", null, started))
+        .<Void>mapEmpty().recover(e -> {
       if (!(e instanceof LeaseHeldException) || System.nanoTime() > deadline) {
         return Future.failedFuture(e);
       }
@@ -600,6 +628,20 @@ public final class BrokerImpl implements Broker {
         return hosted;
       });
     });
+  }
+
+  /**
+   * Logs that this node now hosts {@code q}: {@code cause} is declared, recovered (at start),
+   * assigned (another node asked: a new queue placed here, or one handed over by a node that
+   * stops) or taken-over (its owner is gone), {@code from} the former owner when known.
+   */
+  void logHosted(Vhost.QueueEntry q, String cause, String from, long startedNanos) {
+    var event = ownershipEvent(log.atInfo(), "queue.hosted", q).addKeyValue("cause", cause);
+    if (from != null) {
+      event = event.addKeyValue("from", from);
+    }
+    event.addKeyValue("elapsed_ms", (System.nanoTime() - startedNanos) / 1_000_000)
+        .log("queue {} hosted here ({})", q.queue().name(), cause);
   }
 
   /** Asks {@code node} to host a new queue; records it as owned there. Runs on the serial. */
@@ -659,7 +701,8 @@ public final class BrokerImpl implements Broker {
     if (h == null || h.queues.get(q.queue().name()) != q) {
       return;
     }
-    log.error("queue {} in vhost {}: {}; this node stops serving it", q.queue().name(), h.name, why);
+    ownershipEvent(log.atError(), "queue.lost", q).addKeyValue("reason", why)
+        .log("queue {} in vhost {}: {}; this node stops serving it", q.queue().name(), h.name, why);
     expiry.forget(q);
     var orphan = new Vhost.QueueEntry(q.id(), q.queue(), q.exclusiveOwner(), null, q.epoch(), q.link(), null, null);
     h.queues.put(q.queue().name(), orphan);

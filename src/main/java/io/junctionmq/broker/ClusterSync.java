@@ -55,6 +55,8 @@ final class ClusterSync {
   private int largestMembership = 1;
   private final AtomicBoolean renewing = new AtomicBoolean();
   private volatile Set<String> lastMembers = Set.of();
+  /** The members as last logged, to log who joined and who left. */
+  private Set<String> loggedMembers = Set.of();
 
   ClusterSync(BrokerImpl broker) {
     this.broker = broker;
@@ -70,6 +72,7 @@ final class ClusterSync {
       return Future.succeededFuture();
     }
     endpoint = new NodeEndpoint(broker);
+    loggedMembers = broker.membership.members();
     return broker.vertx.deployVerticle(endpoint)
         .compose(id -> {
           endpointDeployment = id;
@@ -80,6 +83,8 @@ final class ClusterSync {
           broker.membership.onChange(members -> {
             endpoint.membersChanged(members);
             boolean grew = !lastMembers.containsAll(members);
+            logChanges(loggedMembers, members);
+            loggedMembers = members;
             lastMembers = members;
             // A node that comes back (from a pause or a partition) may have missed changes.
             broker.serial.submit(() -> (grew ? resync() : Future.<Void>succeededFuture())
@@ -87,6 +92,28 @@ final class ClusterSync {
           });
           return events.completion();
         });
+  }
+
+  /**
+   * Logs each node that joined or left; a node that left with queues starts a failover: the
+   * queue.hosted events (cause taken-over) of the survivors that take them follow.
+   */
+  private void logChanges(Set<String> before, Set<String> after) {
+    for (String gone : before) {
+      if (!after.contains(gone)) {
+        long owned = broker.byId.values().stream().filter(q -> !q.hostedHere() && gone.equals(formerOwner(q))).count();
+        log.atInfo().addKeyValue("event", "cluster.member.left").addKeyValue("node", gone)
+            .addKeyValue("queues", owned).addKeyValue("members", after).addKeyValue("observer", broker.nodeId)
+            .log("node {} left the cluster with {} queues", gone, owned);
+      }
+    }
+    for (String joined : after) {
+      if (!before.contains(joined)) {
+        log.atInfo().addKeyValue("event", "cluster.member.joined").addKeyValue("node", joined)
+            .addKeyValue("members", after).addKeyValue("observer", broker.nodeId)
+            .log("node {} joined the cluster", joined);
+      }
+    }
   }
 
   /**
@@ -340,7 +367,8 @@ final class ClusterSync {
     broker.metadata.renewLeases(broker.nodeId, broker.settings.leaseTtl()).onComplete(ar -> {
       renewing.set(false);
       if (ar.failed()) {
-        log.warn("renewing queue leases failed: {}", ar.cause().getMessage());
+        log.atWarn().addKeyValue("event", "lease.renewal.failed").addKeyValue("node", broker.nodeId)
+            .addKeyValue("error", ar.cause().getMessage()).log("renewing queue leases failed");
         return;
       }
       var held = new HashSet<>(ar.result());
@@ -446,7 +474,10 @@ final class ClusterSync {
       if (!fromDepartedOwner) {
         return Future.succeededFuture();
       }
-      log.info("queue {} in vhost {} died with node {}", q.queue().name(), h.name, q.node());
+      log.atInfo().addKeyValue("event", "queue.deleted").addKeyValue("queue", q.queue().name())
+          .addKeyValue("vhost", h.name).addKeyValue("queue_id", q.id()).addKeyValue("from", formerOwner(q))
+          .addKeyValue("reason", "its node is gone and it was not durable (or exclusive)")
+          .log("queue {} in vhost {} died with node {}", q.queue().name(), h.name, q.node());
       return broker.metadata.deleteQueue(q.id()).onSuccess(v -> {
         String reason = "queue '" + q.queue().name() + "' was lost with node " + q.node();
         broker.forgetQueue(h, q.id(), reason);
@@ -455,8 +486,12 @@ final class ClusterSync {
       });
     }
     long started = System.nanoTime();
-    return broker.host(h, q.id(), q.queue(), null, fromDepartedOwner ? q.node() : null, true).onSuccess(taken ->
-        log.info("took over queue {} in vhost {} from node {} at epoch {} in {} ms", q.queue().name(), h.name,
-            q.node(), taken.epoch(), (System.nanoTime() - started) / 1_000_000)).mapEmpty();
+    return broker.host(h, q.id(), q.queue(), null, fromDepartedOwner ? q.node() : null, true)
+        .onSuccess(taken -> broker.logHosted(taken, "taken-over", formerOwner(q), started)).mapEmpty();
+  }
+
+  /** The queue's owner, or the last one known when it is orphaned (the sweep forgets the owner, not its link). */
+  private static String formerOwner(Vhost.QueueEntry q) {
+    return q.node() != null ? q.node() : q.link() instanceof RemoteQueue r ? r.owner() : null;
   }
 }

@@ -85,7 +85,10 @@ final class NodeEndpoint extends VerticleBase {
       if (known != null && known.hostedHere()) {
         return Future.succeededFuture(known.epoch());
       }
-      return broker.host(h, id, queue, null, null, false).map(Vhost.QueueEntry::epoch);
+      long started = System.nanoTime();
+      return broker.host(h, id, queue, null, null, false)
+          .onSuccess(q -> broker.logHosted(q, "assigned", null, started))
+          .map(Vhost.QueueEntry::epoch);
     }).onComplete(ar -> reply(request, ar, epoch -> Wire.reply().i64(epoch).buffer()));
   }
 

@@ -121,6 +121,12 @@ final class HazelcastMembership implements Membership {
   }
 
   @Override
+  public boolean joined() {
+    // Once Hazelcast has shut down (it gave up on merging, say), members() is frozen at its last value.
+    return !closed && hazelcast.getLifecycleService().isRunning() && members.contains(self);
+  }
+
+  @Override
   public void onChange(Handler<Set<String>> handler) {
     handlers.add(handler);
   }
@@ -257,7 +263,8 @@ final class HazelcastMembership implements Membership {
       return;
     }
     Set<String> snapshot = Collections.unmodifiableSet(next);
-    log.info("cluster members seen by {}: {}", self, snapshot);
+    // Debug: a broker logs each node that joins or leaves (cluster.member.joined / left).
+    log.debug("cluster members seen by {}: {}", self, snapshot);
     members = snapshot;
     context.runOnContext(v -> handlers.forEach(h -> h.handle(snapshot)));
   }

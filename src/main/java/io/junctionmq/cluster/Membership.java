@@ -17,6 +17,14 @@ public interface Membership {
   /** Junction node ids of the live broker members, self included; standalone: just self. */
   Set<String> members();
 
+  /**
+   * Whether this node is in the cluster now: its member runs and the others can see its
+   * registration. Always true standalone.
+   */
+  default boolean joined() {
+    return members().contains(self());
+  }
+
   /** Called (on some Vert.x context) whenever the set of live broker members changes, with the new set. */
   void onChange(Handler<Set<String>> handler);
 

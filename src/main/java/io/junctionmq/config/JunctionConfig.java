@@ -205,6 +205,11 @@ public final class JunctionConfig {
     return path.isEmpty() ? Optional.empty() : Optional.of(Path.of(path));
   }
 
+  /** The level of Junction's log, upper case. */
+  public String logLevel() {
+    return get(Keys.LOG_LEVEL).toUpperCase(java.util.Locale.ROOT);
+  }
+
   public LogFormat logFormat() {
     return get(Keys.LOG_FORMAT);
   }

@@ -363,7 +363,8 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
       lastWrite = remove;
       onQueue(remove, ar -> {
         if (ar.failed() && !closed && !(ar.cause() instanceof FencedException)) {
-          log.warn("queue {}: removing {} settled messages failed: {}", name, seqs.length, ar.cause().getMessage());
+          // Debug: the store's write pipeline logs its failures once for the node (store.write.failed).
+          log.debug("queue {}: removing {} settled messages failed: {}", name, seqs.length, ar.cause().getMessage());
         }
         JunctionException error = ar.failed() ? settleError(ar.cause()) : null;
         confirms.forEach(p -> {
@@ -548,7 +549,9 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
         return;
       }
       if (ar.failed()) {
-        log.warn("queue {}: paging in failed, retrying: {}", name, ar.cause().getMessage());
+        log.atWarn().addKeyValue("event", "store.read.failed").addKeyValue("queue", name)
+            .addKeyValue("queue_id", queueId).addKeyValue("error", ar.cause().getMessage())
+            .log("queue {}: paging in failed, retrying in 1 s", name);
         vertx.setTimer(1000, t -> carryOut(state.pagedIn(p.generation(), List.of(), p.afterSeq(), false)));
         return;
       }
@@ -595,7 +598,8 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
     if (cause instanceof JunctionException j) {
       return j;
     }
-    log.warn("queue {}: storing a message failed: {}", name, cause.toString());
+    // Debug: the store's write pipeline logs its failures once for the node (store.write.failed).
+    log.debug("queue {}: storing a message failed: {}", name, cause.toString());
     return ErrorCode.STORE_UNAVAILABLE.error("the message store is unavailable");
   }
 

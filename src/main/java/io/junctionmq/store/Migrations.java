@@ -32,6 +32,11 @@ public final class Migrations {
   private Migrations() {
   }
 
+  /** The schema version this code needs: that of its newest script. */
+  public static int expectedVersion() {
+    return SCRIPTS.stream().mapToInt(Migrations::version).max().orElse(0);
+  }
+
   /**
    * Applies the scripts not applied yet. Completes with the schema version now in place;
    * fails with {@link StoreException} when the database cannot be reached or a script fails.

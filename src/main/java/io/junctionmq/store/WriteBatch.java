@@ -20,8 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One transaction of the write pipeline: check the leases of every queue written, then
@@ -30,8 +28,6 @@ import org.slf4j.LoggerFactory;
  * and a purge (bounded by its seq) cannot remove a later append.
  */
 final class WriteBatch {
-  private static final Logger log = LoggerFactory.getLogger(WriteBatch.class);
-
   // The lease rows are locked FOR SHARE, in queue order, until commit: a takeover (an
   // UPDATE of the row) waits for this batch, or this batch sees the new epoch and skips.
   static final String FENCE = "SELECT l.queue_id, l.epoch FROM queue_lease l"
@@ -68,7 +64,7 @@ final class WriteBatch {
   // Filled on the pipeline's context until the batch is done, read once by finish().
   private final Map<WritePipeline.Call, Object> results = new HashMap<>();
   private final Map<WritePipeline.Call, Throwable> fenced = new HashMap<>();
-  private final Promise<Void> done = Promise.promise();
+  private final Promise<Throwable> done = Promise.promise();
 
   WriteBatch(Vertx vertx, Pool pool, String nodeId, Duration timeout, List<WritePipeline.Call> calls,
              AtomicLong settledUnwritten) {
@@ -82,12 +78,12 @@ final class WriteBatch {
 
   /**
    * Runs the transaction and completes every call. The returned future completes (never
-   * fails) when the pipeline may send the next batch: at commit, failure or timeout.
+   * fails) when the pipeline may send the next batch: at commit with null, else with the
+   * failure or timeout, which the pipeline logs.
    */
-  Future<Void> execute() {
+  Future<Throwable> execute() {
     long timer = vertx.setTimer(timeout.toMillis(), id -> {
       if (!done.future().isComplete()) {
-        log.warn("Write batch of {} calls timed out after {} ms", calls.size(), timeout.toMillis());
         finish(new StoreException("store write timed out after " + timeout.toMillis() + " ms"));
       }
     });
@@ -98,9 +94,6 @@ final class WriteBatch {
           if (ar.succeeded()) {
             finish(null);
             return;
-          }
-          if (!done.future().isComplete()) {
-            log.warn("Write batch of {} calls failed", calls.size(), ar.cause());
           }
           finish(new StoreException("store write failed", ar.cause()));
         });
@@ -208,7 +201,7 @@ final class WriteBatch {
 
   /** Fails every call not already failed with {@code failure}, or succeeds it when null. */
   private void finish(Throwable failure) {
-    if (!done.tryComplete()) {
+    if (!done.tryComplete(failure)) {
       return;
     }
     Map<Context, List<Runnable>> byCaller = new LinkedHashMap<>();

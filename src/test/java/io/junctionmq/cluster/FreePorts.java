@@ -12,7 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * come from 20000-32767, below Linux's ephemeral range, so that no outgoing connection of
  * this machine holds one when a node binds it again; each is handed out once per JVM.
  */
-final class FreePorts {
+public final class FreePorts {
   private static final int LOW = 20_000;
   private static final int HIGH = 32_768;
   private static final Set<Integer> handedOut = new HashSet<>();
@@ -21,7 +21,7 @@ final class FreePorts {
   }
 
   /** A loopback port that nothing listens on now and this JVM has not handed out before. */
-  static synchronized int next() {
+  public static synchronized int next() {
     for (int attempt = 0; attempt < 1000; attempt++) {
       int port = ThreadLocalRandom.current().nextInt(LOW, HIGH);
       if (handedOut.contains(port)) {

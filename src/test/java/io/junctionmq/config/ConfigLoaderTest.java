@@ -107,6 +107,15 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void logLevelComesFromTheEnvironmentLikeAnyKey() {
+    JunctionConfig config = ConfigLoader.load(new JsonObject(), Map.of("JUNCTION_LOG_LEVEL", "debug"), Map.of());
+
+    assertEquals("DEBUG", config.logLevel());
+    assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(new JsonObject(), Map.of("JUNCTION_LOG_LEVEL", "loud"), Map.of()));
+  }
+
+  @Test
   void systemPropertyOverridesEnvironment() {
     var env = Map.of("JUNCTION_PG_POOL_MAX_SIZE", "30", "JUNCTION_HTTP_PORT", "1");
 

@@ -47,7 +47,10 @@ public final class ClientEndpoint extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(sweeper);
     var closing = new ArrayList<Future<Void>>();
-    sessions.values().forEach(s -> closing.add(s.closeAndTell()));
+    sessions.values().forEach(s -> {
+      logClosed(s, "the node is stopping");
+      closing.add(s.closeAndTell());
+    });
     sessions.clear();
     return Future.join(closing).eventually(() -> registration.unregister());
   }
@@ -74,7 +77,7 @@ public final class ClientEndpoint extends VerticleBase {
       session.touch();
       if (op == ClientProtocol.CLOSE) {
         sessions.remove(id);
-        log.debug("client session {} closed by the client", id);
+        logClosed(session, "the client closed the session");
         session.close().onComplete(ar -> request.reply(null));
         return;
       }
@@ -101,9 +104,19 @@ public final class ClientEndpoint extends VerticleBase {
 
   private void open(String id, String clientId, long heartbeatMs) {
     if (!sessions.containsKey(id)) {
-      sessions.put(id, new ClientSession(broker, vertx.eventBus(), id, clientId, heartbeatMs));
-      log.debug("client session {} of {} opened", id, clientId);
+      var session = new ClientSession(broker, vertx.eventBus(), id, clientId, heartbeatMs);
+      sessions.put(id, session);
+      log.atInfo().addKeyValue("event", "connection.opened").addKeyValue("connection", session.connectionId())
+          .addKeyValue("protocol", "eventbus").addKeyValue("session", id).addKeyValue("client", clientId)
+          .log("event-bus client session opened");
     }
+  }
+
+  private static void logClosed(ClientSession s, String reason) {
+    log.atInfo().addKeyValue("event", "connection.closed").addKeyValue("connection", s.connectionId())
+        .addKeyValue("protocol", "eventbus").addKeyValue("session", s.id()).addKeyValue("client", s.clientId())
+        .addKeyValue("reason", reason).addKeyValue("duration_ms", s.ageMillis())
+        .log("event-bus client session closed");
   }
 
   private void sweep() {
@@ -111,7 +124,7 @@ public final class ClientEndpoint extends VerticleBase {
     var expired = sessions.values().stream().filter(s -> s.expired(now)).toList();
     for (ClientSession s : expired) {
       sessions.remove(s.id());
-      log.info("client session {} closed: no heartbeat from its client", s.id());
+      logClosed(s, "no heartbeat from the client");
       s.closeAndTell();
     }
   }

@@ -25,7 +25,9 @@ final class ClientSession {
   private final Broker broker;
   private final EventBus bus;
   private final String id;
+  private final String clientId;
   private final String inbox;
+  private final long openedAt = System.nanoTime();
   private final long timeoutMs;
   private final Connection connection;
   private final Map<String, Subscription> subscriptions = new HashMap<>();
@@ -35,6 +37,7 @@ final class ClientSession {
     this.broker = broker;
     this.bus = bus;
     this.id = id;
+    this.clientId = clientId;
     this.inbox = Protocol.client(clientId);
     this.timeoutMs = 3 * Math.max(100, heartbeatMs);
     this.connection = broker.connect(clientId, "eventbus");
@@ -42,6 +45,19 @@ final class ClientSession {
 
   String id() {
     return id;
+  }
+
+  String clientId() {
+    return clientId;
+  }
+
+  /** The broker connection's id (as {@code /api/connections} lists it). */
+  String connectionId() {
+    return connection.id();
+  }
+
+  long ageMillis() {
+    return (System.nanoTime() - openedAt) / 1_000_000;
   }
 
   void touch() {

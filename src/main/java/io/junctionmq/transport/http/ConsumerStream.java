@@ -12,7 +12,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One streaming consumer: {@code GET /api/queues/{vhost}/{name}/stream}. It owns a broker
@@ -25,6 +28,8 @@ import java.util.UUID;
  * bounds what is outstanding. Runs on the request's context.
  */
 final class ConsumerStream {
+  private static final Logger log = LoggerFactory.getLogger(ConsumerStream.class);
+
   private final RoutingContext ctx;
   private final HttpServerResponse response;
   private final Vertx vertx;
@@ -42,6 +47,7 @@ final class ConsumerStream {
   private long keepAlive = -1;
   private boolean closed;
   private Buffer gathered;
+  private long openedAt;
 
   ConsumerStream(RoutingContext ctx, Vertx vertx, Broker broker, HttpConsumers consumers, StreamFormat format,
                  boolean manual, int prefetch, String encoding) {
@@ -69,8 +75,8 @@ final class ConsumerStream {
           .putHeader("Content-Type", format.contentType)
           .putHeader("Cache-Control", "no-cache")
           .putHeader("X-Accel-Buffering", "no");
-      response.closeHandler(v -> close());
-      response.exceptionHandler(e -> close());
+      response.closeHandler(v -> close("the client closed the stream"));
+      response.exceptionHandler(e -> close("the stream failed: " + e.getMessage()));
       response.write(format.event("consumer", new JsonObject().put("consumer", id).put("queue", queue)
           .put("ack", manual ? "manual" : "auto").put("prefetch", prefetch)));
       if (format == StreamFormat.SSE) {
@@ -87,6 +93,12 @@ final class ConsumerStream {
   private void subscribe() {
     String peer = String.valueOf(ctx.request().remoteAddress());
     connection = broker.connect("http stream " + peer, "http");
+    openedAt = System.nanoTime();
+    log.atInfo().addKeyValue("event", "connection.opened").addKeyValue("connection", connection.id())
+        .addKeyValue("protocol", "http-stream").addKeyValue("format", format.name().toLowerCase(Locale.ROOT))
+        .addKeyValue("remote", peer).addKeyValue("vhost", vhost).addKeyValue("queue", queue)
+        .addKeyValue("consumer", id).addKeyValue("ack", manual ? "manual" : "auto").addKeyValue("prefetch", prefetch)
+        .log("HTTP stream consumer opened");
     var options = new ConsumeOptions(id, prefetch, manual ? AckMode.CLIENT_INDIVIDUAL : AckMode.AUTO);
     connection.consume(vhost, queue, options, this::deliver).onComplete(ar -> {
       if (ar.failed()) {
@@ -148,14 +160,20 @@ final class ConsumerStream {
     }
     writeGathered();
     response.end(format.event("end", new JsonObject().put("end", why)));
-    close();
+    close("the broker ended the stream: " + why.getString("reason", why.getString("error", "")));
   }
 
-  private void close() {
+  private void close(String reason) {
     if (closed) {
       return;
     }
     closed = true;
+    if (connection != null) {
+      log.atInfo().addKeyValue("event", "connection.closed").addKeyValue("connection", connection.id())
+          .addKeyValue("protocol", "http-stream").addKeyValue("consumer", id).addKeyValue("reason", reason)
+          .addKeyValue("duration_ms", (System.nanoTime() - openedAt) / 1_000_000)
+          .log("HTTP stream consumer closed");
+    }
     if (keepAlive >= 0) {
       vertx.cancelTimer(keepAlive);
     }

@@ -9,6 +9,9 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayDeque;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One streaming publish: an NDJSON request body, one message a line, answered by an NDJSON
@@ -21,6 +24,8 @@ import java.util.ArrayDeque;
  * so a fast uploader is slowed by TCP instead of buffered. Runs on the request's context.
  */
 final class NdjsonPublish {
+  private static final Logger log = LoggerFactory.getLogger(NdjsonPublish.class);
+
   private static final class Pending {
     final long line;
     /** The answer line, without its newline; null until the message is stored or failed. */
@@ -50,6 +55,8 @@ final class NdjsonPublish {
   private boolean closed;
   private boolean closeAfterEnd;
   private boolean flushScheduled;
+  private final String id = "http-" + UUID.randomUUID();
+  private long openedAt;
 
   NdjsonPublish(RoutingContext ctx, Broker broker, String vhost, String exchange, int maxInFlight, int maxLine) {
     this.ctx = ctx;
@@ -67,7 +74,17 @@ final class NdjsonPublish {
       throw ErrorCode.NOT_FOUND.error("no exchange '" + exchange + "' in vhost '" + vhost + "'");
     }
     response.setChunked(true).setStatusCode(200).putHeader("Content-Type", PublishRoutes.NDJSON);
-    response.closeHandler(v -> closed = true);
+    openedAt = System.nanoTime();
+    log.atInfo().addKeyValue("event", "connection.opened").addKeyValue("connection", id)
+        .addKeyValue("protocol", "http-publish").addKeyValue("remote", String.valueOf(ctx.request().remoteAddress()))
+        .addKeyValue("vhost", vhost).addKeyValue("exchange", exchange)
+        .log("HTTP publish stream opened");
+    response.closeHandler(v -> {
+      if (!closed) {
+        closed = true;
+        logClosed("the client closed the stream");
+      }
+    });
     parser = new LineReader(ctx.request(), maxLine)
         .exceptionHandler(this::broken)
         .endHandler(v -> {
@@ -148,6 +165,7 @@ final class NdjsonPublish {
       out.appendString(new JsonObject().put("done", true).put("lines", lines).put("published", published)
           .put("routed", routed).put("errors", errors).encode()).appendByte((byte) '\n');
       closed = true;
+      logClosed(closeAfterEnd ? "the upload broke off" : "the upload ended");
       response.end(out).onComplete(v -> {
         if (closeAfterEnd) {
           ctx.request().connection().close();
@@ -190,6 +208,14 @@ final class NdjsonPublish {
     ended = true;
     closeAfterEnd = true;
     flush();
+  }
+
+  private void logClosed(String reason) {
+    log.atInfo().addKeyValue("event", "connection.closed").addKeyValue("connection", id)
+        .addKeyValue("protocol", "http-publish").addKeyValue("reason", reason).addKeyValue("lines", lines)
+        .addKeyValue("published", published).addKeyValue("routed", routed).addKeyValue("errors", errors)
+        .addKeyValue("duration_ms", (System.nanoTime() - openedAt) / 1_000_000)
+        .log("HTTP publish stream closed");
   }
 
   private String error(long line, JunctionException e) {

@@ -49,6 +49,7 @@ final class StompSession implements Subscriptions.Sink {
   private int inFlight;
   private long lastRead = System.nanoTime();
   private long lastWrite = System.nanoTime();
+  private long connectedAt;
   private final List<Long> timers = new ArrayList<>(2);
 
   /** A frame's outcome, answered (RECEIPT or ERROR) in frame order. */
@@ -82,7 +83,7 @@ final class StompSession implements Subscriptions.Sink {
 
   /** The socket closed (or failed): the connection ends, unacked messages go back to their queues. */
   void transportClosed() {
-    close();
+    close("the socket closed");
   }
 
   // ---- frames ----
@@ -144,7 +145,7 @@ final class StompSession implements Subscriptions.Sink {
         disconnecting = true;
         transactions.clear();
         held.clear();
-        track(Future.succeededFuture(), receipt, this::close);
+        track(Future.succeededFuture(), receipt, () -> close("the client disconnected"));
       }
       case CONNECT, STOMP -> throw StompErrors.protocol("already connected");
       default -> throw StompErrors.protocol(f.command() + " is a server frame; a client may not send it");
@@ -163,6 +164,14 @@ final class StompSession implements Subscriptions.Sink {
         "stomp/" + version);
     subscriptions = new Subscriptions(broker, connection, vhost, this);
     publisher = new Publisher(connection, subscriptions, vhost);
+    connectedAt = System.nanoTime();
+    var opened = log.atInfo().addKeyValue("event", "connection.opened").addKeyValue("connection", connection.id())
+        .addKeyValue("protocol", "stomp").addKeyValue("version", version).addKeyValue("transport", transport.kind())
+        .addKeyValue("remote", transport.remote()).addKeyValue("vhost", vhost);
+    if (login != null) {
+      opened = opened.addKeyValue("user", login);
+    }
+    opened.log("STOMP connection opened");
     write(StompFrame.builder(StompCommand.CONNECTED)
         .header("version", version)
         .header("server", settings.server())
@@ -356,9 +365,7 @@ final class StompSession implements Subscriptions.Sink {
       long limit = 2 * hb.expectMillis() * 1_000_000;
       timers.add(vertx.setPeriodic(Math.max(1, hb.expectMillis() / 2), t -> {
         if (!closed && !readingPaused && System.nanoTime() - lastRead > limit) {
-          log.info("STOMP {}: no heart-beat from the client for {} ms; closing", transport.describe(),
-              2 * hb.expectMillis());
-          close();
+          close("no heart-beat from the client for " + 2 * hb.expectMillis() + " ms");
         }
       }));
     }
@@ -373,14 +380,21 @@ final class StompSession implements Subscriptions.Sink {
     StompFrame error = StompErrors.frame(failure, receipt, transport.describe());
     log.debug("STOMP {}: {}", transport.describe(), error.header("message"));
     write(error);
-    close();
+    close("error: " + error.header("message"));
   }
 
-  private void close() {
+  private void close(String reason) {
     if (closed) {
       return;
     }
     closed = true;
+    if (connection != null) {
+      log.atInfo().addKeyValue("event", "connection.closed").addKeyValue("connection", connection.id())
+          .addKeyValue("protocol", "stomp").addKeyValue("transport", transport.kind())
+          .addKeyValue("remote", transport.remote()).addKeyValue("reason", reason)
+          .addKeyValue("duration_ms", (System.nanoTime() - connectedAt) / 1_000_000)
+          .log("STOMP connection closed");
+    }
     timers.forEach(vertx::cancelTimer);
     held.clear();
     stats.closed();

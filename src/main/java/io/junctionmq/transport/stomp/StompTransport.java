@@ -22,6 +22,14 @@ interface StompTransport {
   /** Closes after what was written is flushed. */
   void close();
 
-  /** For logs: the protocol and the client's address. */
-  String describe();
+  /** {@code tcp} or {@code ws}. */
+  String kind();
+
+  /** The client's address. */
+  String remote();
+
+  /** For logs and connection names: the kind and the client's address. */
+  default String describe() {
+    return kind() + ":" + remote();
+  }
 }

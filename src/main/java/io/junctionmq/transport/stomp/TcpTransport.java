@@ -6,11 +6,11 @@ import io.vertx.core.net.NetSocket;
 /** STOMP over plain TCP. */
 final class TcpTransport implements StompTransport {
   private final NetSocket socket;
-  private final String description;
+  private final String remote;
 
   private TcpTransport(NetSocket socket) {
     this.socket = socket;
-    this.description = "tcp:" + socket.remoteAddress();
+    this.remote = String.valueOf(socket.remoteAddress());
   }
 
   static void serve(NetSocket socket, SessionFactory sessions) {
@@ -52,7 +52,12 @@ final class TcpTransport implements StompTransport {
   }
 
   @Override
-  public String describe() {
-    return description;
+  public String kind() {
+    return "tcp";
+  }
+
+  @Override
+  public String remote() {
+    return remote;
   }
 }

@@ -10,11 +10,11 @@ import io.vertx.core.http.ServerWebSocket;
  */
 final class WebSocketTransport implements StompTransport {
   private final ServerWebSocket ws;
-  private final String description;
+  private final String remote;
 
   private WebSocketTransport(ServerWebSocket ws) {
     this.ws = ws;
-    this.description = "ws:" + ws.remoteAddress();
+    this.remote = String.valueOf(ws.remoteAddress());
   }
 
   static void serve(ServerWebSocket ws, SessionFactory sessions) {
@@ -56,7 +56,12 @@ final class WebSocketTransport implements StompTransport {
   }
 
   @Override
-  public String describe() {
-    return description;
+  public String kind() {
+    return "ws";
+  }
+
+  @Override
+  public String remote() {
+    return remote;
   }
 }
