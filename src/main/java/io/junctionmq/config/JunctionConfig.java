@@ -205,6 +205,10 @@ public final class JunctionConfig {
     return path.isEmpty() ? Optional.empty() : Optional.of(Path.of(path));
   }
 
+  public int metricsQueueSeriesMax() {
+    return get(Keys.METRICS_QUEUE_SERIES_MAX);
+  }
+
   public LogFormat logFormat() {
     return get(Keys.LOG_FORMAT);
   }

@@ -68,7 +68,8 @@ final class WriteBatch {
   // Filled on the pipeline's context until the batch is done, read once by finish().
   private final Map<WritePipeline.Call, Object> results = new HashMap<>();
   private final Map<WritePipeline.Call, Throwable> fenced = new HashMap<>();
-  private final Promise<Void> done = Promise.promise();
+  /** Completed with whether the transaction committed. */
+  private final Promise<Boolean> done = Promise.promise();
 
   WriteBatch(Vertx vertx, Pool pool, String nodeId, Duration timeout, List<WritePipeline.Call> calls,
              AtomicLong settledUnwritten) {
@@ -82,9 +83,10 @@ final class WriteBatch {
 
   /**
    * Runs the transaction and completes every call. The returned future completes (never
-   * fails) when the pipeline may send the next batch: at commit, failure or timeout.
+   * fails) when the pipeline may send the next batch: with true at commit, with false at
+   * failure or timeout.
    */
-  Future<Void> execute() {
+  Future<Boolean> execute() {
     long timer = vertx.setTimer(timeout.toMillis(), id -> {
       if (!done.future().isComplete()) {
         log.warn("Write batch of {} calls timed out after {} ms", calls.size(), timeout.toMillis());
@@ -208,7 +210,7 @@ final class WriteBatch {
 
   /** Fails every call not already failed with {@code failure}, or succeeds it when null. */
   private void finish(Throwable failure) {
-    if (!done.tryComplete()) {
+    if (!done.tryComplete(failure == null)) {
       return;
     }
     Map<Context, List<Runnable>> byCaller = new LinkedHashMap<>();

@@ -29,6 +29,7 @@ final class WritePipeline {
   private final Pool pool;
   private final String nodeId;
   private final PgMessageStore.Options options;
+  private final StoreObserver observer;
   private final Context context;
   private final Queue<Call> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
@@ -40,10 +41,11 @@ final class WritePipeline {
   // Touched only on the pipeline's context.
   private boolean inFlight;
 
-  WritePipeline(Vertx vertx, Pool pool, String nodeId, PgMessageStore.Options options) {
+  WritePipeline(Vertx vertx, Pool pool, String nodeId, PgMessageStore.Options options, StoreObserver observer) {
     this.pool = pool;
     this.nodeId = nodeId;
     this.options = options;
+    this.observer = observer;
     // Its own event-loop context, so that batching never runs on (and never waits for)
     // a queue's context.
     this.context = ((VertxInternal) vertx).createEventLoopContext();
@@ -87,8 +89,15 @@ final class WritePipeline {
     }
     inFlight = true;
     batches.incrementAndGet();
+    long rows = 0;
+    for (Call call : batch) {
+      rows += call.write().rows();
+    }
+    long sent = System.nanoTime();
+    long batchRows = rows;
     new WriteBatch(context.owner(), pool, nodeId, options.batchTimeout(), batch, settledUnwritten).execute()
         .onComplete(ar -> context.runOnContext(v -> {
+          observer.batch(batchRows, System.nanoTime() - sent, ar.result());
           inFlight = false;
           flush();
         }));
