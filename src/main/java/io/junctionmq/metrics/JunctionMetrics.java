@@ -12,8 +12,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +47,8 @@ public final class JunctionMetrics {
   private final List<Meter> nodeMeters = new ArrayList<>();
   private volatile MetricSources sources;
   private volatile Map<String, Integer> connections = Map.of();
+  /** The size of the last exposition, so that the next one's buffer need not grow. */
+  private int lastSize = 32 * 1024;
 
   private JunctionMetrics(Vertx vertx, NodeRegistry node, QueueLimits limits, int maxQueueSeries) {
     this.vertx = vertx;
@@ -129,13 +131,33 @@ public final class JunctionMetrics {
       queues.refresh(owned);
       connections = s.connections();
     }
-    var out = new ByteArrayOutputStream(64 * 1024);
+    Buffer text = Buffer.buffer(lastSize + lastSize / 8);
     try {
-      node.registry().scrape(out, Meters.CONTENT_TYPE);
+      node.registry().scrape(new BufferOutput(text), Meters.CONTENT_TYPE);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return Buffer.buffer(out.toByteArray());
+    lastSize = text.length();
+    return text;
+  }
+
+  /** Writes into a Vert.x buffer, which goes to the response as it is: no copy. */
+  private static final class BufferOutput extends OutputStream {
+    private final Buffer buffer;
+
+    BufferOutput(Buffer buffer) {
+      this.buffer = buffer;
+    }
+
+    @Override
+    public void write(int b) {
+      buffer.appendByte((byte) b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      buffer.appendBytes(b, off, len);
+    }
   }
 
   /** Removes the node's meters from the registry (which may be Vert.x's and outlive the node). */

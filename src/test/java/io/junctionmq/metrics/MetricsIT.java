@@ -162,12 +162,17 @@ class MetricsIT {
       } finally {
         tcp.close();
         ws.abort();
-        stream.cancel(true);
+        if (stream.isDone() && !stream.isCompletedExceptionally()) {
+          stream.join().body().close();
+        } else {
+          stream.cancel(true);
+        }
       }
       await().atMost(PATIENCE).untilAsserted(() -> {
         ParsedScrape s = scrape(node);
         assertEquals(0.0, s.value("junction_connections", Map.of("transport", "stomp")));
         assertEquals(0.0, s.value("junction_connections", Map.of("transport", "ws")));
+        assertEquals(0.0, s.value("junction_connections", Map.of("transport", "http")));
       });
     }
   }
