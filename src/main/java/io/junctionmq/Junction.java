@@ -10,6 +10,9 @@ import io.junctionmq.config.ConfigException;
 import io.junctionmq.config.ConfigLoader;
 import io.junctionmq.config.JunctionConfig;
 import io.junctionmq.config.Keys;
+import io.junctionmq.metrics.JunctionMetrics;
+import io.junctionmq.metrics.NodeSources;
+import io.junctionmq.metrics.VertxMeters;
 import io.junctionmq.queue.QueueLimits;
 import io.junctionmq.store.InMemoryMessageStore;
 import io.junctionmq.store.Migrations;
@@ -24,6 +27,7 @@ import io.junctionmq.transport.http.HttpApi;
 import io.junctionmq.transport.stomp.StompServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
@@ -54,12 +58,14 @@ public final class Junction {
   private final WebServer web;
   private final Transports transports;
   private final Membership membership;
+  private final JunctionMetrics metrics;
 
   private Junction(Vertx vertx, JunctionConfig config, PostgresServer postgres, Pool pool,
                    PgMessageStore durableStore, BrokerImpl broker, WebServer web, Transports transports,
-                   Membership membership) {
+                   Membership membership, JunctionMetrics metrics) {
     this.vertx = vertx;
     this.membership = membership;
+    this.metrics = metrics;
     this.config = config;
     this.web = web;
     this.transports = transports;
@@ -98,21 +104,24 @@ public final class Junction {
       Pool pool = PgPools.create(vertx, uri, config.pgPoolMaxSize());
       web.health().store(new StoreProbe(pool, READY_STORE_TIMEOUT, READY_STORE_CACHE));
       String nodeId = config.nodeId();
-      var options = PgMessageStore.Options.DEFAULTS.withMaxQueuedCalls(config.storeMaxPending());
-      var durableStore = new PgMessageStore(vertx, pool, nodeId, options);
       var limits = new QueueLimits(config.queueWindowMessages(), config.queueWindowBytes(),
           config.consumerPrefetchDefault(), config.consumerPrefetchMax());
+      var metrics = JunctionMetrics.create(vertx, limits, config.metricsQueueSeriesMax());
+      var options = PgMessageStore.Options.DEFAULTS.withMaxQueuedCalls(config.storeMaxPending());
+      var durableStore = new PgMessageStore(vertx, pool, nodeId, options, metrics.store());
       var settings = new BrokerImpl.Settings(limits, config.leaseTtl(), config.leaseRenewInterval(),
           config.clusterRequestTimeout());
       var broker = new BrokerImpl(vertx, membership, settings, new PgMetadataStore(pool),
-          durableStore, new InMemoryMessageStore());
+          durableStore, new InMemoryMessageStore()).latency(metrics.latency());
       return Migrations.apply(pool)
           .compose(v -> broker.start())
-          .compose(v -> mountTransports(vertx, config, broker, membership, web))
+          .compose(v -> mountTransports(vertx, config, broker, membership, web, metrics))
           // Only now: ready means the queues are recovered and every transport listens.
           .onSuccess(v -> web.health().recovered())
-          .map(transports -> new Junction(vertx, config, pg, pool, durableStore, broker, web, transports, membership))
+          .map(transports -> new Junction(vertx, config, pg, pool, durableStore, broker, web, transports, membership,
+              metrics))
           .onFailure(e -> {
+            metrics.close();
             pool.close();
             stopPostgres(vertx, pg);
           });
@@ -121,15 +130,18 @@ public final class Junction {
 
   /**
    * Mounts every transport on the started broker: REST under {@code /api}, STOMP on
-   * {@code /ws} and on the TCP port, the console. Each transport only calls {@link Broker}.
+   * {@code /ws} and on the TCP port, {@code /metrics}, the console. Each transport only calls
+   * {@link Broker}.
    */
-  private static Future<Transports> mountTransports(Vertx vertx, JunctionConfig config, Broker broker,
-      Membership membership, WebServer web) {
+  private static Future<Transports> mountTransports(Vertx vertx, JunctionConfig config, BrokerImpl broker,
+      Membership membership, WebServer web, JunctionMetrics metrics) {
     return HttpApi.mount(vertx, config, broker, membership, web.router())
         .compose(v -> StompServer.start(vertx, config, broker, web.router()))
         .compose(stomp -> (vertx.isClustered() ? vertx.deployVerticle(new ClientEndpoint(broker))
             : Future.<String>succeededFuture()).map(clients -> new Transports(vertx, stomp, clients)))
         .map(transports -> {
+          metrics.bind(new NodeSources(broker, transports.stomp().stats(), membership));
+          metrics.mount(web.router());
           // Last, so that every other route wins: the static files of webroot/ (from the classpath).
           web.router().route("/*").handler(StaticHandler.create("webroot"));
           web.ready();
@@ -172,6 +184,11 @@ public final class Junction {
     return membership;
   }
 
+  /** The node's meters, served at {@code /metrics}. */
+  public JunctionMetrics metrics() {
+    return metrics;
+  }
+
   /** The STOMP transports (both WebSocket and TCP): counters for tests and metrics. */
   public StompServer stomp() {
     return transports.stomp();
@@ -185,6 +202,10 @@ public final class Junction {
   public Future<Void> close() {
     return web.close()
         .eventually(transports::close)
+        .eventually(() -> {
+          metrics.close();
+          return Future.succeededFuture();
+        })
         .eventually(broker::stop)
         .eventually(membership::close)
         .eventually(durableStore::close)
@@ -227,7 +248,7 @@ public final class Junction {
     Logger log = LoggerFactory.getLogger(Junction.class);
     Vertx vertx;
     try {
-      vertx = Clustering.vertx(config).await();
+      vertx = Clustering.vertx(config, VertxMeters.enable(new VertxOptions())).await();
     } catch (ConfigException e) {
       System.err.println(e.getMessage());
       System.exit(2);

@@ -97,7 +97,9 @@ public final class Bench {
     Stats.Result result;
     try {
       out.println("bench: " + target.description() + "; " + describe(o));
-      result = new BrokerRun(vertx, target, o, runId, body(o, runId), out).run();
+      URI http = URI.create(o.url());
+      String base = "http://" + http.getHost() + (http.getPort() > 0 ? ":" + http.getPort() : "");
+      result = runScraped(vertx, o, base, new BrokerRun(vertx, target, o, runId, body(o, runId), out), out);
     } finally {
       target.close().await(30, TimeUnit.SECONDS);
     }
@@ -120,10 +122,10 @@ public final class Bench {
       if (o.brokerRun()) {
         var brokerConfig = config.with(Map.of("pg.uri", db.uri(), "node.id", "bench-" + runId,
             "http.port", 0, "stomp.port", 0));
-        BenchTarget target = InProcessTarget.start(vertx, brokerConfig).await(START_TIMEOUT_S, TimeUnit.SECONDS);
+        InProcessTarget target = InProcessTarget.start(vertx, brokerConfig).await(START_TIMEOUT_S, TimeUnit.SECONDS);
         try {
           out.println("bench: " + target.description() + "; " + describe(o));
-          result = new BrokerRun(vertx, target, o, runId, template, out).run();
+          result = runScraped(vertx, o, target.httpUrl(), new BrokerRun(vertx, target, o, runId, template, out), out);
         } finally {
           target.close().await(30, TimeUnit.SECONDS);
         }
@@ -140,6 +142,26 @@ public final class Bench {
       }
       boolean moved = result == null ? ceiling > 0 : result.sent() > 0 && result.received() > 0;
       return moved ? 0 : 1;
+    }
+  }
+
+  /**
+   * Runs {@code run}, scraping {@code --scrape} meanwhile when it is set (a path is taken on
+   * {@code brokerHttp}, the driven broker's HTTP server), and prints what the scrapes did.
+   */
+  private static Stats.Result runScraped(Vertx vertx, BenchOptions o, String brokerHttp, BrokerRun run,
+                                         PrintStream out) throws Exception {
+    if (o.scrape() == null) {
+      return run.run();
+    }
+    URI url = URI.create(o.scrape().startsWith("/") ? brokerHttp + o.scrape() : o.scrape());
+    var scraper = new Scraper(url, o.scrapeIntervalMs());
+    String id = vertx.deployVerticle(scraper).await(START_TIMEOUT_S, TimeUnit.SECONDS);
+    try {
+      return run.run();
+    } finally {
+      vertx.undeploy(id).await(30, TimeUnit.SECONDS);
+      out.println(scraper.summary().lines());
     }
   }
 

@@ -13,6 +13,9 @@ import java.util.Set;
  * @param passcode the STOMP passcode sent with CONNECT, or null for none
  * @param fanout the number of queues bound to one fanout exchange, or 0 to publish to queues
  * @param rate the aggregate publish rate in messages per second, or 0 for as fast as possible
+ * @param scrape a metrics URL to scrape during the run, a path ({@code /metrics}) on the driven
+ *     broker's HTTP server, or null for none
+ * @param scrapeIntervalMs how often to scrape, in milliseconds
  */
 public record BenchOptions(
     String url,
@@ -31,6 +34,8 @@ public record BenchOptions(
     int duration,
     boolean pgCeiling,
     boolean pgCeilingOnly,
+    String scrape,
+    int scrapeIntervalMs,
     boolean help) {
 
   /** How consumers settle: AUTO on delivery, or CLIENT with one ack per message. */
@@ -46,12 +51,14 @@ public record BenchOptions(
       "                      [--size BYTES] [--persistent|--transient] [--confirm-window N]",
       "                      [--ack auto|client] [--prefetch N] [--fanout N] [--rate MSG_PER_S]",
       "                      [--duration SECONDS] [--pg-ceiling] [--pg-ceiling-only]",
+      "                      [--scrape http://…/metrics|/metrics] [--scrape-interval 100ms]",
       "  defaults: in-process broker, 1 producer, 1 consumer, 1 queue, 1024 bytes, persistent,",
-      "  confirm window 100, client ack, prefetch 1000, no fanout, unlimited rate, 10 s.",
+      "  confirm window 100, client ack, prefetch 1000, no fanout, unlimited rate, 10 s, no scraping",
+      "  (a path scrapes the driven broker's HTTP server; the interval defaults to 1 s).",
       "  See docs/benchmarks.md.");
 
   public static final BenchOptions DEFAULTS = new BenchOptions(null, null, null, 1, 1, 1, 1024, true, 100, Ack.CLIENT,
-      1000, 0, 0, 10, false, false, false);
+      1000, 0, 0, 10, false, false, null, 1000, false);
 
   /** An option that cannot be used; the message is one line, fit for the user. */
   public static final class Invalid extends IllegalArgumentException {
@@ -142,6 +149,8 @@ public record BenchOptions(
         case "--fanout" -> b.fanout = integer(name, value, 1, 1_000);
         case "--rate" -> b.rate = integer(name, value, 1, 100_000_000);
         case "--duration" -> b.duration = integer(name, value, 2, 86_400);
+        case "--scrape" -> b.scrape = scrape(value);
+        case "--scrape-interval" -> b.scrapeIntervalMs = millis(name, value, 10, 60_000);
         default -> throw new Invalid("unknown option '" + name + "'");
       }
     }
@@ -157,6 +166,9 @@ public record BenchOptions(
     b.pgCeiling |= b.pgCeilingOnly;
     if (b.pgCeiling && b.url != null) {
       throw new Invalid("--pg-ceiling measures the PostgreSQL of an in-process broker; leave out --url to use it");
+    }
+    if (b.scrape != null && b.pgCeilingOnly) {
+      throw new Invalid("--scrape goes with a broker run, not --pg-ceiling-only");
     }
     b.persistent = !transientSeen;
     return b.build();
@@ -183,6 +195,44 @@ public record BenchOptions(
       throw new Invalid(name + " must be between " + min + " and " + max + ", got " + n);
     }
     return (int) n;
+  }
+
+  /** Milliseconds: {@code 250}, {@code 250ms} or {@code 2s}. */
+  private static int millis(String name, String value, int min, int max) {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    int scale = 1;
+    if (v.endsWith("ms")) {
+      v = v.substring(0, v.length() - 2);
+    } else if (v.endsWith("s")) {
+      v = v.substring(0, v.length() - 1);
+      scale = 1000;
+    }
+    long n;
+    try {
+      n = Long.parseLong(v.trim()) * scale;
+    } catch (NumberFormatException e) {
+      throw new Invalid(name + " needs a duration such as 100ms or 1s, got '" + value + "'");
+    }
+    if (n < min || n > max) {
+      throw new Invalid(name + " must be between " + min + " ms and " + max + " ms, got " + n + " ms");
+    }
+    return (int) n;
+  }
+
+  private static String scrape(String value) {
+    if (value.startsWith("/")) {
+      return value;
+    }
+    URI uri;
+    try {
+      uri = new URI(value);
+    } catch (URISyntaxException e) {
+      throw new Invalid("--scrape is not a URL: '" + value + "'");
+    }
+    if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+      throw new Invalid("--scrape must be http://host:port/path or a path such as /metrics, got '" + value + "'");
+    }
+    return value;
   }
 
   private static Ack ack(String value) {
@@ -225,11 +275,13 @@ public record BenchOptions(
     int duration = DEFAULTS.duration;
     boolean pgCeiling;
     boolean pgCeilingOnly;
+    String scrape = DEFAULTS.scrape;
+    int scrapeIntervalMs = DEFAULTS.scrapeIntervalMs;
     boolean help;
 
     BenchOptions build() {
       return new BenchOptions(url, login, passcode, producers, consumers, queues, size, persistent, confirmWindow, ack,
-          prefetch, fanout, rate, duration, pgCeiling, pgCeilingOnly, help);
+          prefetch, fanout, rate, duration, pgCeiling, pgCeilingOnly, scrape, scrapeIntervalMs, help);
     }
   }
 }

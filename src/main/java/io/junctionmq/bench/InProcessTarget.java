@@ -30,8 +30,13 @@ final class InProcessTarget implements BenchTarget {
   }
 
   /** Starts a broker node on {@code vertx}; completes when it serves. */
-  static Future<BenchTarget> start(Vertx vertx, JunctionConfig config) {
+  static Future<InProcessTarget> start(Vertx vertx, JunctionConfig config) {
     return Junction.start(vertx, config).map(InProcessTarget::new);
+  }
+
+  /** The broker's HTTP server, for {@code --scrape /metrics}. */
+  String httpUrl() {
+    return "http://127.0.0.1:" + junction.httpPort();
   }
 
   @Override

@@ -16,6 +16,7 @@ import io.junctionmq.model.Queue;
 import io.junctionmq.model.QueueArguments;
 import io.junctionmq.queue.DeadLetterSink;
 import io.junctionmq.queue.LeaseClock;
+import io.junctionmq.queue.MessageLatency;
 import io.junctionmq.queue.QueueLimits;
 import io.junctionmq.queue.QueuePolicy;
 import io.junctionmq.queue.QueueVerticle;
@@ -39,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,6 +86,7 @@ public final class BrokerImpl implements Broker {
   private final QueueExpiry expiry;
   private final ClusterSync sync;
   final LeaseClock leaseClock;
+  private MessageLatency latency = MessageLatency.NONE;
   Serial serial;
   /** Set when the node starts stopping: it takes no queues from other nodes any more. */
   volatile boolean stopping;
@@ -107,6 +110,12 @@ public final class BrokerImpl implements Broker {
     });
     this.sync = new ClusterSync(this);
     this.leaseClock = new LeaseClock(sync.leaseWindowNanos());
+  }
+
+  /** Where sampled publish and delivery latencies go (metrics). Set before {@link #start()}. */
+  public BrokerImpl latency(MessageLatency latency) {
+    this.latency = latency;
+    return this;
   }
 
   /** Loads the stored metadata and recovers every durable queue; completes when all serve. */
@@ -415,6 +424,18 @@ public final class BrokerImpl implements Broker {
 
   @Override
   public Future<PublishResult> publish(String vhost, Message message, boolean mandatory) {
+    if (latency == MessageLatency.NONE || ThreadLocalRandom.current().nextInt(MessageLatency.SAMPLE_EVERY) != 0) {
+      return route(vhost, message, mandatory);
+    }
+    long started = System.nanoTime();
+    return route(vhost, message, mandatory).onSuccess(r -> {
+      if (r.routed()) {
+        latency.confirmed(System.nanoTime() - started);
+      }
+    });
+  }
+
+  private Future<PublishResult> route(String vhost, Message message, boolean mandatory) {
     Vhost h = vhosts.get(vhost);
     if (h == null) {
       return Future.failedFuture(noVhost(vhost));
@@ -616,7 +637,7 @@ public final class BrokerImpl implements Broker {
       var policy = QueuePolicy.of(QueueArguments.parse(queue.arguments()));
       DeadLetterSink deadLetters = letter -> publish(h.name, letter, false).mapEmpty();
       var verticle = new QueueVerticle(name, id, epoch, queue.durable(), settings.limits(), policy, durableStore,
-          memoryStore, deadLetters, () -> onLastConsumerGone(h, name)).leaseClock(leaseClock);
+          memoryStore, deadLetters, () -> onLastConsumerGone(h, name)).leaseClock(leaseClock).latency(latency);
       if (unclean) {
         verticle.assumeDelivered();
       }
@@ -728,6 +749,17 @@ public final class BrokerImpl implements Broker {
       vertx.undeploy(q.deploymentId()).onFailure(e -> log.debug("undeploying queue {}: {}", q.queue().name(),
           e.getMessage()));
     }
+  }
+
+  /** The queues this node owns, with their counts now (for metrics). */
+  public List<QueueInfo> hostedQueues() {
+    var hosted = new ArrayList<QueueInfo>();
+    for (Vhost.QueueEntry q : byId.values()) {
+      if (q.hostedHere()) {
+        hosted.add(info(q));
+      }
+    }
+    return hosted;
   }
 
   List<Vhost.QueueEntry> hostedHere() {

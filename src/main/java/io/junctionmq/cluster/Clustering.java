@@ -3,6 +3,7 @@ package io.junctionmq.cluster;
 import io.junctionmq.config.JunctionConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.internal.VertxInternal;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -34,14 +35,22 @@ public final class Clustering {
    * @throws io.junctionmq.config.ConfigException if the Hazelcast file is missing or invalid
    */
   public static Future<Vertx> vertx(JunctionConfig config) {
+    return vertx(config, new VertxOptions());
+  }
+
+  /**
+   * As {@link #vertx(JunctionConfig)}, with {@code options} (metrics, thread pools); the event
+   * bus options are set from {@code config} when clustered.
+   */
+  public static Future<Vertx> vertx(JunctionConfig config, VertxOptions options) {
     if (!config.clusterEnabled()) {
-      return Future.succeededFuture(Vertx.vertx());
+      return Future.succeededFuture(Vertx.builder().with(options).build());
     }
     if (config.pgUri().isEmpty()) {
       log.warn("cluster.enabled without pg.uri: this node starts an embedded PostgreSQL of its own, "
           + "but the nodes of a cluster must share one (set pg.uri on every node)");
     }
-    return HazelcastCluster.vertx(config, Path.of(""));
+    return HazelcastCluster.vertx(config, HazelcastCluster.config(config, Path.of("")), options);
   }
 
   /**

@@ -36,18 +36,18 @@ final class HazelcastCluster {
   private HazelcastCluster() {
   }
 
-  /**
-   * Starts Hazelcast, configured by {@link #config}, and a Vert.x on it; completes once this
-   * node has joined (or formed) the cluster. The event bus listens on {@link #host} when
-   * there is one, so that nodes on loopback reach each other there.
-   */
-  static Future<Vertx> vertx(JunctionConfig config, Path workingDir) {
-    return vertx(config, config(config, workingDir));
+  /** As {@link #vertx(JunctionConfig, Config, VertxOptions)} with default options. */
+  static Future<Vertx> vertx(JunctionConfig config, Config hazelcast) {
+    return vertx(config, hazelcast, new VertxOptions());
   }
 
-  /** As {@link #vertx(JunctionConfig, Path)}, on a Hazelcast configuration built by the caller (tests tune it). */
-  static Future<Vertx> vertx(JunctionConfig config, Config hazelcast) {
-    var options = new VertxOptions();
+  /**
+   * Starts Hazelcast, configured by {@code hazelcast} (usually {@link #config}), and a Vert.x
+   * with {@code options} on it; completes once this node has joined (or formed) the cluster.
+   * The event bus listens on {@link #host} when there is one, so that nodes on loopback reach
+   * each other there.
+   */
+  static Future<Vertx> vertx(JunctionConfig config, Config hazelcast, VertxOptions options) {
     host(config).ifPresent(host -> options.getEventBusOptions().setHost(host));
     return Vertx.builder()
         .with(options)

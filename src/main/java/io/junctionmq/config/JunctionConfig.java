@@ -210,6 +210,10 @@ public final class JunctionConfig {
     return get(Keys.LOG_LEVEL).toUpperCase(java.util.Locale.ROOT);
   }
 
+  public int metricsQueueSeriesMax() {
+    return get(Keys.METRICS_QUEUE_SERIES_MAX);
+  }
+
   public LogFormat logFormat() {
     return get(Keys.LOG_FORMAT);
   }

@@ -100,6 +100,9 @@ public final class Keys {
       "", "Hazelcast XML file; empty reads `conf/cluster.xml` in the working directory if it exists, else the copy in the jar.");
   public static final Key<Duration> CLUSTER_REQUEST_TIMEOUT = key("cluster.request-timeout", new DurationValue(),
       "5s", "How long a node waits for another node's answer (a publish to a queue it owns, an ack, a hand-over) before it reports `unavailable`.");
+  public static final Key<Integer> METRICS_QUEUE_SERIES_MAX = key("metrics.queue-series.max",
+      new IntValue(0, 1_000_000), "1000",
+      "Most queues with metrics series of their own at `/metrics`; the queues beyond it (the newest) are summed into series tagged `queue=\"_other\"`.");
   public static final Key<String> LOG_LEVEL = key("log.level",
       new TextValue("level", Pattern.compile("(?i)TRACE|DEBUG|INFO|WARN|ERROR|OFF"), "TRACE, DEBUG, INFO, WARN, ERROR or OFF"),
       "INFO", "Level of Junction's own log (Hazelcast, Netty and the embedded PostgreSQL log warnings only).");
@@ -114,7 +117,7 @@ public final class Keys {
       QUEUE_WINDOW_MESSAGES, QUEUE_WINDOW_BYTES, CONSUMER_PREFETCH_DEFAULT, CONSUMER_PREFETCH_MAX,
       PUBLISH_MAX_IN_FLIGHT, STORE_BATCH_MAX_MESSAGES, STORE_MAX_PENDING,
       LEASE_TTL, LEASE_RENEW_INTERVAL, CLUSTER_ENABLED, CLUSTER_NAME, CLUSTER_HOST, CLUSTER_PORT, CLUSTER_MEMBERS,
-      CLUSTER_CONFIG, CLUSTER_REQUEST_TIMEOUT, LOG_LEVEL, LOG_FORMAT);
+      CLUSTER_CONFIG, CLUSTER_REQUEST_TIMEOUT, METRICS_QUEUE_SERIES_MAX, LOG_LEVEL, LOG_FORMAT);
 
   private static final Map<String, Key<?>> BY_NAME = index(Key::name);
   private static final Map<String, Key<?>> BY_ENV_NAME = index(Key::envName);

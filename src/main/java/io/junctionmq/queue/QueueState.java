@@ -302,6 +302,16 @@ public final class QueueState {
     return deliveredUpTo;
   }
 
+  /** Ready messages held in memory (the window and requeued ones), bounded by {@code queue.window.messages}. */
+  public long windowMessages() {
+    return windowSize();
+  }
+
+  /** The weight of {@link #windowMessages()}, bounded by {@code queue.window.bytes}. */
+  public long windowBytes() {
+    return windowBytes;
+  }
+
   /** How many messages are in memory: the window, requeued and unacked. */
   public long inMemory() {
     return windowSize() + unackedCount;

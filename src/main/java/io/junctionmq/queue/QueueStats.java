@@ -1,10 +1,15 @@
 package io.junctionmq.queue;
 
-/** A queue's counts at one moment, read without disturbing the queue. */
+/**
+ * A queue's counts at one moment, read without disturbing the queue. The totals ({@code
+ * published} to {@code deadLettered}) count since the queue started on its current owner;
+ * {@code windowMessages} and {@code windowBytes} are the ready head held in memory (the
+ * {@code queue.window.*} limits apply to them).
+ */
 public record QueueStats(long messagesReady, long messagesUnacknowledged, long messageBytesReady,
                          int consumers, long published, long delivered, long acknowledged,
-                         long redelivered) {
-  public static final QueueStats EMPTY = new QueueStats(0, 0, 0, 0, 0, 0, 0, 0);
+                         long redelivered, long deadLettered, long windowMessages, long windowBytes) {
+  public static final QueueStats EMPTY = new QueueStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
   public long messages() {
     return messagesReady + messagesUnacknowledged;

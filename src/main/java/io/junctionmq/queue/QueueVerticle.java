@@ -58,6 +58,8 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
   private boolean markInFlight;
   private boolean closed;
   private LeaseClock leaseClock = new LeaseClock(Long.MAX_VALUE / 4);
+  private MessageLatency latency = MessageLatency.NONE;
+  private final DeliverySampler sampler = new DeliverySampler();
   private boolean heldForLease;
   private boolean assumeDelivered;
   /** The latest write sent to the durable store; the store carries out writes in order. */
@@ -68,6 +70,7 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
   private long delivered;
   private long acknowledged;
   private long redelivered;
+  private long deadLettered;
 
   public QueueVerticle(String name, long queueId, long epoch, boolean durable, QueueLimits limits,
                        QueuePolicy policy, MessageStore durableStore, MessageStore memoryStore,
@@ -119,6 +122,12 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
     return this;
   }
 
+  /** Where sampled delivery latencies go (metrics). Set before deployment. */
+  public QueueVerticle latency(MessageLatency latency) {
+    this.latency = latency;
+    return this;
+  }
+
   /**
    * The queue's previous owner did not stop cleanly (it crashed, or its lease was taken):
    * every recovered message counts as possibly delivered. Set before deployment.
@@ -152,6 +161,9 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
       List<Effect> effects = state.enqueue(message);
       if (effects.get(0) instanceof Effect.Persist persist) {
         published++;
+        if (sampler.samples(persist.message().seq)) {
+          sampler.enqueued(persist.message().seq, System.nanoTime());
+        }
         persistThen(persist.message(), promise);
       } else {
         promise.fail(ErrorCode.QUEUE_FULL.error("queue '" + name + "' is full (x-overflow "
@@ -427,6 +439,7 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
    */
   private void deadLetter(Effect.DeadLetter d) {
     QueuedMessage m = d.message();
+    deadLettered++;
     Message letter = DeadLetters.of(m.message, name, policy, d.reason());
     onQueue(deadLetters.publish(letter), ar -> {
       if (ar.failed()) {
@@ -468,6 +481,11 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
     delivered++;
     if (m.redelivered()) {
       redelivered++;
+    } else if (m.deliveryCount == 1 && sampler.size() > 0) {
+      long took = sampler.delivered(m.seq, System.nanoTime());
+      if (took >= 0) {
+        latency.delivered(took);
+      }
     }
     var delivery = new Delivery(d.consumerId(), d.deliveryTag(), m.redelivered(), m.deliveryCount, name, m.message);
     outbox.computeIfAbsent(c, k -> new ArrayList<>()).add(delivery);
@@ -580,7 +598,8 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
 
   private void publishStats() {
     stats = new QueueStats(state.messagesReady(), state.messagesUnacknowledged(), state.messageBytesReady(),
-        state.consumerCount(), published, delivered, acknowledged, redelivered);
+        state.consumerCount(), published, delivered, acknowledged, redelivered, deadLettered, state.windowMessages(),
+        state.windowBytes());
   }
 
   private JunctionException settleError(Throwable cause) {

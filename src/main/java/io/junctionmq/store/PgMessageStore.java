@@ -47,6 +47,7 @@ public final class PgMessageStore implements MessageStore {
 
   private final Pool pool;
   private final WritePipeline pipeline;
+  private final StoreObserver observer;
 
   /**
    * @param pool shared with other users; the store does not close it
@@ -54,8 +55,14 @@ public final class PgMessageStore implements MessageStore {
    *     {@link MetadataStore#acquireLease}
    */
   public PgMessageStore(Vertx vertx, Pool pool, String nodeId, Options options) {
+    this(vertx, pool, nodeId, options, StoreObserver.NONE);
+  }
+
+  /** As {@link #PgMessageStore(Vertx, Pool, String, Options)}, reporting batches and failures to {@code observer}. */
+  public PgMessageStore(Vertx vertx, Pool pool, String nodeId, Options options, StoreObserver observer) {
     this.pool = pool;
-    this.pipeline = new WritePipeline(vertx, pool, nodeId, options);
+    this.observer = observer;
+    this.pipeline = new WritePipeline(vertx, pool, nodeId, options, observer);
   }
 
   public PgMessageStore(Vertx vertx, Pool pool, String nodeId) {
@@ -148,7 +155,8 @@ public final class PgMessageStore implements MessageStore {
     return pipeline.batches();
   }
 
-  private static <T> Future<T> failed(String message, Throwable cause) {
+  private <T> Future<T> failed(String message, Throwable cause) {
+    observer.readFailed();
     return Future.failedFuture(cause instanceof StoreException ? cause : new StoreException(message, cause));
   }
 }

@@ -40,6 +40,7 @@ final class WritePipeline {
   private final Pool pool;
   private final String nodeId;
   private final PgMessageStore.Options options;
+  private final StoreObserver observer;
   private final Context context;
   private final Queue<Call> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
@@ -57,10 +58,11 @@ final class WritePipeline {
   private long failedBatches;
   private long failedSinceLogged;
 
-  WritePipeline(Vertx vertx, Pool pool, String nodeId, PgMessageStore.Options options) {
+  WritePipeline(Vertx vertx, Pool pool, String nodeId, PgMessageStore.Options options, StoreObserver observer) {
     this.pool = pool;
     this.nodeId = nodeId;
     this.options = options;
+    this.observer = observer;
     // Its own event-loop context, so that batching never runs on (and never waits for)
     // a queue's context.
     this.context = ((VertxInternal) vertx).createEventLoopContext();
@@ -105,8 +107,15 @@ final class WritePipeline {
     }
     inFlight = true;
     batches.incrementAndGet();
+    long rows = 0;
+    for (Call call : batch) {
+      rows += call.write().rows();
+    }
+    long sent = System.nanoTime();
+    long batchRows = rows;
     new WriteBatch(context.owner(), pool, nodeId, options.batchTimeout(), batch, settledUnwritten).execute()
         .onComplete(ar -> context.runOnContext(v -> {
+          observer.batch(batchRows, System.nanoTime() - sent, ar.result() == null);
           inFlight = false;
           outcome(ar.result(), batch.size());
           flush();

@@ -42,6 +42,15 @@ class BenchIT {
   }
 
   @Test
+  void theInProcessBrokerIsScrapedDuringTheRun() {
+    String out = bench("--duration", "2", "--scrape", "/metrics", "--scrape-interval", "200ms");
+    assertReceivedWhatWasSent(out, 1);
+    Matcher m = Pattern.compile("^SCRAPES ok=(\\d+) failed=0 ", Pattern.MULTILINE).matcher(out);
+    assertTrue(m.find(), out);
+    assertTrue(Long.parseLong(m.group(1)) > 0, out);
+  }
+
+  @Test
   void transientMessagesWithAutoAckHoldTheRate() {
     String out = bench("--transient", "--ack", "auto", "--duration", "2", "--rate", "5000", "--producers", "2",
         "--queues", "2");

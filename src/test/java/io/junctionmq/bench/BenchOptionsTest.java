@@ -38,9 +38,23 @@ class BenchOptionsTest {
   void everyOptionIsParsedInBothForms() {
     BenchOptions o = BenchOptions.parse("--producers", "4", "--consumers=3", "--queues", "2", "--size", "4096",
         "--transient", "--confirm-window", "1000", "--ack", "AUTO", "--prefetch=50", "--rate", "20000",
-        "--duration", "15", "--url", "ws://localhost:8080/ws", "--login", "guest", "--passcode=secret");
+        "--duration", "15", "--url", "ws://localhost:8080/ws", "--login", "guest", "--passcode=secret",
+        "--scrape", "/metrics", "--scrape-interval=250ms");
     assertEquals(new BenchOptions("ws://localhost:8080/ws", "guest", "secret", 4, 3, 2, 4096, false, 1000,
-        BenchOptions.Ack.AUTO, 50, 0, 20000, 15, false, false, false), o);
+        BenchOptions.Ack.AUTO, 50, 0, 20000, 15, false, false, "/metrics", 250, false), o);
+  }
+
+  @Test
+  void scrapingTakesAUrlOrAPathAndAnIntervalInMillisecondsOrSeconds() {
+    assertNull(BenchOptions.parse().scrape());
+    assertEquals(1000, BenchOptions.parse().scrapeIntervalMs());
+    assertEquals("http://10.0.0.1:8080/metrics", BenchOptions.parse("--scrape", "http://10.0.0.1:8080/metrics").scrape());
+    assertEquals(2000, BenchOptions.parse("--scrape-interval", "2s").scrapeIntervalMs());
+    assertEquals(150, BenchOptions.parse("--scrape-interval", "150").scrapeIntervalMs());
+    assertThrows(BenchOptions.Invalid.class, () -> BenchOptions.parse("--scrape", "ftp://x/metrics"));
+    assertThrows(BenchOptions.Invalid.class, () -> BenchOptions.parse("--scrape-interval", "1ms"));
+    assertThrows(BenchOptions.Invalid.class, () -> BenchOptions.parse("--scrape-interval", "fast"));
+    assertThrows(BenchOptions.Invalid.class, () -> BenchOptions.parse("--pg-ceiling-only", "--scrape", "/metrics"));
   }
 
   @Test

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 class RemoteBenchIT {
   private static final Pattern RESULT = Pattern.compile(
       "^RESULT sent=(\\d+) recv=(\\d+) p50=(\\d+\\.\\d{3}) p95=(\\d+\\.\\d{3}) p99=(\\d+\\.\\d{3})$", Pattern.MULTILINE);
+  private static final Pattern SCRAPES = Pattern.compile(
+      "^SCRAPES ok=(\\d+) failed=(\\d+) mean=(\\d+\\.\\d{3}) max=(\\d+\\.\\d{3})$", Pattern.MULTILINE);
   private static TestNode node;
 
   @BeforeAll
@@ -37,6 +39,18 @@ class RemoteBenchIT {
   @Test
   void httpNdjsonPublishAndStreamingConsumeWithAcks() {
     assertEveryConfirmedMessageArrived(bench("--url", node.httpUrl(), "--duration", "3", "--prefetch", "50"), 1);
+  }
+
+  @Test
+  void scrapingTheMetricsEvery100MsDuringAStompRun() {
+    String out = bench("--url", node.wsUrl(), "--duration", "3", "--prefetch", "50", "--scrape", "/metrics",
+        "--scrape-interval", "100ms");
+    assertEveryConfirmedMessageArrived(out, 1);
+    Matcher m = SCRAPES.matcher(out);
+    assertTrue(m.find(), out);
+    assertTrue(Long.parseLong(m.group(1)) > 0, out);
+    assertEquals(0, Long.parseLong(m.group(2)), out);
+    assertTrue(out.contains("bench: scraped " + node.httpUrl() + "/metrics every 100 ms"), out);
   }
 
   @Test

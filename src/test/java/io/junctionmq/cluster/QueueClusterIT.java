@@ -89,6 +89,26 @@ class QueueClusterIT {
   }
 
   @Test
+  void eachNodesMetricsCountTheMembersAndOnlyTheQueuesItOwns() {
+    List<String> names = IntStream.range(0, 6).mapToObj(i -> "metrics-" + i).toList();
+    for (String name : names) {
+      cluster.node(0).broker().declareQueue(Queue.durable("/", name)).await();
+    }
+    await().atMost(WAIT).untilAsserted(() -> {
+      List<Integer> running = cluster.running();
+      for (int i : running) {
+        String text = cluster.node(i).metrics().scrape().await().toString();
+        assertTrue(text.contains("\njunction_cluster_members " + running.size() + ".0\n"), text);
+        for (String name : names) {
+          boolean owner = cluster.owner("/", name).orElseThrow().equals(cluster.nodeId(i));
+          assertEquals(owner, text.contains("\njunction_queue_messages_ready{queue=\"" + name + "\",vhost=\"/\"} "),
+              name + " on node " + i);
+        }
+      }
+    });
+  }
+
+  @Test
   void publishOnOneNodeConsumeOnAnotherWithPrefetch() throws Exception {
     String queue = "across";
     cluster.node(0).broker().declareQueue(Queue.durable("/", queue)).await();

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a Node.js script from {@code src/test/js} with the real client libraries installed
- * there ({@code @stomp/stompjs}, {@code ws}, {@code eventsource}, {@code playwright-core}).
+ * there ({@code @stomp/stompjs}, {@code ws}, {@code eventsource}, {@code playwright-core},
+ * {@code parse-prometheus-text-format}).
  * The npm packages are installed on first use ({@code npm ci}) when missing.
  *
  * <p>Without Node (or Chromium, for browser scripts) the calling test is skipped on a

@@ -5,6 +5,7 @@ import io.junctionmq.broker.Broker;
 import io.junctionmq.config.JunctionConfig;
 import io.junctionmq.store.TestPostgres;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.util.Map;
 
 /**
@@ -34,11 +35,16 @@ public final class TestNode implements AutoCloseable {
 
   /** Starts a node with these configuration keys on top of the test defaults. */
   public static TestNode start(Map<String, ?> overrides) {
+    return start(overrides, new VertxOptions());
+  }
+
+  /** Starts a node with these keys on a Vert.x with these options (metrics, say). */
+  public static TestNode start(Map<String, ?> overrides, VertxOptions options) {
     var config = JunctionConfig.defaults()
         .with(Map.of("pg.uri", TestPostgres.newDatabase(), "http.host", "127.0.0.1", "http.port", 0,
             "stomp.host", "127.0.0.1", "stomp.port", 0))
         .with(overrides);
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.builder().with(options).build();
     try {
       return new TestNode(vertx, config, Junction.start(vertx, config).await());
     } catch (Exception e) {

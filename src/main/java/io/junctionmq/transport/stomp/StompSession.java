@@ -63,7 +63,7 @@ final class StompSession implements Subscriptions.Sink {
     this.stats = stats;
     this.transport = transport;
     this.decoder = new StompDecoder(settings.maxFrame(), settings.maxHeaders());
-    stats.opened();
+    stats.opened(transport instanceof WebSocketTransport);
     transport.drainHandler(this::drained);
   }
 
@@ -397,7 +397,7 @@ final class StompSession implements Subscriptions.Sink {
     }
     timers.forEach(vertx::cancelTimer);
     held.clear();
-    stats.closed();
+    stats.closed(transport instanceof WebSocketTransport);
     if (connection != null) {
       connection.close().onFailure(e -> {
         // An auto-delete queue may go with its last consumer while the connection deletes its

@@ -3,9 +3,10 @@ package io.junctionmq.transport.stomp;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Counters over every STOMP session of a node, for tests and, later, metrics. */
+/** Counters over every STOMP session of a node, for tests and metrics. */
 public final class StompStats {
   private final AtomicInteger sessions = new AtomicInteger();
+  private final AtomicInteger webSocketSessions = new AtomicInteger();
   private final AtomicInteger peakInFlight = new AtomicInteger();
   private final AtomicLong readPauses = new AtomicLong();
   private final AtomicLong deliveryPauses = new AtomicLong();
@@ -13,6 +14,16 @@ public final class StompStats {
   /** Open sessions. */
   public int sessions() {
     return sessions.get();
+  }
+
+  /** Open sessions over WebSocket ({@code /ws}). */
+  public int webSocketSessions() {
+    return webSocketSessions.get();
+  }
+
+  /** Open sessions over plain TCP. */
+  public int tcpSessions() {
+    return Math.max(0, sessions.get() - webSocketSessions.get());
   }
 
   /** The most unconfirmed SENDs any one session ever had. */
@@ -30,12 +41,18 @@ public final class StompStats {
     return deliveryPauses.get();
   }
 
-  void opened() {
+  void opened(boolean webSocket) {
+    if (webSocket) {
+      webSocketSessions.incrementAndGet();
+    }
     sessions.incrementAndGet();
   }
 
-  void closed() {
+  void closed(boolean webSocket) {
     sessions.decrementAndGet();
+    if (webSocket) {
+      webSocketSessions.decrementAndGet();
+    }
   }
 
   void inFlight(int n) {
