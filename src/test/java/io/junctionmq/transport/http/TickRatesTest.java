@@ -10,7 +10,7 @@ class TickRatesTest {
   static final long SECOND = 1_000_000_000L;
 
   static QueueStats counted(long published, long delivered, long acked, long redelivered) {
-    return new QueueStats(0, 0, 0, 0, published, delivered, acked, redelivered);
+    return new QueueStats(0, 0, 0, 0, published, delivered, acked, redelivered, 0, 0, 0);
   }
 
   @Test
