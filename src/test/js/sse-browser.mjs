@@ -14,17 +14,20 @@ try {
   const payloads = await page.evaluate(({ queue, count }) => new Promise((resolve, reject) => {
     const es = new EventSource(`/api/queues/%2F/${encodeURIComponent(queue)}/stream?ack=manual&prefetch=5`);
     const got = [];
+    const acks = [];
     let consumer = null;
     setTimeout(() => reject(new Error(`timeout after ${got.length}`)), 20000);
     es.addEventListener('consumer', (e) => { consumer = JSON.parse(e.data).consumer; });
-    es.onmessage = async (e) => {
+    es.onmessage = (e) => {
       const m = JSON.parse(e.data);
       got.push(m.payload);
-      await fetch(`/api/consumers/${consumer}/ack`, {
+      acks.push(fetch(`/api/consumers/${consumer}/ack`, {
         method: 'POST', headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ delivery_tag: m.delivery_tag }),
-      });
-      if (got.length === count) { es.close(); resolve(got); }
+      }).then((r) => { if (!r.ok) throw new Error(`ack ${m.delivery_tag}: ${r.status}`); }));
+      // Resolve only once every ack has been answered: closing the browser with an ack
+      // still in flight would lose it, and the broker would rightly requeue that message.
+      if (got.length === count) { Promise.all(acks).then(() => { es.close(); resolve(got); }, reject); }
     };
   }), { queue: process.env.QUEUE, count: Number(process.env.COUNT) });
   console.log(JSON.stringify({ payloads }));
