@@ -156,9 +156,11 @@ public final class Bench {
     }
     URI url = URI.create(o.scrape().startsWith("/") ? brokerHttp + o.scrape() : o.scrape());
     var scraper = new Scraper(url, o.scrapeIntervalMs());
+    // An alternating run starts with a phase without scraping, set up included.
+    scraper.pause(o.scrapeAlternateS() > 0);
     String id = vertx.deployVerticle(scraper).await(START_TIMEOUT_S, TimeUnit.SECONDS);
     try {
-      return run.run();
+      return o.scrapeAlternateS() > 0 ? run.alternating(scraper).run() : run.run();
     } finally {
       vertx.undeploy(id).await(30, TimeUnit.SECONDS);
       out.println(scraper.summary().lines());

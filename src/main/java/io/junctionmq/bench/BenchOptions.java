@@ -16,6 +16,8 @@ import java.util.Set;
  * @param scrape a metrics URL to scrape during the run, a path ({@code /metrics}) on the driven
  *     broker's HTTP server, or null for none
  * @param scrapeIntervalMs how often to scrape, in milliseconds
+ * @param scrapeAlternateS 0 to scrape all run long, else the length in seconds of the phases
+ *     that alternate without and with scraping, so that one run measures both
  */
 public record BenchOptions(
     String url,
@@ -36,6 +38,7 @@ public record BenchOptions(
     boolean pgCeilingOnly,
     String scrape,
     int scrapeIntervalMs,
+    int scrapeAlternateS,
     boolean help) {
 
   /** How consumers settle: AUTO on delivery, or CLIENT with one ack per message. */
@@ -52,13 +55,15 @@ public record BenchOptions(
       "                      [--ack auto|client] [--prefetch N] [--fanout N] [--rate MSG_PER_S]",
       "                      [--duration SECONDS] [--pg-ceiling] [--pg-ceiling-only]",
       "                      [--scrape http://…/metrics|/metrics] [--scrape-interval 100ms]",
+      "                      [--scrape-alternate SECONDS]",
       "  defaults: in-process broker, 1 producer, 1 consumer, 1 queue, 1024 bytes, persistent,",
       "  confirm window 100, client ack, prefetch 1000, no fanout, unlimited rate, 10 s, no scraping",
-      "  (a path scrapes the driven broker's HTTP server; the interval defaults to 1 s).",
+      "  (a path scrapes the driven broker's HTTP server; the interval defaults to 1 s;",
+      "  --scrape-alternate N scrapes only every other N seconds and compares the two).",
       "  See docs/benchmarks.md.");
 
   public static final BenchOptions DEFAULTS = new BenchOptions(null, null, null, 1, 1, 1, 1024, true, 100, Ack.CLIENT,
-      1000, 0, 0, 10, false, false, null, 1000, false);
+      1000, 0, 0, 10, false, false, null, 1000, 0, false);
 
   /** An option that cannot be used; the message is one line, fit for the user. */
   public static final class Invalid extends IllegalArgumentException {
@@ -151,6 +156,8 @@ public record BenchOptions(
         case "--duration" -> b.duration = integer(name, value, 2, 86_400);
         case "--scrape" -> b.scrape = scrape(value);
         case "--scrape-interval" -> b.scrapeIntervalMs = millis(name, value, 10, 60_000);
+        case "--scrape-alternate" -> b.scrapeAlternateS = integer(name, value.endsWith("s")
+            ? value.substring(0, value.length() - 1) : value, 1, 3600);
         default -> throw new Invalid("unknown option '" + name + "'");
       }
     }
@@ -169,6 +176,13 @@ public record BenchOptions(
     }
     if (b.scrape != null && b.pgCeilingOnly) {
       throw new Invalid("--scrape goes with a broker run, not --pg-ceiling-only");
+    }
+    if (b.scrapeAlternateS > 0 && b.scrape == null) {
+      throw new Invalid("--scrape-alternate goes with --scrape");
+    }
+    if (b.scrapeAlternateS > 0 && b.duration < 2 * b.scrapeAlternateS) {
+      throw new Invalid("--scrape-alternate " + b.scrapeAlternateS + " needs a --duration of at least "
+          + 2 * b.scrapeAlternateS + " s, one phase without and one with scraping");
     }
     b.persistent = !transientSeen;
     return b.build();
@@ -277,11 +291,13 @@ public record BenchOptions(
     boolean pgCeilingOnly;
     String scrape = DEFAULTS.scrape;
     int scrapeIntervalMs = DEFAULTS.scrapeIntervalMs;
+    int scrapeAlternateS = DEFAULTS.scrapeAlternateS;
     boolean help;
 
     BenchOptions build() {
       return new BenchOptions(url, login, passcode, producers, consumers, queues, size, persistent, confirmWindow, ack,
-          prefetch, fanout, rate, duration, pgCeiling, pgCeilingOnly, scrape, scrapeIntervalMs, help);
+          prefetch, fanout, rate, duration, pgCeiling, pgCeilingOnly, scrape, scrapeIntervalMs,
+          scrapeAlternateS, help);
     }
   }
 }

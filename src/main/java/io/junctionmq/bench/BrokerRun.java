@@ -31,6 +31,7 @@ final class BrokerRun {
   private final Stats stats;
   private final List<String> consumers = new ArrayList<>();
   private final List<String> producers = new ArrayList<>();
+  private Scraper alternated;
 
   BrokerRun(Vertx vertx, BenchTarget target, BenchOptions options, String runId, byte[] template, PrintStream out) {
     this.vertx = vertx;
@@ -44,20 +45,41 @@ final class BrokerRun {
     this.stats = new Stats(options.copies());
   }
 
+  /**
+   * Makes the run alternate phases of {@code --scrape-alternate} seconds without and with
+   * {@code scraper} scraping, starting without, and report the two rates.
+   */
+  BrokerRun alternating(Scraper scraper) {
+    this.alternated = scraper;
+    return this;
+  }
+
   Stats.Result run() throws Exception {
     try {
       declare();
       startClients();
       long t0 = System.nanoTime();
       for (int t = 1; t <= options.duration(); t++) {
+        if (alternated != null) {
+          int phase = (t - 1) / options.scrapeAlternateS();
+          alternated.pause(phase % 2 == 0);
+          stats.phase(phase);
+        }
         sleepUntil(t0 + t * 1_000_000_000L);
         out.println(stats.tick(t));
       }
       stats.endOfPublishing();
+      if (alternated != null) {
+        alternated.pause(true);
+      }
       undeploy(producers);
       drain(t0);
       out.printf("bench: %d confirmed publishes, %d failed; %d deliveries, %d ack failures; %d copies not received%n",
           stats.sent(), stats.publishFailures(), stats.receivedCount(), stats.ackFailures(), stats.backlog());
+      String alternation = stats.alternation();
+      if (alternation != null) {
+        out.println(alternation);
+      }
       return stats.result();
     } finally {
       cleanUp();

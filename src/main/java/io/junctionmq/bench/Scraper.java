@@ -13,8 +13,9 @@ import java.util.Locale;
 /**
  * Scrapes a metrics URL every interval during a run, as Prometheus would, to measure what
  * scraping costs the broker. A scrape still in flight when the next is due makes that one
- * skipped, so that there is never more than one request at a time. Everything runs on the verticle's context; {@link
- * #summary()} is read after it is undeployed.
+ * skipped, so that there is never more than one request at a time. While {@link #pause paused}
+ * it scrapes nothing. Everything runs on the verticle's context; {@link #summary()} is read
+ * after it is undeployed.
  */
 final class Scraper extends VerticleBase {
   private static final long TIMEOUT_MS = 10_000;
@@ -35,6 +36,7 @@ final class Scraper extends VerticleBase {
   private HttpClient client;
   private long timer;
   private boolean inFlight;
+  private volatile boolean paused;
   private Promise<Void> stopped;
   private long ok;
   private long failed;
@@ -66,11 +68,19 @@ final class Scraper extends VerticleBase {
     return stopped.future().eventually(() -> client.close()).onComplete(ar -> summary = summarize());
   }
 
+  /** Stops (true) or resumes (false) scraping, from any thread. */
+  void pause(boolean pause) {
+    paused = pause;
+  }
+
   Summary summary() {
     return summary;
   }
 
   private void scrape() {
+    if (paused) {
+      return;
+    }
     if (inFlight) {
       skipped++;
       return;

@@ -1,5 +1,7 @@
 package io.junctionmq.bench;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
@@ -26,6 +28,10 @@ final class Stats {
   private Snapshot last;
   private Snapshot warm;
   private Snapshot end;
+  // When a run alternates phases without and with scraping: the phase of the coming seconds
+  // (-1: none) and, per phase, the confirmed publishes and nanoseconds counted in it.
+  private int phase = -1;
+  private final List<long[]> phases = new ArrayList<>();
 
   private record Snapshot(long nanos, long sent, long received) {
   }
@@ -99,9 +105,62 @@ final class Stats {
       warm = now;
     } else if (t > WARMUP_SECONDS) {
       measured.add(interval);
+      if (phase >= 0 && end == null) {
+        while (phases.size() <= phase) {
+          phases.add(new long[2]);
+        }
+        phases.get(phase)[0] += now.sent - last.sent;
+        phases.get(phase)[1] += now.nanos - last.nanos;
+      }
     }
     last = now;
     return line;
+  }
+
+  /**
+   * Sets the phase the next seconds belong to: even phases run without scraping, odd ones
+   * with it (see {@link #alternation()}).
+   */
+  void phase(int phase) {
+    this.phase = phase;
+  }
+
+  /**
+   * The comparison of a run whose phases alternated without and with scraping: the mean
+   * publish rate of each kind of phase, their ratio (scraped / plain), and the median of the
+   * ratios of each scraped phase to the plain phase before it, which slow drifts of the
+   * machine (PostgreSQL checkpoints, table growth) do not sway. Null when the run did not
+   * alternate or had no complete pair.
+   */
+  String alternation() {
+    long[] sums = new long[4];
+    List<Double> pairRatios = new ArrayList<>();
+    StringBuilder rates = new StringBuilder();
+    for (int p = 0; p < phases.size(); p++) {
+      long[] ph = phases.get(p);
+      if (ph[1] == 0) {
+        continue;
+      }
+      int kind = p % 2;
+      sums[2 * kind] += ph[0];
+      sums[2 * kind + 1] += ph[1];
+      double rate = ph[0] / (ph[1] / 1e9);
+      rates.append(kind == 0 ? " plain=" : " scraped=").append(Math.round(rate));
+      if (kind == 1 && phases.get(p - 1)[1] > 0) {
+        long[] before = phases.get(p - 1);
+        pairRatios.add(rate / (before[0] / (before[1] / 1e9)));
+      }
+    }
+    if (pairRatios.isEmpty()) {
+      return null;
+    }
+    double plain = sums[0] / (sums[1] / 1e9);
+    double scraped = sums[2] / (sums[3] / 1e9);
+    pairRatios.sort(null);
+    int n = pairRatios.size();
+    double median = n % 2 == 1 ? pairRatios.get(n / 2) : (pairRatios.get(n / 2 - 1) + pairRatios.get(n / 2)) / 2;
+    return String.format(Locale.ROOT, "bench: phases (msg/s):%s%nSCRAPE-AB plain=%.0f scraped=%.0f ratio=%.3f"
+        + " pairs=%d median-pair-ratio=%.3f", rates, plain, scraped, scraped / plain, n, median);
   }
 
   /** Marks the last tick as the end of publishing: rates are averaged from warm-up to here. */

@@ -51,6 +51,23 @@ class BenchIT {
   }
 
   @Test
+  void scrapingCanAlternateWithinARunAndBothRatesAreReported() {
+    // Seconds 1-2 without scraping (1 is warm-up), 3-4 with, 5 without: one complete pair.
+    String out = bench("--duration", "5", "--scrape", "/metrics", "--scrape-interval", "100ms",
+        "--scrape-alternate", "2");
+    assertReceivedWhatWasSent(out, 1);
+    Matcher ab = Pattern.compile("^SCRAPE-AB plain=(\\d+) scraped=(\\d+) ratio=[0-9.]+ pairs=1 ", Pattern.MULTILINE)
+        .matcher(out);
+    assertTrue(ab.find(), out);
+    assertTrue(Long.parseLong(ab.group(1)) > 0 && Long.parseLong(ab.group(2)) > 0, out);
+    Matcher scrapes = Pattern.compile("^SCRAPES ok=(\\d+) failed=0 ", Pattern.MULTILINE).matcher(out);
+    assertTrue(scrapes.find(), out);
+    // About 20 in the 2 s scraped phase; scraping all along (setup, 5 s, drain) would make 50 or more.
+    long ok = Long.parseLong(scrapes.group(1));
+    assertTrue(ok >= 5 && ok <= 30, "scrapes only in the scraped phase, got " + ok + "\n" + out);
+  }
+
+  @Test
   void transientMessagesWithAutoAckHoldTheRate() {
     String out = bench("--transient", "--ack", "auto", "--duration", "2", "--rate", "5000", "--producers", "2",
         "--queues", "2");

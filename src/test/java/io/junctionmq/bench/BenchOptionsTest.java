@@ -39,9 +39,9 @@ class BenchOptionsTest {
     BenchOptions o = BenchOptions.parse("--producers", "4", "--consumers=3", "--queues", "2", "--size", "4096",
         "--transient", "--confirm-window", "1000", "--ack", "AUTO", "--prefetch=50", "--rate", "20000",
         "--duration", "15", "--url", "ws://localhost:8080/ws", "--login", "guest", "--passcode=secret",
-        "--scrape", "/metrics", "--scrape-interval=250ms");
+        "--scrape", "/metrics", "--scrape-interval=250ms", "--scrape-alternate", "5s");
     assertEquals(new BenchOptions("ws://localhost:8080/ws", "guest", "secret", 4, 3, 2, 4096, false, 1000,
-        BenchOptions.Ack.AUTO, 50, 0, 20000, 15, false, false, "/metrics", 250, false), o);
+        BenchOptions.Ack.AUTO, 50, 0, 20000, 15, false, false, "/metrics", 250, 5, false), o);
   }
 
   @Test
@@ -55,6 +55,10 @@ class BenchOptionsTest {
     assertThrows(BenchOptions.Invalid.class, () -> BenchOptions.parse("--scrape-interval", "1ms"));
     assertThrows(BenchOptions.Invalid.class, () -> BenchOptions.parse("--scrape-interval", "fast"));
     assertThrows(BenchOptions.Invalid.class, () -> BenchOptions.parse("--pg-ceiling-only", "--scrape", "/metrics"));
+    assertEquals(10, BenchOptions.parse("--scrape", "/metrics", "--scrape-alternate", "10", "--duration", "60")
+        .scrapeAlternateS());
+    assertThrows(BenchOptions.Invalid.class, () -> BenchOptions.parse("--scrape-alternate", "5"));
+    assertThrows(BenchOptions.Invalid.class, () -> BenchOptions.parse("--scrape", "/metrics", "--scrape-alternate", "6"));
   }
 
   @Test
