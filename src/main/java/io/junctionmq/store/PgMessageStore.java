@@ -29,12 +29,25 @@ public final class PgMessageStore implements MessageStore {
    * @param maxBatchBytes bytes of props and bodies in one transaction, likewise
    * @param maxQueuedCalls calls waiting for a batch beyond which calls fail at once
    * @param batchTimeout how long a batch may take before its calls fail
+   * @param maxInFlight batches in flight at once, 1 or 2; a second only ever holds appends
+   *     (see {@link WritePipeline})
    */
-  public record Options(int maxBatchRows, long maxBatchBytes, int maxQueuedCalls, Duration batchTimeout) {
-    public static final Options DEFAULTS = new Options(2000, 4L << 20, 50_000, Duration.ofSeconds(30));
+  public record Options(int maxBatchRows, long maxBatchBytes, int maxQueuedCalls, Duration batchTimeout,
+                        int maxInFlight) {
+    public static final Options DEFAULTS = new Options(2000, 4L << 20, 50_000, Duration.ofSeconds(30), 2);
+
+    public Options {
+      if (maxInFlight < 1 || maxInFlight > 2) {
+        throw new IllegalArgumentException("maxInFlight must be 1 or 2, got " + maxInFlight);
+      }
+    }
 
     public Options withMaxQueuedCalls(int n) {
-      return new Options(maxBatchRows, maxBatchBytes, n, batchTimeout);
+      return new Options(maxBatchRows, maxBatchBytes, n, batchTimeout, maxInFlight);
+    }
+
+    public Options withMaxInFlight(int n) {
+      return new Options(maxBatchRows, maxBatchBytes, maxQueuedCalls, batchTimeout, n);
     }
   }
 
@@ -153,6 +166,11 @@ public final class PgMessageStore implements MessageStore {
   /** How many write batches have been sent. */
   long batches() {
     return pipeline.batches();
+  }
+
+  /** The most write batches that were in flight at once. */
+  int mostInFlight() {
+    return pipeline.mostInFlight();
   }
 
   private <T> Future<T> failed(String message, Throwable cause) {

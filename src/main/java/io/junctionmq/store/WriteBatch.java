@@ -65,6 +65,9 @@ final class WriteBatch {
   private final Map<WritePipeline.Call, Object> results = new HashMap<>();
   private final Map<WritePipeline.Call, Throwable> fenced = new HashMap<>();
   private final Promise<Throwable> done = Promise.promise();
+  private final Promise<Void> committing = Promise.promise();
+  // Set by finish(), run by release().
+  private Map<Context, List<Runnable>> completions;
 
   WriteBatch(Vertx vertx, Pool pool, String nodeId, Duration timeout, List<WritePipeline.Call> calls,
              AtomicLong settledUnwritten) {
@@ -77,9 +80,9 @@ final class WriteBatch {
   }
 
   /**
-   * Runs the transaction and completes every call. The returned future completes (never
-   * fails) when the pipeline may send the next batch: at commit with null, else with the
-   * failure or timeout, which the pipeline logs.
+   * Runs the transaction. The returned future completes (never fails) when the batch is
+   * over: at commit with null, else with the failure or timeout, which the pipeline logs.
+   * The calls complete only when the pipeline then calls {@link #release()}.
    */
   Future<Throwable> execute() {
     long timer = vertx.setTimer(timeout.toMillis(), id -> {
@@ -114,7 +117,9 @@ final class WriteBatch {
     Future<Void> writes = write(conn, null, insert);
     return Future.all(begin, fence, writes).transform(ar -> {
       if (ar.succeeded() && fenced.isEmpty()) {
-        return conn.query("COMMIT").execute().mapEmpty();
+        Future<Void> commit = conn.query("COMMIT").execute().mapEmpty();
+        committing.tryComplete();
+        return commit;
       }
       Future<Void> rollback = conn.query("ROLLBACK").execute().mapEmpty();
       if (ar.failed()) {
@@ -130,8 +135,20 @@ final class WriteBatch {
     results.clear();
     return conn.begin().compose(tx -> fence(conn)
         .compose(valid -> write(conn, valid, insert))
-        .compose(v -> tx.commit())
+        .compose(v -> {
+          Future<Void> commit = tx.commit();
+          committing.tryComplete();
+          return commit;
+        })
         .recover(e -> rollback(tx, e)));
+  }
+
+  /**
+   * Completes when every write of the batch has succeeded and its COMMIT is sent; never if
+   * it fails before. From then on the batch takes no more locks.
+   */
+  Future<Void> committing() {
+    return committing.future();
   }
 
   private static Future<Void> rollback(Transaction tx, Throwable cause) {
@@ -199,9 +216,12 @@ final class WriteBatch {
     return tuple;
   }
 
-  /** Fails every call not already failed with {@code failure}, or succeeds it when null. */
+  /**
+   * Decides each call's outcome, once: failed with {@code failure} (unless fenced already),
+   * or succeeded when null. A transaction that goes on after a timeout changes nothing.
+   */
   private void finish(Throwable failure) {
-    if (!done.tryComplete(failure)) {
+    if (done.future().isComplete()) {
       return;
     }
     Map<Context, List<Runnable>> byCaller = new LinkedHashMap<>();
@@ -213,8 +233,14 @@ final class WriteBatch {
           : () -> call.promise().fail(cause);
       byCaller.computeIfAbsent(call.caller(), c -> new ArrayList<>()).add(completion);
     }
+    completions = byCaller;
+    done.complete(failure);
+  }
+
+  /** Completes the calls as {@link #execute()} decided; only once it has completed. */
+  void release() {
     // One task per caller context, completing its calls in the order they were made.
-    byCaller.forEach((caller, completions) -> caller.runOnContext(v -> completions.forEach(Runnable::run)));
+    completions.forEach((caller, list) -> caller.runOnContext(v -> list.forEach(Runnable::run)));
   }
 
   /** The batch's calls sorted into one statement per kind. */

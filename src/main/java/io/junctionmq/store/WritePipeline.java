@@ -8,7 +8,9 @@ import io.vertx.core.VertxException;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.sqlclient.DatabaseException;
 import io.vertx.sqlclient.Pool;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -19,10 +21,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Group commit: one transaction in flight at a time for the whole node. Calls made while it
- * is in flight gather in a queue and go out together, as the next batch, the moment it
- * completes, so a lone call waits for no timer. The batching runs on a context of its own;
- * callers on any thread only enqueue.
+ * Group commit: calls made while a batch is in flight gather in a queue and go out
+ * together, as the next batch, the moment the pipeline may send one, so a lone call waits
+ * for no timer. The batching runs on a context of its own; callers on any thread only
+ * enqueue.
+ *
+ * <p>Up to {@link PgMessageStore.Options#maxInFlight()} (2) batches are in flight, from
+ * {@link #take(boolean)} until their calls are completed, so that one batch's inserts
+ * overlap the other's commit. A batch starts beside another only if both are appends alone
+ * and the other has sent its COMMIT: inserts of distinct messages and the fence's share
+ * locks do not conflict, while a remove, purge, watermark or drop could miss a row that an
+ * uncommitted batch inserts, so these wait until nothing is in flight. Calls complete in
+ * the order they were made: a batch that commits first waits for the one ahead of it.
  *
  * <p>It is where store write failures are logged, once for the node rather than once per
  * queue or message: the first failed batch at once, then one line per
@@ -32,9 +42,30 @@ import org.slf4j.LoggerFactory;
 final class WritePipeline {
   private static final Logger log = LoggerFactory.getLogger(WritePipeline.class);
   static final long FAILURE_LOG_INTERVAL_NANOS = 10_000_000_000L;
+  /**
+   * How long batches may follow each other in overlap before the pipeline lets them drain.
+   * A lease renewal, a takeover or a queue deletion waits for every batch holding the queue's
+   * lease row FOR SHARE, and PostgreSQL lets a new share lock jump such a waiter: batches in
+   * overlap could hold the row without a break for as long as the load lasts. When none is
+   * in flight the waiter gets the row, before the next batch's fence arrives.
+   */
+  static final long MAX_OVERLAP_NANOS = 200_000_000L;
 
   /** A write with its caller, to be completed on the caller's context. */
   record Call(Write write, Context caller, Promise<Object> promise) {
+  }
+
+  /** A batch from {@link #take(boolean)} until its calls are completed; on the pipeline's context. */
+  private static final class InFlight {
+    final WriteBatch batch;
+    final boolean appendsOnly;
+    boolean committing;
+    boolean done;
+
+    InFlight(WriteBatch batch, boolean appendsOnly) {
+      this.batch = batch;
+      this.appendsOnly = appendsOnly;
+    }
   }
 
   private final Pool pool;
@@ -51,8 +82,11 @@ final class WritePipeline {
   private volatile boolean closing;
   private final AtomicLong refused = new AtomicLong();
   private final AtomicLong refusedLoggedAt = new AtomicLong(System.nanoTime() - FAILURE_LOG_INTERVAL_NANOS);
+  private volatile int mostInFlight;
   // Touched only on the pipeline's context.
-  private boolean inFlight;
+  private final Deque<InFlight> inFlight = new ArrayDeque<>();
+  private int running;
+  private long busySince;
   private long failingSince = -1;
   private long failureLoggedAt;
   private long failedBatches;
@@ -95,31 +129,68 @@ final class WritePipeline {
 
   // On the pipeline's context.
   private void flush() {
-    if (inFlight) {
-      return;
-    }
-    List<Call> batch = take();
-    if (batch.isEmpty()) {
-      if (closing) {
-        closed.tryComplete();
+    while (inFlight.size() < options.maxInFlight()) {
+      boolean beside = !inFlight.isEmpty();
+      if (beside && !mayStartBeside()) {
+        break;
       }
-      return;
+      List<Call> batch = take(beside);
+      if (batch.isEmpty()) {
+        break;
+      }
+      send(batch, beside);
     }
-    inFlight = true;
-    batches.incrementAndGet();
+    if (inFlight.isEmpty() && closing) {
+      closed.tryComplete();
+    }
+  }
+
+  /** Whether every batch in flight is appends alone and past its writes, and overlap may go on. */
+  private boolean mayStartBeside() {
+    if (System.nanoTime() - busySince >= MAX_OVERLAP_NANOS) {
+      return false;
+    }
+    for (InFlight other : inFlight) {
+      if (!other.appendsOnly || !(other.committing || other.done)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // On the pipeline's context.
+  private void send(List<Call> batch, boolean beside) {
+    long sent = System.nanoTime();
+    if (!beside) {
+      busySince = sent;
+    }
     long rows = 0;
+    boolean appendsOnly = true;
     for (Call call : batch) {
       rows += call.write().rows();
+      appendsOnly &= call.write() instanceof Write.Append;
     }
-    long sent = System.nanoTime();
+    var entry = new InFlight(new WriteBatch(context.owner(), pool, nodeId, options.batchTimeout(), batch,
+        settledUnwritten), appendsOnly);
+    inFlight.addLast(entry);
+    mostInFlight = Math.max(mostInFlight, ++running);
+    batches.incrementAndGet();
     long batchRows = rows;
-    new WriteBatch(context.owner(), pool, nodeId, options.batchTimeout(), batch, settledUnwritten).execute()
-        .onComplete(ar -> context.runOnContext(v -> {
-          observer.batch(batchRows, System.nanoTime() - sent, ar.result() == null);
-          inFlight = false;
-          outcome(ar.result(), batch.size());
-          flush();
-        }));
+    entry.batch.committing().onSuccess(v -> context.runOnContext(x -> {
+      entry.committing = true;
+      flush();
+    }));
+    entry.batch.execute().onComplete(ar -> context.runOnContext(v -> {
+      observer.batch(batchRows, System.nanoTime() - sent, ar.result() == null);
+      running--;
+      entry.done = true;
+      outcome(ar.result(), batch.size());
+      // In order: a batch done before the one ahead of it waits for it.
+      while (!inFlight.isEmpty() && inFlight.peekFirst().done) {
+        inFlight.pollFirst().batch.release();
+      }
+      flush();
+    }));
   }
 
   // On the pipeline's context.
@@ -176,26 +247,37 @@ final class WritePipeline {
     }
   }
 
-  private List<Call> take() {
-    List<Call> batch = new ArrayList<>();
+  /**
+   * The next batch: the calls at the head of the queue, up to the batch limits and a drop.
+   * With {@code appendsOnly}, none unless that batch would be appends alone (so that a
+   * message's remove, waiting behind, still goes out with its append and cancels it).
+   */
+  private List<Call> take(boolean appendsOnly) {
+    int count = 0;
     long rows = 0;
     long bytes = 0;
-    Call next;
-    while ((next = queue.peek()) != null) {
+    // Only this context takes calls out, so the head seen here is the head polled below.
+    for (Call next : queue) {
       Write w = next.write();
       boolean full = rows + w.rows() > options.maxBatchRows() || bytes + w.bytes() > options.maxBatchBytes();
-      if (full && !batch.isEmpty()) {
+      if (full && count > 0) {
         break;
       }
-      queue.poll();
-      queued.decrementAndGet();
-      batch.add(next);
+      if (appendsOnly && !(w instanceof Write.Append)) {
+        return List.of();
+      }
+      count++;
       rows += w.rows();
       bytes += w.bytes();
       if (w instanceof Write.Drop) {
         break;
       }
     }
+    List<Call> batch = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      batch.add(queue.poll());
+    }
+    queued.addAndGet(-count);
     return batch;
   }
 
@@ -217,5 +299,10 @@ final class WritePipeline {
   /** How many batches have been sent (for tests and metrics). */
   long batches() {
     return batches.get();
+  }
+
+  /** The most batches whose transactions were in flight at once (for tests). */
+  int mostInFlight() {
+    return mostInFlight;
   }
 }

@@ -43,7 +43,7 @@ public final class PgMessageStoreMeasure {
       metadata.saveVhost("/").await();
       var defaults = PgMessageStore.Options.DEFAULTS;
       var store = new PgMessageStore(vertx, pool, NODE, new PgMessageStore.Options(maxBatchRows,
-          Math.max(defaults.maxBatchBytes(), maxBatchRows * 1100L), defaults.maxQueuedCalls(), defaults.batchTimeout()));
+          Math.max(defaults.maxBatchBytes(), maxBatchRows * 1100L), defaults.maxQueuedCalls(), defaults.batchTimeout(), defaults.maxInFlight()));
       AtomicLong done = new AtomicLong();
       byte[] body = new byte[1024];
       Message message = new Message("", "q", MessageProperties.PERSISTENT, body);

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.junctionmq.model.Queue;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
@@ -16,8 +18,11 @@ import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -272,7 +277,7 @@ class PgWritePipelineIT {
 
   @Test
   void aBatchThatTakesTooLongFailsItsCallsAndThePipelineMovesOn() {
-    var options = new PgMessageStore.Options(2000, 4 << 20, 1000, Duration.ofMillis(300));
+    var options = new PgMessageStore.Options(2000, 4 << 20, 1000, Duration.ofMillis(300), 2);
     var store = new PgMessageStore(vertx, pool, NODE, options);
     long q = newQueue();
     long epoch = lease(q, NODE);
@@ -297,6 +302,249 @@ class PgWritePipelineIT {
     await(closed);
     await(before);
     assertEquals("store closed", assertThrowsFuture(after).getMessage());
+  }
+
+  /** Fires {@code perQueue} single-message appends to each of {@code queues} new queues at once. */
+  private static void appendBurst(PgMessageStore store, int queues, int perQueue) {
+    long[] ids = new long[queues];
+    long[] epochs = new long[queues];
+    for (int i = 0; i < queues; i++) {
+      ids[i] = newQueue();
+      epochs[i] = lease(ids[i], NODE);
+    }
+    List<Future<Void>> calls = new ArrayList<>();
+    for (long seq = 1; seq <= perQueue; seq++) {
+      for (int i = 0; i < queues; i++) {
+        calls.add(store.append(ids[i], epochs[i], messages(seq, seq)));
+      }
+    }
+    await(Future.all(calls));
+    for (long q : ids) {
+      var stats = await(store.stats(q));
+      // Seqs 1..perQueue only, under a primary key: that many rows is each exactly once.
+      assertEquals(perQueue, stats.messages());
+      assertEquals(perQueue, stats.maxSeq());
+    }
+  }
+
+  @Test
+  void twoBatchesOfAppendsOverlapAndStoreEveryMessageOnce() {
+    var store = new PgMessageStore(vertx, pool, NODE);
+    appendBurst(store, 8, 2500);
+    assertEquals(2, store.mostInFlight());
+    await(store.close());
+  }
+
+  @Test
+  void withOneInFlightBatchesNeverOverlap() {
+    var store = new PgMessageStore(vertx, pool, NODE, PgMessageStore.Options.DEFAULTS.withMaxInFlight(1));
+    appendBurst(store, 8, 2500);
+    assertEquals(1, store.mostInFlight());
+    await(store.close());
+  }
+
+  /**
+   * Makes each commit of a transaction that inserted a message matching {@code when} (a
+   * condition on {@code NEW}) take {@code seconds} longer and, with {@code fail}, then fail;
+   * until {@link #close()}.
+   */
+  private static final class SlowCommit implements AutoCloseable {
+    SlowCommit(String when, double seconds, boolean fail) {
+      await(pool.query("CREATE OR REPLACE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+          + " IF current_setting('test.slept', true) IS DISTINCT FROM 'yes' THEN"
+          + " PERFORM set_config('test.slept', 'yes', true); PERFORM pg_sleep(" + seconds + "); END IF;"
+          + (fail ? " RAISE EXCEPTION 'refused at commit';" : "")
+          + " RETURN NULL; END $$").execute());
+      await(pool.query("CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT ON message"
+          + " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (" + when + ")"
+          + " EXECUTE FUNCTION slow_commit()").execute());
+    }
+
+    @Override
+    public void close() {
+      await(pool.query("DROP TRIGGER slow_commit ON message").execute());
+    }
+  }
+
+  private static long rows(long queueId) {
+    return await(pool.preparedQuery("SELECT count(*) FROM message WHERE queue_id = $1")
+        .execute(Tuple.of(queueId))).iterator().next().getLong(0);
+  }
+
+  /**
+   * One call to a queue whose commit is slow, then 100 to another queue, all made on one
+   * context; the 100 go out beside the first batch and commit first.
+   */
+  private static List<Integer> slowThenFast(PgMessageStore store, long slow, long fast, List<Future<Void>> calls) {
+    long slowEpoch = lease(slow, NODE);
+    long fastEpoch = lease(fast, NODE);
+    Context caller = vertx.getOrCreateContext();
+    List<Integer> completed = Collections.synchronizedList(new ArrayList<>());
+    long before = store.batches();
+    caller.runOnContext(v -> calls.add(store.append(slow, slowEpoch, messages(1, 1))
+        .onComplete(ar -> completed.add(0))));
+    // At once: a batch starts beside another only within WritePipeline.MAX_OVERLAP_NANOS.
+    await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).atMost(Duration.ofSeconds(10))
+        .until(() -> store.batches() == before + 1);
+    caller.runOnContext(v -> {
+      for (int i = 1; i <= 100; i++) {
+        int index = i;
+        calls.add(store.append(fast, fastEpoch, messages(i, i)).onComplete(ar -> completed.add(index)));
+      }
+    });
+    // Committed while the first batch is still in its commit, yet none completed.
+    await().atMost(Duration.ofSeconds(10)).until(() -> rows(fast) > 0);
+    assertEquals(0, rows(slow));
+    assertTrue(completed.isEmpty(), "completed before the batch ahead: " + completed);
+    await().atMost(Duration.ofSeconds(10)).until(() -> completed.size() == 101);
+    assertEquals(2, store.mostInFlight());
+    return completed;
+  }
+
+  @Test
+  void callsCompleteInTheOrderTheyWereMadeWhenALaterBatchCommitsFirst() {
+    var store = new PgMessageStore(vertx, pool, NODE);
+    long slow = newQueue();
+    long fast = newQueue();
+    List<Future<Void>> calls = Collections.synchronizedList(new ArrayList<>());
+    List<Integer> completed;
+    try (SlowCommit ignored = new SlowCommit("NEW.queue_id = " + slow, 1, false)) {
+      completed = slowThenFast(store, slow, fast, calls);
+    }
+    assertEquals(IntStream.rangeClosed(0, 100).boxed().toList(), completed);
+    await(Future.all(calls));
+    assertEquals(1, rows(slow));
+    assertEquals(100, rows(fast));
+    await(store.close());
+  }
+
+  @Test
+  void aBatchThatFailsAtCommitFailsNoCallOfTheBatchBesideIt() {
+    var store = new PgMessageStore(vertx, pool, NODE);
+    long slow = newQueue();
+    long fast = newQueue();
+    List<Future<Void>> calls = Collections.synchronizedList(new ArrayList<>());
+    List<Integer> completed;
+    try (SlowCommit ignored = new SlowCommit("NEW.queue_id = " + slow, 1, true)) {
+      completed = slowThenFast(store, slow, fast, calls);
+    }
+    assertEquals(IntStream.rangeClosed(0, 100).boxed().toList(), completed);
+    assertInstanceOf(StoreException.class, assertThrowsFuture(calls.get(0)));
+    await(Future.all(calls.subList(1, calls.size())));
+    assertEquals(0, rows(slow));
+    assertEquals(100, rows(fast));
+    await(store.close());
+  }
+
+  /**
+   * Each round appends then at once removes (later: purges) its messages. A remove or purge
+   * sent beside the batch inserting its rows would not see them, uncommitted, and leave them.
+   */
+  @Test
+  void removesAndPurgesWaitUntilTheAppendsInFlightHaveCommitted() {
+    var store = new PgMessageStore(vertx, pool, NODE);
+    long[] queues = new long[4];
+    long[] epochs = new long[4];
+    for (int i = 0; i < queues.length; i++) {
+      queues[i] = newQueue();
+      epochs[i] = lease(queues[i], NODE);
+    }
+    List<Future<?>> calls = new ArrayList<>();
+    for (int round = 0; round < 300; round++) {
+      long from = round * 10L + 1;
+      long[] seqs = LongStream.range(from, from + 10).toArray();
+      for (int i = 0; i < queues.length; i++) {
+        for (long seq : seqs) {
+          calls.add(store.append(queues[i], epochs[i], messages(seq, seq)));
+        }
+      }
+      for (int i = 0; i < queues.length; i++) {
+        calls.add(store.remove(queues[i], epochs[i], seqs));
+      }
+    }
+    List<Future<Long>> purges = new ArrayList<>();
+    for (int round = 0; round < 20; round++) {
+      long from = 3001 + round * 100L;
+      for (int i = 0; i < queues.length; i++) {
+        for (long seq = from; seq < from + 100; seq++) {
+          calls.add(store.append(queues[i], epochs[i], messages(seq, seq)));
+        }
+      }
+      for (int i = 0; i < queues.length; i++) {
+        purges.add(store.purge(queues[i], epochs[i], from + 99, new long[0]));
+      }
+    }
+    await(Future.all(calls));
+    for (Future<Long> purge : purges) {
+      assertEquals(100, await(purge));
+    }
+    for (long q : queues) {
+      assertEquals(0, rows(q));
+    }
+    await(store.close());
+  }
+
+  /** Keeps {@code window} single-message appends to one queue outstanding until stopped; on one context. */
+  private static final class Load {
+    private final PgMessageStore store;
+    private final long queueId;
+    private final long epoch;
+    private final int window;
+    private long seq;
+    private int outstanding;
+    private volatile boolean stopped;
+    private final AtomicInteger failures = new AtomicInteger();
+    private final Promise<Void> drained = Promise.promise();
+
+    Load(PgMessageStore store, long queueId, long epoch, int window) {
+      this.store = store;
+      this.queueId = queueId;
+      this.epoch = epoch;
+      this.window = window;
+    }
+
+    void pump() {
+      while (!stopped && outstanding < window) {
+        outstanding++;
+        seq++;
+        store.append(queueId, epoch, messages(seq, seq)).onComplete(ar -> {
+          outstanding--;
+          if (ar.failed()) {
+            failures.incrementAndGet();
+          }
+          pump();
+        });
+      }
+      if (stopped && outstanding == 0) {
+        drained.tryComplete();
+      }
+    }
+  }
+
+  @Test
+  void aLeaseRenewalIsNotStarvedByBatchesInOverlap() {
+    var store = new PgMessageStore(vertx, pool, NODE);
+    long q = newQueue();
+    var load = new Load(store, q, lease(q, NODE), 8000);
+    Context context = vertx.getOrCreateContext();
+    // Slow commits (fsync on a busy disk): the next batch's fence always arrives before the
+    // commit ends, so batches in overlap would hold the lease row without a break.
+    try (SlowCommit ignored = new SlowCommit("NEW.queue_id = " + q, 0.2, false)) {
+      context.runOnContext(v -> load.pump());
+      try {
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.mostInFlight() == 2);
+        // It waits for the FOR SHARE locks of the batches on the lease row.
+        Future<List<Long>> renewal = metadata.renewLeases(NODE, TTL);
+        await().atMost(Duration.ofSeconds(3)).until(renewal::isComplete);
+        assertTrue(renewal.result().contains(q));
+      } finally {
+        load.stopped = true;
+        context.runOnContext(v -> load.pump());
+      }
+      await(load.drained.future());
+    }
+    assertEquals(0, load.failures.get());
+    await(store.close());
   }
 
   static Throwable assertThrowsFuture(Future<?> future) {
