@@ -107,8 +107,7 @@ public final class Junction {
       var limits = new QueueLimits(config.queueWindowMessages(), config.queueWindowBytes(),
           config.consumerPrefetchDefault(), config.consumerPrefetchMax());
       var metrics = JunctionMetrics.create(vertx, limits, config.metricsQueueSeriesMax());
-      var options = PgMessageStore.Options.DEFAULTS.withMaxQueuedCalls(config.storeMaxPending());
-      var durableStore = new PgMessageStore(vertx, pool, nodeId, options, metrics.store());
+      var durableStore = new PgMessageStore(vertx, pool, nodeId, storeOptions(config), metrics.store());
       var settings = new BrokerImpl.Settings(limits, config.leaseTtl(), config.leaseRenewInterval(),
           config.clusterRequestTimeout());
       var broker = new BrokerImpl(vertx, membership, settings, new PgMetadataStore(pool),
@@ -287,5 +286,11 @@ public final class Junction {
         log.warn("shutdown: {}", e.getMessage());
       }
     }, "junction-shutdown"));
+  }
+
+  /** The write pipeline's limits from {@code store.batch.max-messages} and {@code store.max-pending}. */
+  static PgMessageStore.Options storeOptions(JunctionConfig config) {
+    return PgMessageStore.Options.DEFAULTS.withMaxQueuedCalls(config.storeMaxPending())
+        .withMaxBatchRows(config.storeBatchMaxMessages());
   }
 }

@@ -72,7 +72,7 @@ public final class Keys {
   public static final Key<Integer> CONSUMER_PREFETCH_MAX = key("consumer.prefetch.max", POSITIVE,
       "65535", "Largest prefetch a consumer may have; larger requests are lowered to it.");
   public static final Key<Integer> PUBLISH_MAX_IN_FLIGHT = key("publish.max-in-flight", POSITIVE,
-      "1000", "Unconfirmed publishes per connection before the broker stops reading from it.");
+      "2000", "Unconfirmed publishes per connection before the broker stops reading from it.");
   public static final Key<Integer> STORE_BATCH_MAX_MESSAGES = key("store.batch.max-messages",
       POSITIVE, "2000", "Most messages the store writes to PostgreSQL in one batch.");
   public static final Key<Integer> STORE_MAX_PENDING = key("store.max-pending", POSITIVE, "100000",

@@ -46,6 +46,10 @@ public final class PgMessageStore implements MessageStore {
       return new Options(maxBatchRows, maxBatchBytes, n, batchTimeout, maxInFlight);
     }
 
+    public Options withMaxBatchRows(int n) {
+      return new Options(n, maxBatchBytes, maxQueuedCalls, batchTimeout, maxInFlight);
+    }
+
     public Options withMaxInFlight(int n) {
       return new Options(maxBatchRows, maxBatchBytes, maxQueuedCalls, batchTimeout, n);
     }

@@ -33,7 +33,7 @@ class ConfigLoaderTest {
     assertEquals(64L * 1024 * 1024, config.queueWindowBytes());
     assertEquals(1000, config.consumerPrefetchDefault());
     assertEquals(65535, config.consumerPrefetchMax());
-    assertEquals(1000, config.publishMaxInFlight());
+    assertEquals(2000, config.publishMaxInFlight());
     assertEquals(2000, config.storeBatchMaxMessages());
     assertEquals(100_000, config.storeMaxPending());
     assertEquals(Duration.ofSeconds(10), config.leaseTtl());
