@@ -213,6 +213,9 @@ class QueueClusterIT {
       fresh.kill(owner);
       String successor = fresh.awaitOwner("/", queue, Set.of(ownerId));
       assertNotEquals(ownerId, successor);
+      // The publisher may notice the death after the successor did: a publish it sent to the dead
+      // owner meanwhile fails unavailable (it may have been stored), which is not what this tests.
+      fresh.awaitMembers(2);
 
       for (int i = 0; i < 100; i++) {
         p.publish("/", persistent(queue, "after-" + i), true).await();
