@@ -20,6 +20,11 @@ import org.slf4j.LoggerFactory;
  * ack for a delivery of an earlier owner is recognised and dropped — its message comes
  * again from the new owner, flagged redelivered.
  *
+ * <p>Attaching and cancelling run one step at a time: a step starts once the owner answered
+ * the one before. So a cancel reaches the owner that holds the attachment, after that owner
+ * accepted it, and an attach asked for while the consumer is being cancelled never starts:
+ * no owner keeps a consumer whose client is gone.
+ *
  * <p>Deliveries run the handler on the consumer's context; an AUTO consumer returns credit
  * after its handler has run, unless paused.
  */
@@ -36,6 +41,10 @@ final class AttachedConsumer implements Consumer {
   private final Handler<Delivery> handler;
   private final Runnable onEnd;
   private volatile Attachment current;
+  /** The owner this consumer was last asked to attach to; {@link #current} catches up with it. */
+  private volatile QueueLink wanted;
+  /** The last attach or cancel step; the next one starts when it completes. */
+  private Future<Void> steps = Future.succeededFuture();
   private int generations;
   private Handler<String> endHandler;
   private boolean paused;
@@ -53,12 +62,23 @@ final class AttachedConsumer implements Consumer {
     this.onEnd = onEnd;
   }
 
-  /** Attaches to {@code link} (the queue's current owner); any earlier attachment is dropped. */
+  /**
+   * Attaches to {@code link} (the queue's current owner) once the step before has been
+   * answered; the earlier attachment is dropped. Completes when the owner accepted the
+   * consumer, or at once if it was cancelled first; fails as the request to the owner failed.
+   */
   synchronized Future<Void> attach(QueueLink link) {
-    if (ended) {
+    wanted = link;
+    Future<Void> step = steps.isComplete() ? attachNow(link) : steps.transform(ar -> attachNow(link));
+    steps = step;
+    return step;
+  }
+
+  private synchronized Future<Void> attachNow(QueueLink link) {
+    Attachment before = current;
+    if (ended || (before != null && before.link == link && before.attached)) {
       return Future.succeededFuture();
     }
-    Attachment before = current;
     if (before != null) {
       // Best effort: the former owner is usually gone or has closed the queue already.
       before.link.cancel(tag);
@@ -69,20 +89,23 @@ final class AttachedConsumer implements Consumer {
     return link.consume(tag, prefetch, mode, context, a).onSuccess(v -> a.attached = true);
   }
 
-  /** Whether the current attachment was accepted by the queue's owner. */
+  /** Whether the owner this consumer was last asked to attach to has accepted it. */
   boolean attached() {
-    return current.attached;
+    Attachment a = current;
+    return a != null && a.link == wanted && a.attached;
   }
 
   /** The queue is gone (deleted on another node): ends the subscription as a delete does. */
   void queueGone(String reason) {
     Attachment a = current;
-    context.runOnContext(v -> a.cancelled(reason));
+    if (a != null) {
+      context.runOnContext(v -> a.cancelled(reason));
+    }
   }
 
-  /** The link of the current attachment. */
+  /** The owner this consumer was last asked to attach to. */
   QueueLink link() {
-    return current.link;
+    return wanted;
   }
 
   @Override
@@ -132,11 +155,21 @@ final class AttachedConsumer implements Consumer {
 
   @Override
   public Future<Void> cancel() {
-    if (ended) {
-      return Future.succeededFuture();
+    Future<Void> cancelled;
+    synchronized (this) {
+      if (ended) {
+        return Future.succeededFuture();
+      }
+      ended = true;
+      cancelled = steps.transform(ar -> {
+        // The attach in flight has been answered: the owner that may hold this consumer is known now.
+        Attachment a = current;
+        return a == null ? Future.<Void>succeededFuture() : a.link.cancel(tag);
+      });
+      steps = cancelled;
     }
-    end();
-    return current.link.cancel(tag);
+    onEnd.run();
+    return cancelled;
   }
 
   @Override

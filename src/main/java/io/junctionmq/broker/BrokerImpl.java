@@ -513,10 +513,29 @@ public final class BrokerImpl implements Broker {
         forgetConsumer(key, consumer[0]);
         onEnd.run();
       });
-      consumers.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(consumer[0]);
+      if (!addConsumer(key, consumer[0])) {
+        // Refused here rather than by the owner: the cancel that undoes a failed consume below
+        // would end the consumer that holds the tag.
+        throw ErrorCode.PRECONDITION_FAILED.error("consumer '" + tag + "' exists already on queue '" + queue + "'");
+      }
+      // A failed first attach may have been followed by another (the queue moved meanwhile):
+      // the cancel undoes whichever attachment the consumer holds.
       return consumer[0].attach(q.link()).<Consumer>map(v -> consumer[0])
-          .onFailure(e -> forgetConsumer(key, consumer[0]));
+          .onFailure(e -> consumer[0].cancel());
     });
+  }
+
+  /** Adds {@code consumer} to this node's consumers of its queue, unless one there has its tag. */
+  private boolean addConsumer(String key, AttachedConsumer consumer) {
+    var added = new boolean[1];
+    consumers.compute(key, (k, set) -> {
+      Set<AttachedConsumer> all = set != null ? set : ConcurrentHashMap.newKeySet();
+      if (all.stream().noneMatch(c -> c.tag().equals(consumer.tag()))) {
+        added[0] = all.add(consumer);
+      }
+      return all;
+    });
+    return added[0];
   }
 
   private void forgetConsumer(String key, AttachedConsumer consumer) {

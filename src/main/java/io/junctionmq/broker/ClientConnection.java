@@ -1,6 +1,8 @@
 package io.junctionmq.broker;
 
 import io.junctionmq.model.Delivery;
+import io.junctionmq.model.ErrorCode;
+import io.junctionmq.model.JunctionException;
 import io.junctionmq.model.Message;
 import io.junctionmq.model.Queue;
 import io.vertx.core.Future;
@@ -47,15 +49,29 @@ final class ClientConnection implements Connection {
 
   @Override
   public Future<Consumer> consume(String vhost, String queue, ConsumeOptions options, Handler<Delivery> handler) {
+    if (closed) {
+      return Future.<Consumer>failedFuture(closedError());
+    }
     var tag = new String[1];
     return broker.consume(vhost, queue, options, handler, id, () -> {
       if (tag[0] != null) {
         consumers.remove(tag[0]);
       }
-    }).onSuccess(c -> {
+    }).compose(c -> {
       tag[0] = c.tag();
       consumers.put(c.tag(), c);
+      // Put first, then look: either close() sees the consumer, or this sees the close.
+      if (closed) {
+        // The connection closed while the consumer was being attached: close() may have missed it.
+        consumers.remove(c.tag(), c);
+        return c.cancel().transform(ar -> Future.<Consumer>failedFuture(closedError()));
+      }
+      return Future.succeededFuture(c);
     });
+  }
+
+  private JunctionException closedError() {
+    return ErrorCode.UNAVAILABLE.error("connection " + id + " is closed");
   }
 
   @Override
@@ -65,10 +81,12 @@ final class ClientConnection implements Connection {
     }
     closed = true;
     var cancels = new ArrayList<Future<Void>>();
-    for (Consumer c : consumers.values()) {
-      cancels.add(c.cancel());
-    }
-    consumers.clear();
+    // Whoever removes a consumer cancels it: this loop, or a consume that completes meanwhile.
+    consumers.forEach((tag, c) -> {
+      if (consumers.remove(tag, c)) {
+        cancels.add(c.cancel());
+      }
+    });
     return Future.join(cancels)
         .transform(ar -> broker.deleteExclusiveQueues(id))
         .onComplete(ar -> broker.closed(this));

@@ -38,8 +38,13 @@ public final class RemoteConsumers {
     return wireTag;
   }
 
-  String remove(String wireTag) {
-    byTag.remove(wireTag);
+  /**
+   * Forgets the consumer of {@code wireTag} if it is registered for this queue and epoch: a
+   * request to a former owner that fails late must not drop the registration of the attachment
+   * to the new one.
+   */
+  String remove(String wireTag, long queueId, long epoch) {
+    byTag.computeIfPresent(wireTag, (t, c) -> c.queueId == queueId && c.epoch == epoch ? null : c);
     return wireTag;
   }
 

@@ -58,12 +58,12 @@ public final class RemoteQueue implements QueueLink {
     String tag = consumers.register(consumerTag, queueId, epoch, consumerContext, sink);
     return request(op(Protocol.CONSUME).str(tag).i32(prefetch).i8((byte) mode.ordinal()).str(consumers.self()))
         .<Void>mapEmpty()
-        .onFailure(e -> consumers.remove(tag));
+        .onFailure(e -> consumers.remove(tag, queueId, epoch));
   }
 
   @Override
   public Future<Void> cancel(String consumerTag) {
-    String tag = consumers.remove(consumers.wireTag(consumerTag));
+    String tag = consumers.remove(consumers.wireTag(consumerTag), queueId, epoch);
     return request(op(Protocol.CANCEL).str(tag)).mapEmpty();
   }
 

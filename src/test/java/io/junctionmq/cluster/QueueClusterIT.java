@@ -21,6 +21,7 @@ import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -212,6 +213,9 @@ class QueueClusterIT {
       fresh.kill(owner);
       String successor = fresh.awaitOwner("/", queue, Set.of(ownerId));
       assertNotEquals(ownerId, successor);
+      // The publisher may notice the death after the successor did: a publish it sent to the dead
+      // owner meanwhile fails unavailable (it may have been stored), which is not what this tests.
+      fresh.awaitMembers(2);
 
       for (int i = 0; i < 100; i++) {
         p.publish("/", persistent(queue, "after-" + i), true).await();
@@ -279,6 +283,80 @@ class QueueClusterIT {
       assertEquals(0, redelivered.get(), "no redeliveries: the consumer acked promptly");
       assertTrue(received.values().stream().allMatch(n -> n == 1), "each message delivered once");
     }
+  }
+
+  @Test
+  void aConsumerWhoseConnectionClosesWhileItAttachesIsCancelledOnTheOwner() {
+    String queue = "closed-while-attaching";
+    cluster.node(0).broker().declareQueue(Queue.durable("/", queue)).await();
+    String ownerId = cluster.awaitOwner("/", queue);
+    int owner = cluster.indexOf(ownerId);
+    int consumerNode = (owner + 1) % 3;
+    awaitKnown(consumerNode, queue);
+
+    Future<Consumer> consuming;
+    try (var held = HeldConsumes.between(cluster.vertx(consumerNode), ownerId)) {
+      var connection = cluster.node(consumerNode).broker().connect("closes early", "test");
+      consuming = connection.consume("/", queue, ConsumeOptions.of(20, AckMode.CLIENT_INDIVIDUAL), d -> { });
+      await().atMost(WAIT).until(() -> held.count() == 1);
+      connection.close().await();
+    }
+    await().atMost(WAIT).until(consuming::isComplete);
+    await("the owner keeps no consumer of the closed connection").atMost(WAIT)
+        .until(() -> cluster.node(owner).broker().queueInfo("/", queue).await().stats().consumers() == 0);
+    assertTrue(consuming.failed(), "a consume that completes after its connection closed fails");
+    assertDrained(cluster, consumerNode, queue, "closed-");
+  }
+
+  @Test
+  void aConsumeThatFailsWhileItsQueueIsHandedOverLeavesNoConsumerOnTheNewOwner() {
+    try (TestCluster fresh = TestCluster.start(3)) {
+      fresh.awaitMembers(3);
+      String queue = "handed-over-while-attaching";
+      Roles roles = Roles.declare(fresh, queue);
+      // A stopping node hands its only queue to the first of the others: the consumer is on the second.
+      List<Integer> others = IntStream.range(0, 3).filter(i -> i != roles.owner()).boxed()
+          .sorted(Comparator.comparing(fresh::nodeId)).toList();
+      int successor = others.get(0);
+      int consumerNode = others.get(1);
+
+      Future<Consumer> consuming;
+      try (var held = HeldConsumes.between(fresh.vertx(consumerNode), roles.ownerId())) {
+        consuming = fresh.node(consumerNode).broker().consume("/", queue,
+            ConsumeOptions.of(20, AckMode.CLIENT_INDIVIDUAL), d -> { });
+        await().atMost(WAIT).until(() -> held.count() == 1);
+        // The consumer's node hears of the hand-over while its attach to the former owner is in flight.
+        fresh.stop(roles.owner());
+        await().atMost(WAIT).until(() -> fresh.node(consumerNode).broker().queues("/").stream()
+            .anyMatch(q -> q.queue().name().equals(queue) && fresh.nodeId(successor).equals(q.node())));
+      }
+      await().atMost(WAIT).until(consuming::isComplete);
+      assertTrue(consuming.failed(), "the former owner never answered the attach");
+      await("the new owner keeps no consumer of the failed consume").atMost(WAIT)
+          .until(() -> fresh.node(successor).broker().queueInfo("/", queue).await().stats().consumers() == 0);
+      assertDrained(fresh, consumerNode, queue, "moved-");
+    }
+  }
+
+  /**
+   * Publishes 50 messages to {@code queue} and drains them with a consumer on {@code consumerNode}:
+   * all arrive, and the queue ends empty (no consumer elsewhere holds any of them).
+   */
+  private static void assertDrained(TestCluster cluster, int consumerNode, String queue, String prefix) {
+    Broker b = cluster.node(consumerNode).broker();
+    var received = ConcurrentHashMap.<String>newKeySet();
+    var consumer = new Consumer[1];
+    consumer[0] = b.consume("/", queue, ConsumeOptions.of(20, AckMode.CLIENT_INDIVIDUAL), d -> {
+      received.add(body(d));
+      consumer[0].ack(d.deliveryTag(), false);
+    }).await();
+    var confirms = new ArrayList<Future<?>>();
+    for (int i = 0; i < 50; i++) {
+      confirms.add(b.publish("/", persistent(queue, prefix + i), true));
+    }
+    Future.all(confirms).await();
+    await().atMost(WAIT).until(() -> received.size() == 50 && b.queueInfo("/", queue).await().stats().messages() == 0);
+    consumer[0].cancel().await();
   }
 
   /**
