@@ -2,6 +2,7 @@ package io.junctionmq.queue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * Whether this node may still act as the owner of its queues: its leases were renewed
@@ -11,25 +12,34 @@ import java.util.List;
  * queues it still owns, so a queue taken over meanwhile is not delivered from twice.
  */
 public final class LeaseClock {
+  private final LongSupplier nanoTime;
   private volatile long validUntil;
   /** Since when the clock has been valid without running out (long ago for a node that never ran out). */
-  private volatile long steadySince = System.nanoTime() - Long.MAX_VALUE / 4;
+  private volatile long steadySince;
   private volatile boolean renewedOnce;
   private final List<Runnable> waiting = new ArrayList<>();
   private volatile Runnable renewNow = () -> { };
 
   /** Valid for {@code nanos} from now. */
   public LeaseClock(long nanos) {
-    this.validUntil = System.nanoTime() + nanos;
+    this(nanos, System::nanoTime);
+  }
+
+  /** Valid for {@code nanos} from now, as {@code nanoTime} tells the time (tests move it by hand). */
+  LeaseClock(long nanos, LongSupplier nanoTime) {
+    this.nanoTime = nanoTime;
+    long now = nanoTime.getAsLong();
+    this.validUntil = now + nanos;
+    this.steadySince = now - Long.MAX_VALUE / 4;
   }
 
   public boolean valid() {
-    return System.nanoTime() - validUntil < 0;
+    return nanoTime.getAsLong() - validUntil < 0;
   }
 
   /** A renewal sent at {@code sentAt} succeeded: valid until {@code sentAt + nanos}. */
   public void renewed(long sentAt, long nanos) {
-    long now = System.nanoTime();
+    long now = nanoTime.getAsLong();
     // Not before the first renewal: a slow start is no pause.
     if (renewedOnce && now - validUntil >= 0) {
       steadySince = now;
@@ -50,7 +60,7 @@ public final class LeaseClock {
    * then merge back): it must not act on it until then.
    */
   public boolean steadyFor(long nanos) {
-    return valid() && System.nanoTime() - steadySince >= nanos;
+    return valid() && nanoTime.getAsLong() - steadySince >= nanos;
   }
 
   /** Runs {@code task} after the next successful renewal, and asks for one now. */
