@@ -97,6 +97,19 @@ class BrokerIT {
   }
 
   @Test
+  void aSecondConsumerWithATagInUseIsRefusedAndTheFirstGoesOn() {
+    broker.declareQueue(Queue.durable(V, "tagged")).await();
+    var got = new CopyOnWriteArrayList<Delivery>();
+    broker.consume(V, "tagged", new ConsumeOptions("t1", 10, AckMode.AUTO), got::add).await();
+    var refused = failure(broker.consume(V, "tagged", new ConsumeOptions("t1", 10, AckMode.AUTO), d -> { }));
+    assertEquals(ErrorCode.PRECONDITION_FAILED, refused.code());
+    assertEquals(1, broker.queueInfo(V, "tagged").await().stats().consumers());
+    broker.publish(V, persistent("", "tagged", "after"), false).await();
+    await().atMost(Duration.ofSeconds(5)).until(() -> got.size() == 1);
+    assertEquals("after", body(got.get(0)));
+  }
+
+  @Test
   void topicExchangeRoutesThroughBindingsAndFanoutCopiesToEveryQueue() {
     broker.declareExchange(Exchange.of(V, "logs", ExchangeType.TOPIC)).await();
     broker.declareExchange(Exchange.of(V, "all", ExchangeType.FANOUT)).await();
