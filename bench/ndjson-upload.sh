@@ -3,7 +3,11 @@
 # durable queue with no consumer, against a fresh node (from the jar, its embedded PostgreSQL
 # on a fresh data directory), the queue purged between uploads.
 #
-#   bench/ndjson-upload.sh [UPLOADS] [WARM_UPS] [LINES]      defaults: 4 5 100000
+#   bench/ndjson-upload.sh [UPLOADS] [WARM_UPS] [LINES]      defaults: 4 10 100000
+#
+# The warm-ups are for the JIT: a fresh JVM's C2 compiler thread keeps compiling through the
+# first ~700 000 lines (its CPU time per upload falls from ~30 µs to under 1 µs a message by
+# the 8th upload), so fewer warm-ups measure the compiler, not the broker.
 #
 # Extra JUNCTION_* variables in the environment reach the node (e.g.
 # JUNCTION_PUBLISH_MAX_IN_FLIGHT=1000). Each line: msg/s, the machine's CPU busy and steal
@@ -12,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 UPLOADS=${1:-4}
-WARM=${2:-5}
+WARM=${2:-10}
 LINES=${3:-100000}
 PORT=18090
 DIR=$(mktemp -d /tmp/junction-upload.XXXXXX)
