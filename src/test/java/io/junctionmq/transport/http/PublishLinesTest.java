@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.junctionmq.model.JunctionException;
 import io.junctionmq.model.MessageProperties;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,10 +25,10 @@ import org.junit.jupiter.api.Test;
 
 class PublishLinesTest {
 
-  /** What NdjsonPublish makes of a line without PublishLines: the line, or the error's reason. */
+  /** What NdjsonPublish makes of a line (bytes, as it reads them) without PublishLines: the line, or the error's reason. */
   private static Object slow(String line) {
     try {
-      var body = new JsonObject(line);
+      var body = new JsonObject(Buffer.buffer(line));
       return new PublishLines.Line(MessageJson.message("x", body, null), Rest.bool(body, "mandatory", false));
     } catch (JunctionException e) {
       return e.reason();
@@ -68,6 +69,13 @@ class PublishLinesTest {
         "{\"routing_key\":\"é\",\"payload\":\"aGk=\",\"payload_encoding\":\"base64\"}",
         "{\"payload\":\"first\",\"payload\":\"second\",\"routing_key\":\"a\",\"routing_key\":\"b\"}"}) {
       assertNotNull(agree(lines, line), line);
+    }
+    // A byte order mark, which both parsers skip: what is read must still come from the right bytes.
+    for (String line : new String[] {
+        "\uFEFF{\"payload\":\"aGVsbG8=\",\"payload_encoding\":\"base64\"}",
+        "\uFEFF{\"properties\":{\"delivery_mode\":2},\"payload\": \"abc\"}",
+        "\uFEFF{\"payload\"  :   \"abc\"}"}) {
+      agree(lines, line);
     }
     var read = agree(lines, "{\"routing_key\":\"up\",\"properties\":{\"delivery_mode\":2},\"payload\":\"aGVsbG8=\","
         + "\"payload_encoding\":\"base64\",\"mandatory\":true}");
