@@ -212,6 +212,28 @@ class HttpPublishIT {
     assertEquals(2, api.get("/queues/%2F/p.nd").json().getLong("messages"));
   }
 
+  /** Lines read from their bytes and lines read through a JsonObject (escapes, line breaks) mix in one upload. */
+  @Test
+  void anNdjsonUploadMixesUsualAndUnusualLinesAndABadPayloadFailsAlone() {
+    queue("p.mix");
+    String body = "{\"routing_key\":\"p.mix\",\"payload\":\"aGVsbG8=\",\"payload_encoding\":\"base64\"}\n"
+        + "{\"routing_key\":\"p.mix\",\"payload\":\"say \\\"hi\\\"\"}\n"
+        + "{\"routing_key\":\"p.mix\",\"payload\":\"not base64!\",\"payload_encoding\":\"base64\"}\n"
+        + "{\"routing_key\":\"p.mix\",\"payload\":\"aGVs\\nbG8=\",\"payload_encoding\":\"base64\"}\n"
+        + "{\"routing_key\":\"p.mix\",\"payload\":\"caf\u00e9\"}\n";
+    var r = api.send("POST", "/exchanges/%2F/amq.default/publish", body, Map.of("Content-Type", "application/x-ndjson"));
+    assertEquals(200, r.status(), r.body());
+    String[] lines = r.body().split("\n");
+    assertEquals(6, lines.length, r.body());
+    JsonObject bad = new JsonObject(lines[2]);
+    assertEquals(3, bad.getInteger("line"));
+    assertEquals("invalid_argument", bad.getString("error"));
+    assertEquals(1, new JsonObject(lines[5]).getInteger("errors"));
+    var payloads = get("p.mix", 10, "ack_requeue_false").stream()
+        .map(m -> ((JsonObject) m).getString("payload")).toList();
+    assertEquals(java.util.List.of("hello", "say \"hi\"", "hello", "caf\u00e9"), payloads);
+  }
+
   @Test
   void anNdjsonPublishToAnUnknownExchangeIsA404() {
     var r = api.send("POST", "/exchanges/%2F/x.none/publish", "{}\n", Map.of("Content-Type", "application/x-ndjson"));
