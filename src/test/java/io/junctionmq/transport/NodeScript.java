@@ -3,7 +3,9 @@ package io.junctionmq.transport;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * Runs a Node.js script from {@code src/test/js} with the real client libraries installed
  * there ({@code @stomp/stompjs}, {@code ws}, {@code eventsource}, {@code playwright-core},
  * {@code parse-prometheus-text-format}).
- * The npm packages are installed on first use ({@code npm ci}) when missing.
+ * The npm packages are installed on first use ({@code npm ci}) when any that
+ * {@code package-lock.json} names is missing, as after a pull that added one.
  *
  * <p>Without Node (or Chromium, for browser scripts) the calling test is skipped on a
  * developer's machine, and fails in CI ({@code CI=true}), where {@code .ci/run} installs them.
@@ -42,7 +45,7 @@ public final class NodeScript {
   /** Skips (fails in CI) unless Node and the npm packages are there. */
   public static synchronized void assumeNode() {
     require(onPath("node"), "node is not installed");
-    if (!installed && !Files.isDirectory(DIR.resolve("node_modules"))) {
+    if (!installed && !packagesInstalled()) {
       require(onPath("npm"), "npm is not installed");
       Result npm = exec(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), Duration.ofMinutes(5));
       if (npm.exitCode() != 0) {
@@ -50,6 +53,17 @@ public final class NodeScript {
       }
     }
     installed = true;
+  }
+
+  /** Whether every package {@code package-lock.json} names is in {@code node_modules}. */
+  private static boolean packagesInstalled() {
+    try {
+      var packages = new JsonObject(Files.readString(DIR.resolve("package-lock.json")))
+          .getJsonObject("packages");
+      return packages.fieldNames().stream().filter(p -> !p.isEmpty()).allMatch(p -> Files.isDirectory(DIR.resolve(p)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Skips (fails in CI) unless Node, the npm packages and Debian's chromium are there. */
