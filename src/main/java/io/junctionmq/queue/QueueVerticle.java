@@ -392,7 +392,10 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
 
   private void appendDone(List<QueuedMessage> appended, List<Promise<Void>> confirms, AsyncResult<Void> ar) {
     if (closed) {
-      confirms.forEach(p -> p.handle(ar));
+      // Handed over or stopped meanwhile: a fenced append stored nothing, and its publisher
+      // hears QUEUE_UNAVAILABLE, which the broker retries on the new owner.
+      JunctionException error = ar.failed() ? storeError(ar.cause()) : null;
+      confirms.forEach(p -> p.handle(error == null ? ar : Future.failedFuture(error)));
       return;
     }
     if (ar.succeeded()) {

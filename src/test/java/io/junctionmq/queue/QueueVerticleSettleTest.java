@@ -33,14 +33,14 @@ import org.junit.jupiter.api.Test;
  */
 class QueueVerticleSettleTest {
   private Vertx vertx;
-  private HeldRemovals store;
+  private HeldWrites store;
   private QueueVerticle queue;
   private final List<Delivery> delivered = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void deploy() {
     vertx = Vertx.vertx();
-    store = new HeldRemovals();
+    store = new HeldWrites();
     queue = new QueueVerticle("q", 1, 1, true, QueueLimits.DEFAULT, QueuePolicy.NONE, store,
         new InMemoryMessageStore(), letter -> Future.succeededFuture(), () -> { });
     vertx.deployVerticle(queue).await();
@@ -82,20 +82,45 @@ class QueueVerticleSettleTest {
     assertEquals(ErrorCode.QUEUE_UNAVAILABLE, ((JunctionException) ack.cause()).code());
   }
 
+  /**
+   * A queue handed over while a publish's append is in flight: the store fences the append
+   * (nothing stored), and the publisher must hear QUEUE_UNAVAILABLE, which the broker retries on
+   * the new owner, not the store's own exception. Found by QueueClusterIT's hand-over test.
+   */
+  @Test
+  void aPublishWhoseAppendIsFencedAfterTheQueueStoppedFailsQueueUnavailable() {
+    store.holdAppends = true;
+    Future<Void> publish = queue.enqueue(new Message("", "q", MessageProperties.PERSISTENT,
+        "late".getBytes(StandardCharsets.UTF_8)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> store.heldAppends.size() == 1);
+    queue.stop().await();
+    store.heldAppends.get(0).fail(new FencedException(1));
+    await().atMost(Duration.ofSeconds(5)).until(publish::isComplete);
+    assertTrue(publish.failed());
+    assertEquals(ErrorCode.QUEUE_UNAVAILABLE, ((JunctionException) publish.cause()).code());
+  }
+
   @Test
   void aNackThatRequeuesRemovesNothingAndIsConfirmedAtOnce() {
     queue.nack("c", delivered.get(0).deliveryTag(), false, true).await();
     assertTrue(store.held.isEmpty());
   }
 
-  /** An in-memory store whose removals wait until the test completes or fails them. */
-  private static final class HeldRemovals implements MessageStore {
+  /** An in-memory store whose removals (and appends, once asked) wait until the test completes or fails them. */
+  private static final class HeldWrites implements MessageStore {
     private final InMemoryMessageStore memory = new InMemoryMessageStore();
     final List<Promise<Void>> held = new CopyOnWriteArrayList<>();
+    final List<Promise<Void>> heldAppends = new CopyOnWriteArrayList<>();
+    volatile boolean holdAppends;
 
     @Override
     public Future<Void> append(long queueId, long epoch, List<StoredMessage> messages) {
-      return memory.append(queueId, epoch, messages);
+      if (!holdAppends) {
+        return memory.append(queueId, epoch, messages);
+      }
+      Promise<Void> p = Promise.promise();
+      heldAppends.add(p);
+      return p.future().compose(v -> memory.append(queueId, epoch, messages));
     }
 
     @Override
