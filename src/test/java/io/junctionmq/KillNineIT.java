@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.junctionmq.broker.ConsumeOptions;
 import io.junctionmq.config.JunctionConfig;
-import io.junctionmq.queue.AckMode;
+import io.junctionmq.model.AckMode;
 import io.junctionmq.store.TestPostgres;
 import io.vertx.core.Vertx;
 import java.io.BufferedReader;

@@ -10,7 +10,7 @@ import io.junctionmq.model.ExchangeType;
 import io.junctionmq.model.Message;
 import io.junctionmq.model.MessageProperties;
 import io.junctionmq.model.Queue;
-import io.junctionmq.queue.AckMode;
+import io.junctionmq.model.AckMode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package io.junctionmq.broker;
 
 import io.junctionmq.model.Delivery;
 import io.junctionmq.model.ErrorCode;
-import io.junctionmq.queue.AckMode;
+import io.junctionmq.model.AckMode;
 import io.junctionmq.queue.DeliverySink;
 import io.junctionmq.queue.QueueLink;
 import io.vertx.core.Context;

@@ -1,5 +1,6 @@
 package io.junctionmq.broker;
 
+import io.junctionmq.async.Serial;
 import io.junctionmq.cluster.InFlight;
 import io.junctionmq.cluster.Membership;
 import io.junctionmq.cluster.Protocol;

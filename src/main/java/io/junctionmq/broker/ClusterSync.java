@@ -4,7 +4,7 @@ import io.junctionmq.cluster.Protocol;
 import io.junctionmq.cluster.RemoteQueue;
 import io.junctionmq.model.Binding;
 import io.junctionmq.store.MetadataStore;
-import io.junctionmq.queue.QueueStats;
+import io.junctionmq.model.QueueStats;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;

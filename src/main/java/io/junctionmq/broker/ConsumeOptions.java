@@ -1,6 +1,6 @@
 package io.junctionmq.broker;
 
-import io.junctionmq.queue.AckMode;
+import io.junctionmq.model.AckMode;
 
 /**
  * How to consume: a consumer tag (null: the broker makes one), prefetch (0: the configured

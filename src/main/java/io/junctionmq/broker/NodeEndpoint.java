@@ -5,7 +5,7 @@ import io.junctionmq.cluster.RemoteSink;
 import io.junctionmq.cluster.Stats;
 import io.junctionmq.cluster.Wire;
 import io.junctionmq.model.ErrorCode;
-import io.junctionmq.queue.AckMode;
+import io.junctionmq.model.AckMode;
 import io.junctionmq.queue.QueueVerticle;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;

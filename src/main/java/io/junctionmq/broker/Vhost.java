@@ -4,7 +4,7 @@ import io.junctionmq.model.Exchange;
 import io.junctionmq.model.ExchangeType;
 import io.junctionmq.model.Queue;
 import io.junctionmq.queue.QueueLink;
-import io.junctionmq.queue.QueueStats;
+import io.junctionmq.model.QueueStats;
 import io.junctionmq.queue.QueueVerticle;
 import io.junctionmq.routing.Topology;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.junctionmq.client;
 import io.junctionmq.model.Delivery;
 import io.junctionmq.model.ErrorCode;
 import io.junctionmq.model.Message;
-import io.junctionmq.queue.AckMode;
+import io.junctionmq.model.AckMode;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import java.util.ArrayDeque;

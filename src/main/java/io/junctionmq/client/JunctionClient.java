@@ -15,7 +15,7 @@ import io.junctionmq.model.JunctionException;
 import io.junctionmq.model.Message;
 import io.junctionmq.model.MessageProperties;
 import io.junctionmq.model.Queue;
-import io.junctionmq.queue.AckMode;
+import io.junctionmq.model.AckMode;
 import io.junctionmq.transport.eventbus.ClientProtocol;
 import io.vertx.core.Context;
 import io.vertx.core.Future;

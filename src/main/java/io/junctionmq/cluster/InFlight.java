@@ -1,7 +1,7 @@
 package io.junctionmq.cluster;
 
 import io.junctionmq.model.ErrorCode;
-import io.junctionmq.queue.Hop;
+import io.junctionmq.async.Hop;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

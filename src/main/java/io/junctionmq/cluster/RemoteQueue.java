@@ -1,10 +1,10 @@
 package io.junctionmq.cluster;
 
 import io.junctionmq.model.Message;
-import io.junctionmq.queue.AckMode;
+import io.junctionmq.model.AckMode;
 import io.junctionmq.queue.DeliverySink;
 import io.junctionmq.queue.QueueLink;
-import io.junctionmq.queue.QueueStats;
+import io.junctionmq.model.QueueStats;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,6 +1,6 @@
 package io.junctionmq.cluster;
 
-import io.junctionmq.queue.QueueStats;
+import io.junctionmq.model.QueueStats;
 
 /** A queue's counts on the wire. */
 public final class Stats {

@@ -1,6 +1,6 @@
 package io.junctionmq.metrics;
 
-import io.junctionmq.queue.QueueStats;
+import io.junctionmq.model.QueueStats;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

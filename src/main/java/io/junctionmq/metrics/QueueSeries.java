@@ -1,6 +1,6 @@
 package io.junctionmq.metrics;
 
-import io.junctionmq.queue.QueueStats;
+import io.junctionmq.model.QueueStats;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

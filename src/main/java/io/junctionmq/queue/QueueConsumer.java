@@ -1,5 +1,6 @@
 package io.junctionmq.queue;
 
+import io.junctionmq.model.AckMode;
 import io.junctionmq.model.ErrorCode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

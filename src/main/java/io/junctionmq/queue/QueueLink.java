@@ -1,6 +1,8 @@
 package io.junctionmq.queue;
 
+import io.junctionmq.model.AckMode;
 import io.junctionmq.model.Message;
+import io.junctionmq.model.QueueStats;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 

@@ -1,5 +1,6 @@
 package io.junctionmq.queue;
 
+import io.junctionmq.model.AckMode;
 import io.junctionmq.model.ErrorCode;
 import io.junctionmq.model.Message;
 import java.util.ArrayDeque;

@@ -1,9 +1,12 @@
 package io.junctionmq.queue;
 
+import io.junctionmq.async.Hop;
+import io.junctionmq.model.AckMode;
 import io.junctionmq.model.Delivery;
 import io.junctionmq.model.ErrorCode;
 import io.junctionmq.model.JunctionException;
 import io.junctionmq.model.Message;
+import io.junctionmq.model.QueueStats;
 import io.junctionmq.store.FencedException;
 import io.junctionmq.store.MessageStore;
 import io.junctionmq.store.QueueStoreStats;

@@ -19,7 +19,7 @@ import io.junctionmq.model.JunctionException;
 import io.junctionmq.model.Message;
 import io.junctionmq.model.MessageProperties;
 import io.junctionmq.model.Queue;
-import io.junctionmq.queue.AckMode;
+import io.junctionmq.model.AckMode;
 import io.junctionmq.store.TestPostgres;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

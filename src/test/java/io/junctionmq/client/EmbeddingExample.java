@@ -5,7 +5,7 @@ import io.junctionmq.config.JunctionConfig;
 import io.junctionmq.model.Delivery;
 import io.junctionmq.model.MessageProperties;
 import io.junctionmq.model.Queue;
-import io.junctionmq.queue.AckMode;
+import io.junctionmq.model.AckMode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -16,7 +16,7 @@ import io.junctionmq.model.ExchangeType;
 import io.junctionmq.model.Message;
 import io.junctionmq.model.MessageProperties;
 import io.junctionmq.model.Queue;
-import io.junctionmq.queue.AckMode;
+import io.junctionmq.model.AckMode;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.junctionmq.broker.QueueInfo;
 import io.junctionmq.model.Queue;
 import io.junctionmq.queue.QueueLimits;
-import io.junctionmq.queue.QueueStats;
+import io.junctionmq.model.QueueStats;
 import io.vertx.core.Vertx;
 import java.util.HashSet;
 import java.util.List;

@@ -12,7 +12,7 @@ import io.junctionmq.model.Delivery;
 import io.junctionmq.model.Message;
 import io.junctionmq.model.MessageProperties;
 import io.junctionmq.model.Queue;
-import io.junctionmq.queue.AckMode;
+import io.junctionmq.model.AckMode;
 import io.junctionmq.transport.NodeScript;
 import io.junctionmq.transport.TestNode;
 import io.vertx.core.Future;

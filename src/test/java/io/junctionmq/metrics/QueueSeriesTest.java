@@ -3,7 +3,7 @@ package io.junctionmq.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.junctionmq.queue.QueueStats;
+import io.junctionmq.model.QueueStats;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;

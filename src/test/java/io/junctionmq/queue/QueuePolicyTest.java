@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.junctionmq.model.AckMode;
 import io.junctionmq.model.Message;
 import io.junctionmq.model.MessageProperties;
 import io.junctionmq.model.QueueArguments;

@@ -3,6 +3,7 @@ package io.junctionmq.queue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.junctionmq.model.AckMode;
 import io.junctionmq.model.JunctionException;
 import io.junctionmq.model.Message;
 import io.junctionmq.model.MessageProperties;

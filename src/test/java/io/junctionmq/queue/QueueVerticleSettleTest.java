@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.junctionmq.model.AckMode;
 import io.junctionmq.model.Delivery;
 import io.junctionmq.model.ErrorCode;
 import io.junctionmq.model.JunctionException;

@@ -8,7 +8,7 @@ import io.junctionmq.cluster.Protocol;
 import io.junctionmq.cluster.Wire;
 import io.junctionmq.model.Delivery;
 import io.junctionmq.model.ErrorCode;
-import io.junctionmq.queue.AckMode;
+import io.junctionmq.model.AckMode;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;

@@ -6,7 +6,7 @@ import io.junctionmq.broker.Connection;
 import io.junctionmq.broker.Consumer;
 import io.junctionmq.model.Delivery;
 import io.junctionmq.model.JunctionException;
-import io.junctionmq.queue.AckMode;
+import io.junctionmq.model.AckMode;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;

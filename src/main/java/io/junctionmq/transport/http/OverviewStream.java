@@ -3,7 +3,7 @@ package io.junctionmq.transport.http;
 import io.junctionmq.broker.Broker;
 import io.junctionmq.broker.QueueInfo;
 import io.junctionmq.model.ErrorCode;
-import io.junctionmq.queue.QueueStats;
+import io.junctionmq.model.QueueStats;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -2,7 +2,7 @@ package io.junctionmq.transport.http;
 
 import io.junctionmq.broker.Broker;
 import io.junctionmq.broker.QueueInfo;
-import io.junctionmq.queue.QueueStats;
+import io.junctionmq.model.QueueStats;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Consumer;
 

@@ -5,7 +5,7 @@ import io.junctionmq.broker.ConsumeOptions;
 import io.junctionmq.broker.Consumer;
 import io.junctionmq.model.Delivery;
 import io.junctionmq.model.ErrorCode;
-import io.junctionmq.queue.AckMode;
+import io.junctionmq.model.AckMode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -1,6 +1,6 @@
 package io.junctionmq.transport.http;
 
-import io.junctionmq.queue.QueueStats;
+import io.junctionmq.model.QueueStats;
 import java.util.HashMap;
 import java.util.Map;
 

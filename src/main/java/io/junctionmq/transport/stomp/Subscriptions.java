@@ -8,7 +8,7 @@ import io.junctionmq.model.Binding;
 import io.junctionmq.model.Delivery;
 import io.junctionmq.model.ErrorCode;
 import io.junctionmq.model.Queue;
-import io.junctionmq.queue.AckMode;
+import io.junctionmq.model.AckMode;
 import io.vertx.core.Future;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

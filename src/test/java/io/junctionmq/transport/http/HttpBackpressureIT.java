@@ -8,7 +8,7 @@ import io.junctionmq.broker.ConsumeOptions;
 import io.junctionmq.model.Message;
 import io.junctionmq.model.MessageProperties;
 import io.junctionmq.model.Queue;
-import io.junctionmq.queue.AckMode;
+import io.junctionmq.model.AckMode;
 import io.junctionmq.transport.TestNode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

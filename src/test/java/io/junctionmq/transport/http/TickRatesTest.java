@@ -2,7 +2,7 @@ package io.junctionmq.transport.http;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-import io.junctionmq.queue.QueueStats;
+import io.junctionmq.model.QueueStats;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -4,7 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.junctionmq.queue.QueueStats;
+import io.junctionmq.model.QueueStats;
 import io.junctionmq.transport.TestNode;
 import java.io.BufferedOutputStream;
 import java.lang.management.ManagementFactory;

@@ -1,4 +1,4 @@
-package io.junctionmq.queue;
+package io.junctionmq.model;
 
 import java.util.Locale;
 

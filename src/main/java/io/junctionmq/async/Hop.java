@@ -1,4 +1,4 @@
-package io.junctionmq.queue;
+package io.junctionmq.async;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;

@@ -1,6 +1,5 @@
-package io.junctionmq.broker;
+package io.junctionmq.async;
 
-import io.junctionmq.queue.Hop;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -11,15 +10,15 @@ import java.util.function.Supplier;
  * Runs asynchronous operations one after another on one context, so that metadata changes
  * (declare, bind, delete) never interleave. Futures complete on the caller's context.
  */
-final class Serial {
+public final class Serial {
   private final Context context;
   private Future<?> tail = Future.succeededFuture();
 
-  Serial(Context context) {
+  public Serial(Context context) {
     this.context = context;
   }
 
-  <T> Future<T> submit(Supplier<Future<T>> operation) {
+  public <T> Future<T> submit(Supplier<Future<T>> operation) {
     Context caller = Vertx.currentContext();
     Promise<T> done = Promise.promise();
     context.runOnContext(v -> tail = tail.transform(previous -> {

@@ -1,4 +1,4 @@
-package io.junctionmq.queue;
+package io.junctionmq.model;
 
 /**
  * A queue's counts at one moment, read without disturbing the queue. The totals ({@code
