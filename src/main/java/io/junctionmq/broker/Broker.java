@@ -13,7 +13,9 @@ import java.util.List;
  * The one facade that every transport calls. Every method may be called from any thread;
  * futures complete on the caller's Vert.x context (or on a broker thread when called from
  * outside Vert.x). Expected failures are {@link io.junctionmq.model.JunctionException}s
- * carrying an {@link io.junctionmq.model.ErrorCode}.
+ * carrying an {@link io.junctionmq.model.ErrorCode}: operations fail their futures; the reads
+ * of this node's view that answer at once ({@link #vhosts}, {@link #exchange}, {@link
+ * #exchanges}, {@link #queues}, {@link #bindings}) throw them.
  */
 public interface Broker {
 
@@ -40,7 +42,7 @@ public interface Broker {
   /** Deletes an exchange and its bindings; with {@code ifUnused}, fails IN_USE if bound. */
   Future<Void> deleteExchange(String vhost, String name, boolean ifUnused);
 
-  /** The exchange, or null; fails NOT_FOUND for an unknown vhost. */
+  /** The exchange; throws NOT_FOUND for an unknown vhost or exchange. */
   Exchange exchange(String vhost, String name);
 
   List<Exchange> exchanges(String vhost);

@@ -17,15 +17,15 @@ final class ClientConnection implements Connection {
   private final String name;
   private final String protocol;
   private final long connectedAt = System.currentTimeMillis();
-  private final BrokerImpl broker;
+  private final Connections connections;
   private final Map<String, Consumer> consumers = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  ClientConnection(String id, String name, String protocol, BrokerImpl broker) {
+  ClientConnection(String id, String name, String protocol, Connections connections) {
     this.id = id;
     this.name = name;
     this.protocol = protocol;
-    this.broker = broker;
+    this.connections = connections;
   }
 
   @Override
@@ -39,12 +39,12 @@ final class ClientConnection implements Connection {
 
   @Override
   public Future<QueueInfo> declareQueue(Queue queue) {
-    return broker.declareQueue(queue, id);
+    return connections.catalog().declareQueue(queue, id);
   }
 
   @Override
   public Future<PublishResult> publish(String vhost, Message message, boolean mandatory) {
-    return broker.publish(vhost, message, mandatory);
+    return connections.publishing().publish(vhost, message, mandatory);
   }
 
   @Override
@@ -53,7 +53,7 @@ final class ClientConnection implements Connection {
       return Future.<Consumer>failedFuture(closedError());
     }
     var tag = new String[1];
-    return broker.consume(vhost, queue, options, handler, id, () -> {
+    return connections.consumers().consume(vhost, queue, options, handler, id, () -> {
       if (tag[0] != null) {
         consumers.remove(tag[0]);
       }
@@ -88,7 +88,7 @@ final class ClientConnection implements Connection {
       }
     });
     return Future.join(cancels)
-        .transform(ar -> broker.deleteExclusiveQueues(id))
-        .onComplete(ar -> broker.closed(this));
+        .transform(ar -> connections.catalog().deleteExclusiveQueues(id))
+        .onComplete(ar -> connections.closed(this));
   }
 }

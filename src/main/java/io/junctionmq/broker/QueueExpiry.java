@@ -1,5 +1,7 @@
 package io.junctionmq.broker;
 
+import io.junctionmq.cluster.QueueEntry;
+import io.junctionmq.model.QueueArguments;
 import io.vertx.core.Vertx;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,23 +10,24 @@ import java.util.function.Consumer;
 /**
  * {@code x-expires}: a queue unused for that long is deleted, as in RabbitMQ. Unused means
  * no consumers and not redeclared; each use restarts the count, and so does a restart of
- * the node. One timer per such queue; when it fires with consumers attached, nothing
- * happens (the last consumer leaving starts the count again).
+ * the node. One timer per such queue this node owns; when it fires with consumers attached,
+ * nothing happens (the last consumer leaving starts the count again).
  */
 final class QueueExpiry {
   private final Vertx vertx;
-  private final Consumer<Vhost.QueueEntry> expire;
+  private final Consumer<QueueEntry> expire;
   private final Map<Long, Long> timers = new ConcurrentHashMap<>();
 
   /** {@code expire} deletes a queue whose time is up. */
-  QueueExpiry(Vertx vertx, Consumer<Vhost.QueueEntry> expire) {
+  QueueExpiry(Vertx vertx, Consumer<QueueEntry> expire) {
     this.vertx = vertx;
     this.expire = expire;
   }
 
-  /** The queue was used now (declared, redeclared, or its last consumer left). */
-  void used(Vhost.QueueEntry q, long expiresMs) {
-    if (expiresMs <= 0) {
+  /** The queue was used now (owned here, redeclared, or its last consumer left). */
+  void used(QueueEntry q) {
+    Long expiresMs = QueueArguments.parse(q.queue().arguments()).expires();
+    if (expiresMs == null || expiresMs <= 0) {
       return;
     }
     long timer = vertx.setTimer(expiresMs, id -> {
@@ -38,8 +41,8 @@ final class QueueExpiry {
     }
   }
 
-  /** The queue is gone. */
-  void forget(Vhost.QueueEntry q) {
+  /** The queue is gone from this node. */
+  void forget(QueueEntry q) {
     Long timer = timers.remove(q.id());
     if (timer != null) {
       vertx.cancelTimer(timer);

@@ -14,7 +14,7 @@ public record NodeSources(BrokerImpl broker, StompStats stomp, Membership member
 
   @Override
   public List<QueueInfo> ownedQueues() {
-    return broker.hostedQueues();
+    return broker.ownedQueues();
   }
 
   @Override

@@ -20,9 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * an immutable {@link ExchangeRouter} that a mutation replaces, so a reader sees every exchange
  * either before or after a change, though not the whole vhost at one instant.
  *
- * <p>Routing does not enforce {@code internal}: the caller must refuse a publish to an
- * internal exchange, while routing still goes through internal exchanges reached by bindings
- * or as alternate exchanges.
+ * <p>A publish to an internal exchange routes nowhere and says so; routing still goes through
+ * internal exchanges reached by bindings or as alternate exchanges.
  */
 public final class Topology {
 
@@ -144,7 +143,9 @@ public final class Topology {
    * Exchange-to-exchange bindings are followed. Any exchange reached whose own bindings match
    * nothing, not even a binding to another exchange, passes the message to its alternate
    * exchange, which may pass it on in turn. Each exchange is visited at most once, which ends
-   * cycles of bindings and of alternates.
+   * cycles of bindings and of alternates. An internal {@code exchange} routes nowhere
+   * ({@link Route#internal()}): clients may not publish to it, though routing goes through
+   * internal exchanges reached from another.
    */
   public Route route(String exchange, String routingKey, Map<String, String> headers) {
     if (exchange.equals(Exchange.DEFAULT)) {
@@ -153,6 +154,9 @@ public final class Topology {
     ExchangeEntry entry = exchanges.get(exchange);
     if (entry == null) {
       return Route.NO_EXCHANGE;
+    }
+    if (entry.exchange().internal()) {
+      return Route.INTERNAL;
     }
     Destinations matched = entry.router().match(routingKey, headers);
     if (matched.exchanges().isEmpty() && (!matched.queues().isEmpty() || entry.alternate() == null)) {

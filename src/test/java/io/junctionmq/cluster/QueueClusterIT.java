@@ -63,7 +63,7 @@ class QueueClusterIT {
     a.bind(binding).await();
     for (int i = 0; i < 3; i++) {
       Broker b = cluster.node(i).broker();
-      await().atMost(WAIT).until(() -> b.exchange("/", "meta-x") != null
+      await().atMost(WAIT).until(() -> b.exchanges("/").stream().anyMatch(x -> x.name().equals("meta-x"))
           && b.queues("/").stream().anyMatch(q -> q.queue().name().equals("meta-q"))
           && b.bindings("/").contains(binding));
     }

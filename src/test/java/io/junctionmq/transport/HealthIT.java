@@ -107,12 +107,12 @@ class HealthIT {
       assertEquals(200, get(survivor, "/ready").status());
 
       await("n0 logs that it took on-n1 over").atMost(TestCluster.TIMEOUT)
-          .until(() -> fields(events, "queue.hosted").stream().anyMatch(f -> "taken-over".equals(f.get("cause"))));
+          .until(() -> fields(events, "queue.owned").stream().anyMatch(f -> "taken-over".equals(f.get("cause"))));
       Map<String, Object> left = fields(events, "cluster.member.left").stream()
           .filter(f -> "n0".equals(f.get("observer"))).findFirst().orElseThrow();
       assertEquals("n1", left.get("node"));
       assertEquals(1L, left.get("queues"));
-      Map<String, Object> takenOver = fields(events, "queue.hosted").stream()
+      Map<String, Object> takenOver = fields(events, "queue.owned").stream()
           .filter(f -> "taken-over".equals(f.get("cause"))).findFirst().orElseThrow();
       assertEquals("on-n1", takenOver.get("queue"));
       assertEquals("n0", takenOver.get("node"));

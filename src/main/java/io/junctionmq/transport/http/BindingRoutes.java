@@ -75,16 +75,12 @@ final class BindingRoutes {
   private void requireEnds(RoutingContext ctx, DestinationType type) {
     String vhost = Rest.vhost(ctx);
     String source = Rest.exchangeName(ctx, "source");
-    if (broker.exchange(vhost, source) == null) {
-      throw ErrorCode.NOT_FOUND.error("no exchange '" + source + "' in vhost '" + vhost + "'");
-    }
+    broker.exchange(vhost, source);
     String destination = destination(ctx, type);
-    boolean exists = type == DestinationType.QUEUE
-        ? broker.queues(vhost).stream().anyMatch(q -> q.queue().name().equals(destination))
-        : broker.exchange(vhost, destination) != null;
-    if (!exists) {
-      throw ErrorCode.NOT_FOUND.error("no " + (type == DestinationType.QUEUE ? "queue" : "exchange") + " '"
-          + destination + "' in vhost '" + vhost + "'");
+    if (type == DestinationType.EXCHANGE) {
+      broker.exchange(vhost, destination);
+    } else if (broker.queues(vhost).stream().noneMatch(q -> q.queue().name().equals(destination))) {
+      throw ErrorCode.NOT_FOUND.error("no queue '" + destination + "' in vhost '" + vhost + "'");
     }
   }
 

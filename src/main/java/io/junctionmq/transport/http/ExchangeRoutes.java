@@ -67,7 +67,7 @@ final class ExchangeRoutes {
     var exchange = new Exchange(vhost, name, parsed, Rest.bool(body, "durable", true),
         Rest.bool(body, "auto_delete", false), Rest.bool(body, "internal", false),
         Rest.object(body, "arguments").getMap());
-    boolean existed = broker.exchange(vhost, name) != null;
+    boolean existed = broker.exchanges(vhost).stream().anyMatch(x -> x.name().equals(name));
     Rest.reply(ctx, broker.declareExchange(exchange), (c, x) -> c.response().setStatusCode(existed ? 204 : 201).end());
   }
 
@@ -86,12 +86,6 @@ final class ExchangeRoutes {
   }
 
   private Exchange require(RoutingContext ctx) {
-    String vhost = Rest.vhost(ctx);
-    String name = Rest.exchangeName(ctx, "name");
-    Exchange x = broker.exchange(vhost, name);
-    if (x == null) {
-      throw ErrorCode.NOT_FOUND.error("no exchange '" + name + "' in vhost '" + vhost + "'");
-    }
-    return x;
+    return broker.exchange(Rest.vhost(ctx), Rest.exchangeName(ctx, "name"));
   }
 }

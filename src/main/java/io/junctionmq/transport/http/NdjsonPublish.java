@@ -72,9 +72,7 @@ final class NdjsonPublish {
   }
 
   void start() {
-    if (broker.exchange(vhost, exchange) == null) {
-      throw ErrorCode.NOT_FOUND.error("no exchange '" + exchange + "' in vhost '" + vhost + "'");
-    }
+    broker.exchange(vhost, exchange);
     response.setChunked(true).setStatusCode(200).putHeader("Content-Type", PublishRoutes.NDJSON);
     openedAt = System.nanoTime();
     log.atInfo().addKeyValue("event", "connection.opened").addKeyValue("connection", id)

@@ -117,12 +117,12 @@ class JsonLogIT {
     assertEquals("the client disconnected", close.get("reason"));
     assertTrue(Long.parseLong(close.get("duration_ms")) >= 0, close.toString());
 
-    Line hosted = events(lines, "queue.hosted").stream().filter(l -> QUEUE.equals(l.fields().get("queue")))
-        .findFirst().orElseThrow(() -> new AssertionError("no queue.hosted for " + QUEUE));
-    assertEquals("declared", hosted.fields().get("cause"));
-    assertEquals("logs1", hosted.fields().get("node"));
-    assertEquals("/", hosted.fields().get("vhost"));
-    assertNotNull(hosted.fields().get("epoch"));
+    Line owned = events(lines, "queue.owned").stream().filter(l -> QUEUE.equals(l.fields().get("queue")))
+        .findFirst().orElseThrow(() -> new AssertionError("no queue.owned for " + QUEUE));
+    assertEquals("declared", owned.fields().get("cause"));
+    assertEquals("logs1", owned.fields().get("node"));
+    assertEquals("/", owned.fields().get("vhost"));
+    assertNotNull(owned.fields().get("epoch"));
 
     assertEquals(1, events(lines, "node.started").size());
     assertTrue(events(lines, "queue.released").stream().anyMatch(l -> QUEUE.equals(l.fields().get("queue"))),

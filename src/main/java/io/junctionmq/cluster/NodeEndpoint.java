@@ -1,11 +1,8 @@
-package io.junctionmq.broker;
+package io.junctionmq.cluster;
 
-import io.junctionmq.cluster.Protocol;
-import io.junctionmq.cluster.RemoteSink;
-import io.junctionmq.cluster.Stats;
-import io.junctionmq.cluster.Wire;
-import io.junctionmq.model.ErrorCode;
+import io.junctionmq.async.Serial;
 import io.junctionmq.model.AckMode;
+import io.junctionmq.model.ErrorCode;
 import io.junctionmq.queue.QueueVerticle;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
@@ -21,22 +18,34 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Serves {@link Protocol#node(String)} on its own event loop: requests of other nodes about
  * the queues this node owns (each names the epoch it believes current; a queue that moved
- * refuses with QUEUE_UNAVAILABLE), requests to host a queue, and deliveries to this node's
+ * refuses with QUEUE_UNAVAILABLE), requests to own a queue, and deliveries to this node's
  * consumers of queues owned elsewhere.
  */
 final class NodeEndpoint extends VerticleBase {
-  private final BrokerImpl broker;
-  /** Consumers on other nodes of queues hosted here: wire tag → where. */
+
+  private final String self;
+  private final Membership membership;
+  private final QueueDirectory directory;
+  private final QueueOwnership ownership;
+  private final Serial serial;
+  private final ClusterSync.QueueDeleter deleter;
+  /** Consumers on other nodes of queues owned here: wire tag → where. */
   private final Map<String, RemoteConsumer> remoteConsumers = new ConcurrentHashMap<>();
   private MessageConsumer<Buffer> registration;
 
-  NodeEndpoint(BrokerImpl broker) {
-    this.broker = broker;
+  NodeEndpoint(Membership membership, QueueDirectory directory, QueueOwnership ownership, Serial serial,
+               ClusterSync.QueueDeleter deleter) {
+    this.self = membership.self();
+    this.membership = membership;
+    this.directory = directory;
+    this.ownership = ownership;
+    this.serial = serial;
+    this.deleter = deleter;
   }
 
   @Override
   public Future<?> start() {
-    registration = vertx.eventBus().consumer(Protocol.node(broker.nodeId), this::handle);
+    registration = vertx.eventBus().consumer(Protocol.node(self), this::handle);
     return registration.completion();
   }
 
@@ -45,14 +54,14 @@ final class NodeEndpoint extends VerticleBase {
     return registration.unregister();
   }
 
-  /** Nodes left the cluster: their consumers of queues hosted here end, and their unacked messages return. */
+  /** Nodes left the cluster: their consumers of queues owned here end, and their unacked messages return. */
   void membersChanged(Set<String> members) {
     context.runOnContext(v -> remoteConsumers.forEach((tag, c) -> {
       if (!members.contains(c.node)) {
         remoteConsumers.remove(tag);
-        Vhost.QueueEntry q = broker.byId.get(c.queueId);
-        if (q != null && q.hostedHere()) {
-          q.local().cancel(tag);
+        QueueEntry q = directory.queue(c.queueId);
+        if (q != null && q.ownedHere()) {
+          q.local().verticle().cancel(tag);
         }
       }
     }));
@@ -62,48 +71,47 @@ final class NodeEndpoint extends VerticleBase {
     var r = new Wire.Reader(request.body());
     byte op = r.i8();
     switch (op) {
-      case Protocol.DELIVER -> broker.remoteConsumers.deliver(r);
-      case Protocol.CANCELLED -> broker.remoteConsumers.cancelled(r);
-      case Protocol.HOST -> host(r, request);
+      case Protocol.DELIVER -> ownership.remoteConsumers().deliver(r);
+      case Protocol.CANCELLED -> ownership.remoteConsumers().cancelled(r);
+      case Protocol.HOST -> own(r, request);
       default -> queueRequest(op, r, request);
     }
   }
 
-  private void host(Wire.Reader r, Message<Buffer> request) {
+  private void own(Wire.Reader r, Message<Buffer> request) {
     long id = r.i64();
     var queue = MetadataEvents.queue(new JsonObject(r.str()));
-    if (broker.stopping) {
-      request.fail(ErrorCode.UNAVAILABLE.ordinal(), "node " + broker.nodeId + " is stopping");
+    if (ownership.stopping()) {
+      request.fail(ErrorCode.UNAVAILABLE.ordinal(), "node " + self + " is stopping");
       return;
     }
-    broker.serial.submit(() -> {
-      Vhost h = broker.vhosts.get(queue.vhost());
-      if (h == null) {
-        return Future.<Long>failedFuture(ErrorCode.NOT_FOUND.error("no vhost '" + queue.vhost() + "'"));
+    serial.submit(() -> {
+      if (directory.findVhost(queue.vhost()) == null) {
+        return Future.<Long>failedFuture(QueueDirectory.noVhost(queue.vhost()));
       }
-      Vhost.QueueEntry known = broker.byId.get(id);
-      if (known != null && known.hostedHere()) {
+      QueueEntry known = directory.queue(id);
+      if (known != null && known.ownedHere()) {
         return Future.succeededFuture(known.epoch());
       }
       long started = System.nanoTime();
-      return broker.host(h, id, queue, null, null, false)
-          .onSuccess(q -> broker.logHosted(q, "assigned", null, started))
-          .map(Vhost.QueueEntry::epoch);
+      return ownership.own(id, queue, null, null, false)
+          .onSuccess(q -> ownership.logOwned(q, "assigned", null, started))
+          .map(QueueEntry::epoch);
     }).onComplete(ar -> reply(request, ar, epoch -> Wire.reply().i64(epoch).buffer()));
   }
 
   private void queueRequest(byte op, Wire.Reader r, Message<Buffer> request) {
     long id = r.i64();
     long epoch = r.i64();
-    Vhost.QueueEntry q = broker.byId.get(id);
-    if (q == null || !q.hostedHere() || q.epoch() != epoch) {
+    QueueEntry q = directory.queue(id);
+    if (q == null || !q.ownedHere() || q.epoch() != epoch) {
       if (op != Protocol.CREDIT) {
         request.fail(ErrorCode.QUEUE_UNAVAILABLE.ordinal(), "queue " + id + " is not served by node "
-            + broker.nodeId + " at epoch " + epoch);
+            + self + " at epoch " + epoch);
       }
       return;
     }
-    QueueVerticle queue = q.local();
+    QueueVerticle queue = q.local().verticle();
     switch (op) {
       case Protocol.ENQUEUE -> reply(request, queue.enqueue(r.message()));
       case Protocol.CONSUME -> {
@@ -111,13 +119,13 @@ final class NodeEndpoint extends VerticleBase {
         int prefetch = r.i32();
         AckMode mode = AckMode.values()[r.i8()];
         String node = r.str();
-        if (!broker.membership.members().contains(node)) {
+        if (!membership.members().contains(node)) {
           // Deliveries to a node this one does not count in the cluster (one that was paused or
           // cut off, and is merging back) may be lost on the event bus, and nothing would ever
           // return them; membersChanged returns a consumer's messages only when its node leaves.
           // Its node attaches it again (ClusterSync's sweep) once both see each other.
           request.fail(ErrorCode.QUEUE_UNAVAILABLE.ordinal(), "node " + node + " is not in the cluster as node "
-              + broker.nodeId + " sees it");
+              + self + " sees it");
           return;
         }
         var sink = new RemoteSink(vertx.eventBus(), node, tag, epoch);
@@ -137,7 +145,7 @@ final class NodeEndpoint extends VerticleBase {
       case Protocol.DELETE -> {
         boolean ifUnused = r.bool();
         boolean ifEmpty = r.bool();
-        broker.deleteQueue(q.queue().vhost(), q.queue().name(), ifUnused, ifEmpty)
+        deleter.delete(q.vhost(), q.name(), ifUnused, ifEmpty)
             .onComplete(ar -> reply(request, ar, n -> Buffer.buffer().appendLong(n)));
       }
       default -> request.fail(ErrorCode.PROTOCOL_ERROR.ordinal(), "unknown op " + op);
