@@ -134,7 +134,7 @@ public final class Junction {
    */
   private static Future<Transports> mountTransports(Vertx vertx, JunctionConfig config, BrokerImpl broker,
       Membership membership, WebServer web, JunctionMetrics metrics) {
-    return HttpApi.mount(vertx, config, broker, membership, web.router())
+    return HttpApi.mount(vertx, config, broker, web.router())
         .compose(v -> StompServer.start(vertx, config, broker, web.router()))
         .compose(stomp -> (vertx.isClustered() ? vertx.deployVerticle(new ClientEndpoint(broker))
             : Future.<String>succeededFuture()).map(clients -> new Transports(vertx, stomp, clients)))

@@ -21,6 +21,9 @@ public interface Broker {
 
   String nodeId();
 
+  /** The live broker nodes of the cluster, this one included, sorted; standalone, just this one. */
+  List<String> nodes();
+
   // ---- vhosts ----
 
   /** Creates a vhost with its predeclared exchanges; a no-op if it exists. */

@@ -42,6 +42,7 @@ public final class BrokerImpl implements Broker {
   }
 
   private final String self;
+  private final Membership membership;
   private final MetadataStore metadata;
   private final Serial serial;
   private final QueueDirectory directory = new QueueDirectory();
@@ -56,6 +57,7 @@ public final class BrokerImpl implements Broker {
   public BrokerImpl(Vertx vertx, Membership membership, Settings settings, MetadataStore metadata,
                     MessageStore durableStore, MessageStore memoryStore) {
     this.self = membership.self();
+    this.membership = membership;
     this.metadata = metadata;
     this.serial = new Serial(vertx.getOrCreateContext());
     this.expiry = new QueueExpiry(vertx, this::expired);
@@ -120,6 +122,11 @@ public final class BrokerImpl implements Broker {
   @Override
   public String nodeId() {
     return self;
+  }
+
+  @Override
+  public List<String> nodes() {
+    return membership.members().stream().sorted().toList();
   }
 
   // ---- vhosts ----

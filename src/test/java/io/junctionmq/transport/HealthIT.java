@@ -81,8 +81,9 @@ class HealthIT {
   @Test
   void clusteredNodesAreReadyAndASurvivorStaysReadyAndLogsTheFailoverWhenAnotherDies() throws Exception {
     var events = new ListAppender<ILoggingEvent>();
-    // The broker's events at INFO, to this appender only (the test log stays at WARN).
-    var loggers = List.of((Logger) LoggerFactory.getLogger("io.junctionmq.broker"));
+    // The broker's and the cluster's events at INFO, to this appender only (the test log stays at WARN).
+    var loggers = List.of((Logger) LoggerFactory.getLogger("io.junctionmq.broker"),
+        (Logger) LoggerFactory.getLogger("io.junctionmq.cluster"));
     events.start();
     loggers.forEach(l -> {
       l.setLevel(Level.INFO);
@@ -98,7 +99,7 @@ class HealthIT {
         assertEquals(new JsonArray().add("n0").add("n1"), data.getJsonArray("members"));
       }
       cluster.node(1).broker().declareQueue(new Queue("/", "on-n1", true, false, false, Map.of())).await();
-      await("n0 knows that n1 hosts on-n1").atMost(TestCluster.TIMEOUT).ignoreExceptions()
+      await("n0 knows that n1 owns on-n1").atMost(TestCluster.TIMEOUT).ignoreExceptions()
           .until(() -> "n1".equals(cluster.node(0).broker().queueInfo("/", "on-n1").await().node()));
       int survivor = cluster.node(0).httpPort();
       cluster.kill(1);

@@ -1,7 +1,6 @@
 package io.junctionmq.transport.http;
 
 import io.junctionmq.broker.Broker;
-import io.junctionmq.cluster.Membership;
 import io.junctionmq.config.JunctionConfig;
 import io.junctionmq.model.ErrorCode;
 import io.vertx.core.Future;
@@ -26,17 +25,15 @@ public final class HttpApi {
   }
 
   /** Mounts the API under {@code /api} on {@code root}; completes once it serves. */
-  public static Future<Void> mount(Vertx vertx, JunctionConfig config, Broker broker, Membership membership,
-      Router root) {
+  public static Future<Void> mount(Vertx vertx, JunctionConfig config, Broker broker, Router root) {
     return vertx.fileSystem().readFile(OPENAPI).map(openapi -> {
-      root.route(MOUNT + "/*").subRouter(router(vertx, config, broker, membership, openapi));
+      root.route(MOUNT + "/*").subRouter(router(vertx, config, broker, openapi));
       return null;
     });
   }
 
   /** The API's router, paths relative to {@code /api}. */
-  public static Router router(Vertx vertx, JunctionConfig config, Broker broker, Membership membership,
-      Buffer openapi) {
+  public static Router router(Vertx vertx, JunctionConfig config, Broker broker, Buffer openapi) {
     long maxBody = config.httpMaxBody();
     Router router = Router.router(vertx);
     router.route().failureHandler(HttpErrors::handle);
@@ -55,7 +52,7 @@ public final class HttpApi {
     int maxLine = (int) Math.min(maxBody, Integer.MAX_VALUE - 1);
     new OverviewRoutes(broker, rates, consumers, config.httpPort()).mount(api);
     new OverviewStream(vertx, broker).mount(api);
-    new NodeRoutes(membership).mount(api);
+    new NodeRoutes(broker).mount(api);
     new VhostRoutes(broker).mount(api);
     new ExchangeRoutes(broker).mount(api);
     new PublishRoutes(broker, config.publishMaxInFlight(), maxLine).mount(api);

@@ -1,28 +1,26 @@
 package io.junctionmq.transport.http;
 
-import io.junctionmq.cluster.Membership;
+import io.junctionmq.broker.Broker;
 import io.junctionmq.model.ErrorCode;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.List;
-import java.util.TreeSet;
 
 /** {@code /api/nodes}: the live broker nodes of the cluster, as RabbitMQ lists its nodes. */
 final class NodeRoutes {
-  private final Membership membership;
+  private final Broker broker;
 
-  NodeRoutes(Membership membership) {
-    this.membership = membership;
+  NodeRoutes(Broker broker) {
+    this.broker = broker;
   }
 
   void mount(ApiRouter api) {
-    api.get("/nodes", ctx -> Paging.reply(ctx, List.copyOf(new TreeSet<>(membership.members())), n -> n, this::json))
+    api.get("/nodes", ctx -> Paging.reply(ctx, broker.nodes(), n -> n, this::json))
         .get("/nodes/:name", this::show);
   }
 
   private void show(RoutingContext ctx) {
     String name = ctx.pathParam("name");
-    if (!membership.members().contains(name)) {
+    if (!broker.nodes().contains(name)) {
       throw ErrorCode.NOT_FOUND.error("no live node '" + name + "'");
     }
     Rest.json(ctx, 200, json(name));
@@ -33,6 +31,6 @@ final class NodeRoutes {
         .put("name", name)
         .put("running", true)
         .put("role", "broker")
-        .put("self", name.equals(membership.self()));
+        .put("self", name.equals(broker.nodeId()));
   }
 }

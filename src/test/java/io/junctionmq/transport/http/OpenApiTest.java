@@ -36,7 +36,7 @@ class OpenApiTest {
     try (InputStream in = HttpApi.class.getClassLoader().getResourceAsStream(HttpApi.OPENAPI)) {
       doc = new JsonObject(Buffer.buffer(in.readAllBytes()));
     }
-    var router = HttpApi.router(vertx, JunctionConfig.defaults(), null, null, Buffer.buffer("{}"));
+    var router = HttpApi.router(vertx, JunctionConfig.defaults(), null, Buffer.buffer("{}"));
 
     Set<String> served = new TreeSet<>();
     for (Route route : router.getRoutes()) {
