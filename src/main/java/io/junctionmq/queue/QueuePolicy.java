@@ -1,6 +1,8 @@
 package io.junctionmq.queue;
 
+import io.junctionmq.model.JunctionException;
 import io.junctionmq.model.Message;
+import io.junctionmq.model.MessageProperties;
 import io.junctionmq.model.QueueArguments;
 
 /**
@@ -86,20 +88,15 @@ public record QueuePolicy(long messageTtl, long maxLength, long maxLengthBytes, 
   }
 
   /**
-   * An {@code expiration} property: a non-negative integer of milliseconds, as in RabbitMQ.
-   * Throws {@link IllegalArgumentException} otherwise (publishers get INVALID_ARGUMENT).
+   * An {@code expiration} property's milliseconds, by {@link MessageProperties#expirationMillis}'s
+   * rule. Throws {@link IllegalArgumentException} otherwise (publishers get INVALID_ARGUMENT).
    */
   public static long parseExpiration(String expiration) {
     try {
-      long ms = Long.parseLong(expiration.trim());
-      if (ms >= 0) {
-        return ms;
-      }
-    } catch (NumberFormatException e) {
-      // below
+      return MessageProperties.expirationMillis(expiration);
+    } catch (JunctionException e) {
+      throw new IllegalArgumentException(e.reason());
     }
-    throw new IllegalArgumentException("expiration must be a non-negative integer of milliseconds, got '"
-        + expiration + "'");
   }
 
   private static long orNone(Long value) {

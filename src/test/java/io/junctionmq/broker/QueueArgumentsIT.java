@@ -5,12 +5,14 @@ import static io.junctionmq.broker.BrokerIT.failure;
 import static io.junctionmq.broker.BrokerIT.persistent;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.junctionmq.model.Binding;
 import io.junctionmq.model.Delivery;
 import io.junctionmq.model.ErrorCode;
 import io.junctionmq.model.Exchange;
 import io.junctionmq.model.ExchangeType;
+import io.junctionmq.model.JunctionException;
 import io.junctionmq.model.Message;
 import io.junctionmq.model.MessageProperties;
 import io.junctionmq.model.Queue;
@@ -128,11 +130,14 @@ class QueueArgumentsIT {
   }
 
   @Test
-  void aBadExpirationIsRefusedAtPublish() {
-    broker.declareQueue(Queue.durable(V, "q")).await();
-    var props = MessageProperties.builder().expiration("tomorrow").build();
-    var e = failure(broker.publish(V, new Message("", "q", props, "x".getBytes(StandardCharsets.UTF_8)), false));
+  void aBadExpirationIsRefusedWhereThePropertiesAreBuiltAndTheLargestGoodOneIsPublished() {
+    var e = assertThrows(JunctionException.class, () -> MessageProperties.builder().expiration("tomorrow").build());
     assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
+    broker.declareQueue(Queue.durable(V, "q")).await();
+    var props = MessageProperties.builder().expiration(Integer.toString(Integer.MAX_VALUE)).build();
+    var r = broker.publish(V, new Message("", "q", props, "x".getBytes(StandardCharsets.UTF_8)), false).await();
+    assertEquals(1, r.queues());
+    assertEquals(1, broker.queueInfo(V, "q").await().stats().messagesReady());
   }
 
   @Test

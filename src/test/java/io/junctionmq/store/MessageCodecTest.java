@@ -64,7 +64,7 @@ class MessageCodecTest {
         MessageProperties.builder().contentEncoding("x"), MessageProperties.builder().type("x"),
         MessageProperties.builder().appId("x"), MessageProperties.builder().userId("x"),
         MessageProperties.builder().timestamp(0L), MessageProperties.builder().priority(0),
-        MessageProperties.builder().expiration("x"), MessageProperties.builder().persistent(true),
+        MessageProperties.builder().expiration("0"), MessageProperties.builder().persistent(true),
         MessageProperties.builder().headers(Map.of("k", "")),
     };
     for (var b : singles) {
@@ -84,11 +84,11 @@ class MessageCodecTest {
 
   @Test
   void extremeNumbersRoundTrip() {
-    for (long ts : new long[] {Long.MIN_VALUE, -1, 0, 1, Long.MAX_VALUE}) {
+    for (long ts : new long[] {0, 1, 63, 64, Long.MAX_VALUE}) {
       var m = new Message("", "", MessageProperties.builder().timestamp(ts).build(), null);
       assertSameMessage(m, roundTripEnvelope(m));
     }
-    for (int p : new int[] {Integer.MIN_VALUE, -1, 0, 255, Integer.MAX_VALUE}) {
+    for (int p : new int[] {0, 63, 64, 127, 128, 255}) {
       var m = new Message("", "", MessageProperties.builder().priority(p).build(), null);
       assertSameMessage(m, roundTripEnvelope(m));
     }

@@ -2,6 +2,7 @@ package io.junctionmq.transport.http;
 
 import io.junctionmq.model.Delivery;
 import io.junctionmq.model.ErrorCode;
+import io.junctionmq.model.JunctionException;
 import io.junctionmq.model.Message;
 import io.junctionmq.model.MessageProperties;
 import io.vertx.core.json.Json;
@@ -131,20 +132,18 @@ final class MessageJson {
 
   private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s");
 
+  /** A {@code priority} field or header: an integer (its range is the model's to check). */
   static Integer priority(Object v) {
     Long n = integer("priority", v);
-    if (n != null && (n < 0 || n > 255)) {
-      throw ErrorCode.INVALID_ARGUMENT.error("'priority' must be from 0 to 255, got " + n);
+    if (n != null && n != n.intValue()) {
+      throw notAnInteger("priority", v);
     }
     return n == null ? null : n.intValue();
   }
 
+  /** A {@code timestamp} field or header: an integer (its range is the model's to check). */
   static Long timestamp(Object v) {
-    Long n = integer("timestamp", v);
-    if (n != null && n < 0) {
-      throw ErrorCode.INVALID_ARGUMENT.error("'timestamp' must not be negative, got " + n);
-    }
-    return n;
+    return integer("timestamp", v);
   }
 
   private static Long integer(String field, Object v) {
@@ -161,7 +160,11 @@ final class MessageJson {
         // reported below
       }
     }
-    throw ErrorCode.INVALID_ARGUMENT.error("'" + field + "' must be an integer, got " + Json.encode(v));
+    throw notAnInteger(field, v);
+  }
+
+  private static JunctionException notAnInteger(String field, Object v) {
+    return ErrorCode.INVALID_ARGUMENT.error("'" + field + "' must be an integer, got " + Json.encode(v));
   }
 
   private static String text(JsonObject p, String field) {

@@ -2,6 +2,7 @@ package io.junctionmq.transport.stomp;
 
 import io.junctionmq.model.Delivery;
 import io.junctionmq.model.ErrorCode;
+import io.junctionmq.model.JunctionException;
 import io.junctionmq.model.Message;
 import io.junctionmq.model.MessageProperties;
 import java.util.LinkedHashMap;
@@ -24,7 +25,10 @@ final class StompMessages {
   private StompMessages() {
   }
 
-  /** The message a SEND carries, with {@code replyTo} in place of its {@code reply-to}; fails INVALID_ARGUMENT. */
+  /**
+   * The message a SEND carries, with {@code replyTo} in place of its {@code reply-to}; fails
+   * INVALID_ARGUMENT for a number header that is not one, or a property out of its range.
+   */
   static Message message(StompFrame send, String exchange, String routingKey, String replyTo) {
     var headers = new LinkedHashMap<String, String>();
     for (StompFrame.Header h : send.headers()) {
@@ -42,9 +46,9 @@ final class StompMessages {
         .type(send.header("type"))
         .appId(send.header("app-id"))
         .userId(send.header("user-id"))
-        .timestamp(number(send, "timestamp", 0, Long.MAX_VALUE))
-        .priority(intOrNull(number(send, "priority", 0, 255)))
-        .expiration(expiration(send))
+        .timestamp(longHeader(send, "timestamp"))
+        .priority(intHeader(send, "priority"))
+        .expiration(send.header("expiration"))
         .persistent("true".equals(send.header("persistent")))
         .headers(headers)
         .build();
@@ -83,29 +87,26 @@ final class StompMessages {
     return f.header("content-length", m.body().length).body(m.body()).build();
   }
 
-  private static Long number(StompFrame f, String name, long min, long max) {
+  private static Long longHeader(StompFrame f, String name) {
     String v = f.header(name);
-    if (v == null) {
-      return null;
-    }
     try {
-      long n = Long.parseLong(v.trim());
-      if (n >= min && n <= max) {
-        return n;
-      }
+      return v == null ? null : Long.parseLong(v.trim());
     } catch (NumberFormatException e) {
-      // reported below
+      throw notAnInteger(name, v);
     }
-    throw ErrorCode.INVALID_ARGUMENT.error("header '" + name + "' must be an integer from " + min + " to " + max
-        + ", got '" + StompDecoder.printable(v) + "'");
   }
 
-  private static Integer intOrNull(Long n) {
-    return n == null ? null : n.intValue();
+  private static Integer intHeader(StompFrame f, String name) {
+    String v = f.header(name);
+    try {
+      return v == null ? null : Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      throw notAnInteger(name, v);
+    }
   }
 
-  private static String expiration(StompFrame f) {
-    Long ms = number(f, "expiration", 0, Integer.MAX_VALUE);
-    return ms == null ? null : ms.toString();
+  private static JunctionException notAnInteger(String name, String v) {
+    return ErrorCode.INVALID_ARGUMENT.error("header '" + name + "' must be an integer, got '"
+        + StompDecoder.printable(v) + "'");
   }
 }

@@ -199,31 +199,34 @@ final class StompSession implements Subscriptions.Sink {
   // ---- SEND ----
 
   private void onSend(StompFrame f) {
-    if (transactions.hold(f)) {
+    StompDestination d = StompDestination.parse(f.header("destination"));
+    if (transactions.hold(f, d)) {
       track(Future.succeededFuture(), f.header("receipt"), null);
       return;
     }
-    Future<Publisher.Publication> prepared = publisher.prepare(f);
-    if (prepared.isComplete()) {
-      publish(f, prepared);
+    Publisher.Send send = publisher.send(f, d);
+    Future<?> declaring = send.declaring();
+    if (declaring == null) {
+      publish(send);
       return;
     }
     busy = true;
     updateReading();
-    prepared.onComplete(ar -> {
+    declaring.onComplete(ar -> {
       busy = false;
-      publish(f, prepared);
+      publish(send);
       drainHeld();
     });
   }
 
-  private void publish(StompFrame f, Future<Publisher.Publication> prepared) {
-    String receipt = f.header("receipt");
-    if (prepared.failed()) {
-      track(prepared, receipt, null);
+  private void publish(Publisher.Send send) {
+    String receipt = send.frame().header("receipt");
+    Publisher.Publication p = publisher.build(send);
+    if (p.failure() != null) {
+      track(Future.failedFuture(p.failure()), receipt, null);
       return;
     }
-    Future<PublishResult> stored = publisher.publish(prepared.result());
+    Future<PublishResult> stored = publisher.publish(p);
     inFlight++;
     stats.inFlight(inFlight);
     if (inFlight >= settings.maxInFlight() && !flowStopped) {

@@ -13,7 +13,11 @@ import java.util.Map;
  * applies them together or ABORT drops them.
  */
 final class Transactions {
-  private final Map<String, List<StompFrame>> open = new HashMap<>();
+  private final Map<String, List<Held>> open = new HashMap<>();
+
+  /** A frame held for COMMIT; a SEND's destination is parsed when it is held, and only then. */
+  private record Held(StompFrame frame, StompDestination destination) {
+  }
 
   void begin(StompFrame f) {
     String tx = id(f);
@@ -22,15 +26,17 @@ final class Transactions {
     }
   }
 
-  /** Holds {@code f} if it names a transaction (fails NOT_FOUND for an unknown one); false if it names none. */
+  /** Holds an ACK or NACK if it names a transaction (fails NOT_FOUND for an unknown one); false if it names none. */
   boolean hold(StompFrame f) {
+    return hold(f, null);
+  }
+
+  /** Holds a SEND to {@code d} if it names a transaction (fails NOT_FOUND for an unknown one); false if it names none. */
+  boolean hold(StompFrame f, StompDestination d) {
     if (f.header("transaction") == null) {
       return false;
     }
-    if (f.command() == StompCommand.SEND) {
-      StompDestination.parse(f.header("destination"));
-    }
-    frames(f, false).add(f);
+    frames(f, false).add(new Held(f, d));
     return true;
   }
 
@@ -43,26 +49,42 @@ final class Transactions {
   }
 
   /**
-   * Applies a transaction's frames: first every declaration its SENDs need, then the publishes
-   * and settlements in frame order; completes when all of them are done (stored, settled).
+   * Applies a transaction's frames: first every declaration its SENDs need, at once; then, if
+   * every SEND could be built, the publishes and settlements in frame order. Completes when all
+   * of them are done (stored, settled); fails, publishing nothing, if a SEND cannot be built.
    */
   Future<Void> commit(StompFrame f, Publisher publisher, Subscriptions subscriptions) {
-    List<StompFrame> frames = frames(f, true);
-    var prepared = new ArrayList<Future<Publisher.Publication>>();
-    for (StompFrame held : frames) {
-      if (held.command() == StompCommand.SEND) {
-        prepared.add(publisher.prepare(held));
+    List<Held> frames = frames(f, true);
+    var sends = new ArrayList<Publisher.Send>();
+    var declaring = new ArrayList<Future<?>>();
+    for (Held held : frames) {
+      if (held.destination() != null) {
+        Publisher.Send send = publisher.send(held.frame(), held.destination());
+        sends.add(send);
+        Future<?> d = send.declaring();
+        if (d != null) {
+          declaring.add(d);
+        }
       }
     }
-    return Future.all(prepared).compose(all -> {
+    Future<?> declared = declaring.isEmpty() ? Future.succeededFuture() : Future.join(declaring);
+    return declared.compose(v -> {
+      var publications = new ArrayList<Publisher.Publication>(sends.size());
+      for (Publisher.Send send : sends) {
+        Publisher.Publication p = publisher.build(send);
+        if (p.failure() != null) {
+          return Future.failedFuture(p.failure());
+        }
+        publications.add(p);
+      }
       var done = new ArrayList<Future<?>>(frames.size());
       int next = 0;
-      for (StompFrame held : frames) {
-        if (held.command() == StompCommand.SEND) {
-          done.add(publisher.publish(prepared.get(next++).result()));
+      for (Held held : frames) {
+        if (held.destination() != null) {
+          done.add(publisher.publish(publications.get(next++)));
         } else {
           try {
-            done.add(subscriptions.settle(held, held.command() == StompCommand.ACK));
+            done.add(subscriptions.settle(held.frame(), held.frame().command() == StompCommand.ACK));
           } catch (JunctionException e) {
             done.add(Future.failedFuture(e));
           }
@@ -72,9 +94,9 @@ final class Transactions {
     });
   }
 
-  private List<StompFrame> frames(StompFrame f, boolean end) {
+  private List<Held> frames(StompFrame f, boolean end) {
     String tx = id(f);
-    List<StompFrame> frames = end ? open.remove(tx) : open.get(tx);
+    List<Held> frames = end ? open.remove(tx) : open.get(tx);
     if (frames == null) {
       throw ErrorCode.NOT_FOUND.error("no transaction '" + StompDecoder.printable(tx) + "'");
     }

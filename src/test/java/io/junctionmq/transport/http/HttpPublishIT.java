@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -116,6 +117,27 @@ class HttpPublishIT {
     assertEquals(400, bad.status());
     assertTrue(bad.json().getString("reason").contains("delivery_mode"), bad.body());
     assertEquals(400, api.post("/exchanges/%2F/amq.direct/publish", new JsonObject().put("payload", 5)).status());
+  }
+
+  @Test
+  void aBadPriorityOrExpirationIsA400WithTheReasonStompGives() {
+    var cases = Map.of(
+        "priority", List.of("256", "priority must be from 0 to 255, got 256"),
+        "expiration", List.of("-1", "expiration must be a whole number of milliseconds from 0 to 2147483647, got '-1'"),
+        "timestamp", List.of("-1", "timestamp must not be negative, got -1"));
+    for (var bad : cases.entrySet()) {
+      String name = bad.getKey();
+      String value = bad.getValue().get(0);
+      var json = api.post("/exchanges/%2F/amq.topic/publish", new JsonObject().put("payload", "x")
+          .put("properties", new JsonObject().put(name, name.equals("expiration") ? value : Integer.parseInt(value))));
+      var raw = api.sendBody("POST", "/exchanges/%2F/amq.topic/publish", HttpRequest.BodyPublishers.ofString("x"),
+          Map.of("Content-Type", "text/plain", "X-" + Character.toUpperCase(name.charAt(0)) + name.substring(1), value));
+      for (var r : List.of(json, raw)) {
+        assertEquals(400, r.status(), r.body());
+        assertEquals("invalid_argument", r.json().getString("error"), r.body());
+        assertEquals(bad.getValue().get(1), r.json().getString("reason"), r.body());
+      }
+    }
   }
 
   @Test

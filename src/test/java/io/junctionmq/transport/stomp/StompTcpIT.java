@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.junctionmq.transport.TestNode;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -156,6 +157,59 @@ class StompTcpIT {
       StompFrame error = c.receive(T);
       assertEquals("not_found", error.header("code"), error.toString());
       assertTrue(error.bodyText().contains("no queue 'missing'"), error.bodyText());
+    }
+  }
+
+  @Test
+  void aSendNeedingTwoDeclaresIsAnsweredInOrderWithOneReceiptAndDeliveredOnce() throws Exception {
+    try (var c = client()) {
+      // Neither temp queue exists yet: both are declared before the first SEND is published,
+      // and the second SEND, sent without waiting, is held until then.
+      c.send(StompFrame.builder(StompCommand.SEND).header("destination", "/temp-queue/a")
+          .header("reply-to", "/temp-queue/b").header("receipt", "r1").body("ask").build());
+      c.send(StompFrame.builder(StompCommand.SEND).header("destination", "/temp-queue/a")
+          .header("receipt", "r2").body("more").build());
+      assertEquals("r1", c.receive(T).header("receipt-id"));
+      assertEquals("r2", c.receive(T).header("receipt-id"));
+
+      c.send(frame(StompCommand.SUBSCRIBE, "id", "s", "destination", "/temp-queue/a", "ack", "client-individual"));
+      StompFrame ask = c.receive(T);
+      assertEquals(StompCommand.MESSAGE, ask.command(), ask.toString());
+      assertEquals("ask", ask.bodyText());
+      assertTrue(ask.header("reply-to").startsWith("/reply-queue/stomp-temp-"), ask.header("reply-to"));
+      assertEquals("more", c.receive(T).bodyText());
+      String queue = ask.header("destination").substring("/queue/".length());
+      assertEquals(2, node.broker().queueInfo("/", queue).await().stats().messages(), "each SEND is stored once");
+
+      // The reply-to temp queue was declared and subscribed too: a reply comes back on it.
+      c.send(StompFrame.builder(StompCommand.SEND).header("destination", ask.header("reply-to"))
+          .header("receipt", "r3").body("answer").build());
+      var frames = List.of(c.receive(T), c.receive(T));
+      StompFrame receipt = frames.get(0).command() == StompCommand.RECEIPT ? frames.get(0) : frames.get(1);
+      StompFrame reply = frames.get(0).command() == StompCommand.RECEIPT ? frames.get(1) : frames.get(0);
+      assertEquals("r3", receipt.header("receipt-id"), frames.toString());
+      assertEquals(StompCommand.MESSAGE, reply.command(), frames.toString());
+      assertEquals("/temp-queue/b", reply.header("subscription"));
+      assertEquals("answer", reply.bodyText());
+    }
+  }
+
+  @Test
+  void aBadPriorityOrExpirationIsRefusedWithTheReasonTheHttpApiGives() throws Exception {
+    var cases = Map.of(
+        "priority", List.of("256", "priority must be from 0 to 255, got 256"),
+        "expiration", List.of("-1", "expiration must be a whole number of milliseconds from 0 to 2147483647, got '-1'"),
+        "timestamp", List.of("-1", "timestamp must not be negative, got -1"));
+    for (var bad : cases.entrySet()) {
+      try (var c = client()) {
+        c.send(frame(StompCommand.SEND, "destination", "/topic/bad-properties", bad.getKey(), bad.getValue().get(0),
+            "receipt", "r"));
+        StompFrame error = c.receive(T);
+        assertEquals(StompCommand.ERROR, error.command(), error.toString());
+        assertEquals("r", error.header("receipt-id"));
+        assertEquals("invalid_argument: " + bad.getValue().get(1), error.header("message"));
+        assertTrue(c.closedWithin(T));
+      }
     }
   }
 
