@@ -7,7 +7,6 @@ import io.junctionmq.model.ErrorCode;
 import io.junctionmq.model.JunctionException;
 import io.junctionmq.model.Message;
 import io.junctionmq.queue.MessageLatency;
-import io.junctionmq.queue.QueuePolicy;
 import io.junctionmq.routing.Route;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -56,13 +55,6 @@ final class Publishing {
     Vhost h = directory.findVhost(vhost);
     if (h == null) {
       return Future.failedFuture(QueueDirectory.noVhost(vhost));
-    }
-    if (message.properties().expiration() != null) {
-      try {
-        QueuePolicy.parseExpiration(message.properties().expiration());
-      } catch (IllegalArgumentException e) {
-        return Future.failedFuture(ErrorCode.INVALID_ARGUMENT.error(e.getMessage()));
-      }
     }
     Route route = h.topology().route(message.exchange(), message.routingKey(), message.properties().headers());
     if (!route.exchangeFound()) {

@@ -1,6 +1,7 @@
 package io.junctionmq.store;
 
 import io.junctionmq.model.Message;
+import io.junctionmq.model.JunctionException;
 import io.junctionmq.model.MessageProperties;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -165,12 +166,12 @@ public final class MessageCodec {
         .appId(r.optional(mask, APP_ID))
         .userId(r.optional(mask, USER_ID));
     if ((mask & TIMESTAMP) != 0) {
-      b.timestamp(unzigzag(r.varlong()));
+      b.timestamp(storedTimestamp(unzigzag(r.varlong())));
     }
     if ((mask & PRIORITY) != 0) {
-      b.priority((int) unzigzag(r.varlong()));
+      b.priority(storedPriority(unzigzag(r.varlong())));
     }
-    b.expiration(r.optional(mask, EXPIRATION)).persistent((mask & PERSISTENT) != 0);
+    b.expiration(storedExpiration(r.optional(mask, EXPIRATION))).persistent((mask & PERSISTENT) != 0);
     if ((mask & HEADERS) != 0) {
       int n = r.length();
       Map<String, String> headers = new HashMap<>(n * 2);
@@ -301,6 +302,34 @@ public final class MessageCodec {
     void expectEnd() {
       if (pos != buf.length) {
         throw new IllegalArgumentException((buf.length - pos) + " unexpected bytes after message encoding");
+      }
+    }
+  }
+
+  // Messages stored before MessageProperties checked its values may hold values it refuses
+  // now; they are brought into range rather than left unreadable (the queue expires a message
+  // by its stored expiresAt, not by the expiration text).
+
+  static Long storedTimestamp(long timestamp) {
+    return timestamp < 0 ? null : timestamp;
+  }
+
+  static Integer storedPriority(long priority) {
+    return (int) Math.max(0, Math.min(MessageProperties.MAX_PRIORITY, priority));
+  }
+
+  static String storedExpiration(String expiration) {
+    if (expiration == null) {
+      return null;
+    }
+    try {
+      MessageProperties.expirationMillis(expiration);
+      return expiration;
+    } catch (JunctionException e) {
+      try {
+        return Long.parseLong(expiration.trim()) > Integer.MAX_VALUE ? Integer.toString(Integer.MAX_VALUE) : null;
+      } catch (NumberFormatException notANumber) {
+        return null;
       }
     }
   }

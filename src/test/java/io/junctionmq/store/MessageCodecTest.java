@@ -2,6 +2,7 @@ package io.junctionmq.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -141,5 +142,18 @@ class MessageCodecTest {
     }
     byte[] longer = java.util.Arrays.copyOf(bytes, bytes.length + 1);
     assertThrows(IllegalArgumentException.class, () -> MessageCodec.decodeEnvelope(longer));
+  }
+
+  @Test
+  void valuesStoredBeforeTheyWereCheckedAreBroughtIntoRange() {
+    assertEquals(255, MessageCodec.storedPriority(300));
+    assertEquals(0, MessageCodec.storedPriority(-4));
+    assertEquals(9, MessageCodec.storedPriority(9));
+    assertNull(MessageCodec.storedTimestamp(-1));
+    assertEquals(5L, MessageCodec.storedTimestamp(5));
+    assertEquals("2147483647", MessageCodec.storedExpiration("99999999999"));
+    assertEquals(" 60000", MessageCodec.storedExpiration(" 60000"));
+    assertNull(MessageCodec.storedExpiration("tomorrow"));
+    assertNull(MessageCodec.storedExpiration(null));
   }
 }
