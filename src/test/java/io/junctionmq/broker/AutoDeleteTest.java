@@ -5,11 +5,11 @@ import static io.junctionmq.broker.StandaloneBroker.await;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.junctionmq.model.AckMode;
 import io.junctionmq.model.Binding;
+import io.junctionmq.model.ErrorCode;
 import io.junctionmq.model.Exchange;
 import io.junctionmq.model.ExchangeType;
 import io.junctionmq.model.Queue;
@@ -86,7 +86,7 @@ class AutoDeleteTest {
     await(broker.unbind(Binding.toQueue(V, "ephemeral", "a", "")));
     assertNotNull(broker.exchange(V, "ephemeral"));
     await(broker.unbind(Binding.toQueue(V, "ephemeral", "b", "")));
-    assertNull(broker.exchange(V, "ephemeral"));
+    assertEquals(ErrorCode.NOT_FOUND, StandaloneBroker.thrown(() -> broker.exchange(V, "ephemeral")));
   }
 
   @Test
@@ -95,7 +95,7 @@ class AutoDeleteTest {
     await(broker.declareQueue(Queue.durable(V, "a")));
     await(broker.bind(Binding.toQueue(V, "ephemeral", "a", "")));
     await(broker.deleteQueue(V, "a", false, false));
-    assertNull(broker.exchange(V, "ephemeral"));
+    assertEquals(ErrorCode.NOT_FOUND, StandaloneBroker.thrown(() -> broker.exchange(V, "ephemeral")));
   }
 
   @Test

@@ -4,7 +4,6 @@ import static io.junctionmq.broker.StandaloneBroker.V;
 import static io.junctionmq.broker.StandaloneBroker.await;
 import static io.junctionmq.broker.StandaloneBroker.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.junctionmq.model.AckMode;
 import io.junctionmq.model.Binding;
@@ -103,7 +102,7 @@ class DeclareRulesTest {
   @Test
   void anExchangeNameWithTheReservedPrefixIsRefused() {
     assertEquals(ErrorCode.ACCESS_REFUSED, failure(broker.declareExchange(Exchange.of(V, "amq.mine", ExchangeType.TOPIC))));
-    assertNull(broker.exchange(V, "amq.mine"));
+    assertEquals(ErrorCode.NOT_FOUND, StandaloneBroker.thrown(() -> broker.exchange(V, "amq.mine")));
   }
 
   @Test

@@ -7,7 +7,6 @@ import static io.junctionmq.broker.StandaloneBroker.persistent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.junctionmq.model.AckMode;
@@ -49,7 +48,7 @@ class DeleteRulesTest {
     assertNotNull(broker.exchange(V, "x"));
     await(broker.unbind(Binding.toQueue(V, "x", "q", "")));
     await(broker.deleteExchange(V, "x", true));
-    assertNull(broker.exchange(V, "x"));
+    assertEquals(ErrorCode.NOT_FOUND, StandaloneBroker.thrown(() -> broker.exchange(V, "x")));
   }
 
   @Test
@@ -57,7 +56,7 @@ class DeleteRulesTest {
     await(broker.declareExchange(Exchange.of(V, "x", ExchangeType.FANOUT)));
     await(broker.bind(Binding.toExchange(V, "amq.fanout", "x", "")));
     await(broker.deleteExchange(V, "x", true));
-    assertNull(broker.exchange(V, "x"));
+    assertEquals(ErrorCode.NOT_FOUND, StandaloneBroker.thrown(() -> broker.exchange(V, "x")));
   }
 
   @Test
@@ -66,7 +65,7 @@ class DeleteRulesTest {
     await(broker.declareQueue(Queue.durable(V, "q")));
     await(broker.bind(Binding.toQueue(V, "x", "q", "")));
     await(broker.deleteExchange(V, "x", false));
-    assertNull(broker.exchange(V, "x"));
+    assertEquals(ErrorCode.NOT_FOUND, StandaloneBroker.thrown(() -> broker.exchange(V, "x")));
   }
 
   @Test
@@ -127,6 +126,6 @@ class DeleteRulesTest {
     assertEquals(ErrorCode.NOT_FOUND, failure(broker.queueInfo("shop", "q")));
     await(broker.declareVhost("shop"));
     assertEquals(List.of(), broker.queues("shop"));
-    assertNull(broker.exchange("shop", "x"));
+    assertEquals(ErrorCode.NOT_FOUND, StandaloneBroker.thrown(() -> broker.exchange("shop", "x")));
   }
 }
