@@ -76,15 +76,15 @@ final class BindingRoutes {
     String vhost = Rest.vhost(ctx);
     String source = Rest.exchangeName(ctx, "source");
     if (broker.exchange(vhost, source) == null) {
-      throw ErrorCode.NOT_FOUND.error("no exchange '" + source + "' in vhost '" + vhost + "'");
+      throw ErrorCode.noExchange(vhost, source);
     }
     String destination = destination(ctx, type);
     boolean exists = type == DestinationType.QUEUE
         ? broker.queues(vhost).stream().anyMatch(q -> q.queue().name().equals(destination))
         : broker.exchange(vhost, destination) != null;
     if (!exists) {
-      throw ErrorCode.NOT_FOUND.error("no " + (type == DestinationType.QUEUE ? "queue" : "exchange") + " '"
-          + destination + "' in vhost '" + vhost + "'");
+      throw type == DestinationType.QUEUE ? ErrorCode.noQueue(vhost, destination)
+          : ErrorCode.noExchange(vhost, destination);
     }
   }
 

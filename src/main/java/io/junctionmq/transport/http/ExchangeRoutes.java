@@ -90,7 +90,7 @@ final class ExchangeRoutes {
     String name = Rest.exchangeName(ctx, "name");
     Exchange x = broker.exchange(vhost, name);
     if (x == null) {
-      throw ErrorCode.NOT_FOUND.error("no exchange '" + name + "' in vhost '" + vhost + "'");
+      throw ErrorCode.noExchange(vhost, name);
     }
     return x;
   }

@@ -73,7 +73,7 @@ final class NdjsonPublish {
 
   void start() {
     if (broker.exchange(vhost, exchange) == null) {
-      throw ErrorCode.NOT_FOUND.error("no exchange '" + exchange + "' in vhost '" + vhost + "'");
+      throw ErrorCode.noExchange(vhost, exchange);
     }
     response.setChunked(true).setStatusCode(200).putHeader("Content-Type", PublishRoutes.NDJSON);
     openedAt = System.nanoTime();
