@@ -73,7 +73,7 @@ final class NodeEndpoint extends VerticleBase {
     long id = r.i64();
     var queue = MetadataEvents.queue(new JsonObject(r.str()));
     if (broker.stopping) {
-      request.fail(ErrorCode.UNAVAILABLE.ordinal(), "node " + broker.nodeId + " is stopping");
+      Protocol.fail(request, ErrorCode.UNAVAILABLE, "node " + broker.nodeId + " is stopping");
       return;
     }
     broker.serial.submit(() -> {
@@ -98,7 +98,7 @@ final class NodeEndpoint extends VerticleBase {
     Vhost.QueueEntry q = broker.byId.get(id);
     if (q == null || !q.hostedHere() || q.epoch() != epoch) {
       if (op != Protocol.CREDIT) {
-        request.fail(ErrorCode.QUEUE_UNAVAILABLE.ordinal(), "queue " + id + " is not served by node "
+        Protocol.fail(request, ErrorCode.QUEUE_UNAVAILABLE, "queue " + id + " is not served by node "
             + broker.nodeId + " at epoch " + epoch);
       }
       return;
@@ -116,7 +116,7 @@ final class NodeEndpoint extends VerticleBase {
           // cut off, and is merging back) may be lost on the event bus, and nothing would ever
           // return them; membersChanged returns a consumer's messages only when its node leaves.
           // Its node attaches it again (ClusterSync's sweep) once both see each other.
-          request.fail(ErrorCode.QUEUE_UNAVAILABLE.ordinal(), "node " + node + " is not in the cluster as node "
+          Protocol.fail(request, ErrorCode.QUEUE_UNAVAILABLE, "node " + node + " is not in the cluster as node "
               + broker.nodeId + " sees it");
           return;
         }
@@ -140,7 +140,7 @@ final class NodeEndpoint extends VerticleBase {
         broker.deleteQueue(q.queue().vhost(), q.queue().name(), ifUnused, ifEmpty)
             .onComplete(ar -> reply(request, ar, n -> Buffer.buffer().appendLong(n)));
       }
-      default -> request.fail(ErrorCode.PROTOCOL_ERROR.ordinal(), "unknown op " + op);
+      default -> Protocol.fail(request, ErrorCode.PROTOCOL_ERROR, "unknown op " + op);
     }
   }
 
