@@ -8,6 +8,7 @@ import io.junctionmq.cluster.QueueEntry;
 import io.junctionmq.cluster.RemoteQueue;
 import io.junctionmq.model.Binding;
 import io.junctionmq.model.Delivery;
+import io.junctionmq.model.ErrorCode;
 import io.junctionmq.model.Exchange;
 import io.junctionmq.model.Message;
 import io.junctionmq.model.Queue;
@@ -162,7 +163,7 @@ public final class BrokerImpl implements Broker {
   public Exchange exchange(String vhost, String name) {
     Exchange x = directory.vhost(vhost).topology().exchange(name);
     if (x == null) {
-      throw Catalog.noExchange(vhost, name);
+      throw ErrorCode.noExchange(vhost, name);
     }
     return x;
   }

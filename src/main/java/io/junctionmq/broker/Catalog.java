@@ -90,15 +90,12 @@ final class Catalog {
       Exchange existing = h.topology().exchange(exchange.name());
       if (existing != null) {
         if (!existing.equivalent(exchange)) {
-          throw ErrorCode.PRECONDITION_FAILED.error("exchange '" + exchange.name()
-              + "' exists with other attributes (type " + existing.type().wireName() + ", durable "
-              + existing.durable() + ", auto-delete " + existing.autoDelete() + ", internal "
-              + existing.internal() + ", arguments " + existing.arguments() + ")");
+          throw ErrorCode.otherAttributes(existing);
         }
         return Future.succeededFuture(existing);
       }
       if (Vhost.reserved(exchange.name())) {
-        throw ErrorCode.ACCESS_REFUSED.error("exchange name '" + exchange.name() + "' uses the reserved prefix 'amq.'");
+        throw ErrorCode.reservedName(exchange.name());
       }
       if (exchange.name().isBlank() || exchange.name().length() > 255) {
         throw ErrorCode.INVALID_ARGUMENT.error("an exchange name must have 1 to 255 characters");
@@ -143,12 +140,8 @@ final class Catalog {
 
   static void requireExchange(Vhost h, String name) {
     if (h.topology().exchange(name) == null) {
-      throw noExchange(h.name(), name);
+      throw ErrorCode.noExchange(h.name(), name);
     }
-  }
-
-  static JunctionException noExchange(String vhost, String name) {
-    return ErrorCode.NOT_FOUND.error("no exchange '" + name + "' in vhost '" + vhost + "'");
   }
 
   // ---- queues ----
@@ -161,10 +154,7 @@ final class Catalog {
       if (existing != null) {
         checkAccess(existing, connection);
         if (!existing.queue().equivalent(queue)) {
-          Queue e = existing.queue();
-          throw ErrorCode.PRECONDITION_FAILED.error("queue '" + queue.name() + "' exists with other attributes (durable "
-              + e.durable() + ", exclusive " + e.exclusive() + ", auto-delete " + e.autoDelete() + ", arguments "
-              + e.arguments() + ")");
+          throw ErrorCode.otherAttributes(existing.queue());
         }
         if (existing.ownedHere()) {
           expiry.used(existing);
@@ -293,7 +283,7 @@ final class Catalog {
   /** Fails RESOURCE_LOCKED when {@code q} is exclusive to another connection than {@code connection}. */
   static void checkAccess(QueueEntry q, String connection) {
     if (q.exclusiveOwner() != null && !q.exclusiveOwner().equals(connection)) {
-      throw ErrorCode.RESOURCE_LOCKED.error("queue '" + q.name() + "' is exclusive to another connection");
+      throw ErrorCode.exclusiveToAnother(q.name());
     }
   }
 
@@ -338,8 +328,8 @@ final class Catalog {
     }
     requireExchange(h, b.source());
     if (!h.hasDestination(b)) {
-      throw ErrorCode.NOT_FOUND.error("no " + b.destinationType().name().toLowerCase() + " '" + b.destination()
-          + "' in vhost '" + h.name() + "'");
+      throw b.destinationType() == Binding.DestinationType.QUEUE ? ErrorCode.noQueue(h.name(), b.destination())
+          : ErrorCode.noExchange(h.name(), b.destination());
     }
   }
 }

@@ -54,11 +54,11 @@ final class Publishing {
   private Future<PublishResult> route(String vhost, Message message, boolean mandatory) {
     Vhost h = directory.findVhost(vhost);
     if (h == null) {
-      return Future.failedFuture(QueueDirectory.noVhost(vhost));
+      return Future.failedFuture(ErrorCode.noVhost(vhost));
     }
     Route route = h.topology().route(message.exchange(), message.routingKey(), message.properties().headers());
     if (!route.exchangeFound()) {
-      return Future.failedFuture(Catalog.noExchange(vhost, message.exchange()));
+      return Future.failedFuture(ErrorCode.noExchange(vhost, message.exchange()));
     }
     if (route.internal()) {
       return Future.failedFuture(ErrorCode.ACCESS_REFUSED.error("exchange '" + message.exchange() + "' is internal"));

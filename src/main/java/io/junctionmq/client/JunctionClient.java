@@ -43,7 +43,8 @@ import java.util.function.Supplier;
  * <p>Every method may be called from any thread. Futures complete, and delivery handlers run,
  * on the client's context: the one {@link #connect} was called on, else a new event loop.
  * Expected failures are {@link JunctionException}s: the broker's own codes (NOT_FOUND,
- * PRECONDITION_FAILED...) as the broker gave them, and UNAVAILABLE, retriable, when no node
+ * PRECONDITION_FAILED, STORE_UNAVAILABLE...) as the node that carried the request out gave them,
+ * the same as HTTP and STOMP clients see (docs/errors.md), and UNAVAILABLE, retriable, when no node
  * answered in time or the node went away with the request in flight (it may have been carried
  * out). A request the node certainly did not receive is sent again to the next node.
  */

@@ -136,16 +136,16 @@ final class Nodes {
 
   /** The client-facing error for a failed request on {@code s}; the session is lost if the node no longer serves it. */
   private Throwable failure(Session s, Throwable e) {
+    if (ClientProtocol.sessionUnknown(e)) {
+      lost(s, "no longer has the session");
+      return new Undelivered(ErrorCode.UNAVAILABLE.error("broker node " + s.node + " no longer has this client's"
+          + " session; nothing was done"));
+    }
     if (e instanceof ReplyException r) {
       if (r.failureType() == ReplyFailure.NO_HANDLERS) {
         lost(s, "is not reachable");
         return new Undelivered(ErrorCode.UNAVAILABLE.error("broker node " + s.node + " is not reachable; nothing"
             + " was done"));
-      }
-      if (r.failureType() == ReplyFailure.RECIPIENT_FAILURE && r.failureCode() == ClientProtocol.SESSION_UNKNOWN) {
-        lost(s, "no longer has the session");
-        return new Undelivered(ErrorCode.UNAVAILABLE.error("broker node " + s.node + " no longer has this client's"
-            + " session; nothing was done"));
       }
       if (r.failureType() == ReplyFailure.TIMEOUT) {
         return ErrorCode.UNAVAILABLE.error("no answer from broker node " + s.node + " in time; the request may have"

@@ -82,12 +82,12 @@ final class NodeEndpoint extends VerticleBase {
     long id = r.i64();
     var queue = MetadataEvents.queue(new JsonObject(r.str()));
     if (ownership.stopping()) {
-      request.fail(ErrorCode.UNAVAILABLE.ordinal(), "node " + self + " is stopping");
+      Protocol.fail(request, ErrorCode.UNAVAILABLE, "node " + self + " is stopping");
       return;
     }
     serial.submit(() -> {
       if (directory.findVhost(queue.vhost()) == null) {
-        return Future.<Long>failedFuture(QueueDirectory.noVhost(queue.vhost()));
+        return Future.<Long>failedFuture(ErrorCode.noVhost(queue.vhost()));
       }
       QueueEntry known = directory.queue(id);
       if (known != null && known.ownedHere()) {
@@ -106,7 +106,7 @@ final class NodeEndpoint extends VerticleBase {
     QueueEntry q = directory.queue(id);
     if (q == null || !q.ownedHere() || q.epoch() != epoch) {
       if (op != Protocol.CREDIT) {
-        request.fail(ErrorCode.QUEUE_UNAVAILABLE.ordinal(), "queue " + id + " is not served by node "
+        Protocol.fail(request, ErrorCode.QUEUE_UNAVAILABLE, "queue " + id + " is not served by node "
             + self + " at epoch " + epoch);
       }
       return;
@@ -124,7 +124,7 @@ final class NodeEndpoint extends VerticleBase {
           // cut off, and is merging back) may be lost on the event bus, and nothing would ever
           // return them; membersChanged returns a consumer's messages only when its node leaves.
           // Its node attaches it again (ClusterSync's sweep) once both see each other.
-          request.fail(ErrorCode.QUEUE_UNAVAILABLE.ordinal(), "node " + node + " is not in the cluster as node "
+          Protocol.fail(request, ErrorCode.QUEUE_UNAVAILABLE, "node " + node + " is not in the cluster as node "
               + self + " sees it");
           return;
         }
@@ -148,7 +148,7 @@ final class NodeEndpoint extends VerticleBase {
         deleter.delete(q.vhost(), q.name(), ifUnused, ifEmpty)
             .onComplete(ar -> reply(request, ar, n -> Buffer.buffer().appendLong(n)));
       }
-      default -> request.fail(ErrorCode.PROTOCOL_ERROR.ordinal(), "unknown op " + op);
+      default -> Protocol.fail(request, ErrorCode.PROTOCOL_ERROR, "unknown op " + op);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.junctionmq.cluster;
 
 import io.junctionmq.model.ErrorCode;
+import io.junctionmq.model.Failures;
 import io.junctionmq.model.JunctionException;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
@@ -9,7 +10,8 @@ import io.vertx.core.eventbus.ReplyFailure;
 /**
  * Addresses and op codes of the event-bus protocol between nodes. Every node listens on
  * {@link #node(String)} for requests about the queues it owns and for deliveries to its
- * consumers; metadata changes and queue counts are published on {@link #METADATA}.
+ * consumers; metadata changes and queue counts are published on {@link #METADATA}. A request
+ * fails with {@link #JUNCTION_ERROR} and its error's code by name ({@link #fail}, {@link #error}).
  */
 public final class Protocol {
   /** Metadata events and queue counts, published to every node (JSON). */
@@ -32,6 +34,14 @@ public final class Protocol {
   public static final byte DELIVER = 30;
   public static final byte CANCELLED = 31;
 
+  /**
+   * The failure code of a reply that carries a Junction error; its message is
+   * {@code <code>: <reason>} with the code's {@link ErrorCode#wireName()} (docs/errors.md).
+   * Codes cross the wire by name, so that adding or reordering codes changes nothing on it;
+   * 100 is outside the ordinals that earlier versions sent (0 to 18).
+   */
+  public static final int JUNCTION_ERROR = 100;
+
   private Protocol() {
   }
 
@@ -49,13 +59,40 @@ public final class Protocol {
     return "junction.client." + clientId;
   }
 
-  /** Fails an event-bus request with a Junction error, so the sender can rebuild it. */
+  /**
+   * Fails an event-bus request with the Junction error for {@code error}: this is the edge
+   * of the node that carried the request out, so a failure that is not a JunctionException
+   * is translated (and logged) here, once.
+   */
   public static void fail(Message<?> request, Throwable error) {
-    if (error instanceof JunctionException j) {
-      request.fail(j.code().ordinal(), j.getMessage());
-    } else {
-      request.fail(ErrorCode.INTERNAL_ERROR.ordinal(), String.valueOf(error.getMessage()));
-    }
+    fail(request, error, "event-bus request to " + request.address());
+  }
+
+  /** As {@link #fail(Message, Throwable)}; {@code where} names the request in the log. */
+  public static void fail(Message<?> request, Throwable error, String where) {
+    request.fail(JUNCTION_ERROR, encode(Failures.translate(error, where)));
+  }
+
+  /** Fails an event-bus request with {@code code} and {@code reason}. */
+  public static void fail(Message<?> request, ErrorCode code, String reason) {
+    request.fail(JUNCTION_ERROR, encode(code.error(reason)));
+  }
+
+  /** The message of a {@link #JUNCTION_ERROR} reply: {@code queue_full: queue 'q' is full (...)}. */
+  public static String encode(JunctionException e) {
+    return e.code().wireName() + ": " + e.reason();
+  }
+
+  /**
+   * The Junction error a {@link #JUNCTION_ERROR} reply carries. A code this version does not
+   * know is {@code internal_error}, whose reason is the whole message, code included.
+   */
+  public static JunctionException decode(String message) {
+    String m = message == null ? "" : message;
+    int colon = m.indexOf(": ");
+    String reason = colon < 0 ? "" : m.substring(colon + 2);
+    return ErrorCode.ofWireName(colon < 0 ? m : m.substring(0, colon)).map(code -> code.error(reason))
+        .orElseGet(() -> ErrorCode.INTERNAL_ERROR.error(m));
   }
 
   /**
@@ -65,9 +102,10 @@ public final class Protocol {
    */
   public static JunctionException error(Throwable failure, String node) {
     if (failure instanceof ReplyException r) {
-      if (r.failureType() == ReplyFailure.RECIPIENT_FAILURE && r.failureCode() >= 0
-          && r.failureCode() < ErrorCode.values().length) {
-        return ErrorCode.values()[r.failureCode()].error(r.getMessage());
+      if (r.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+        return r.failureCode() == JUNCTION_ERROR ? decode(r.getMessage())
+            : ErrorCode.INTERNAL_ERROR.error("node " + node + " failed the request with failure code "
+                + r.failureCode() + "; its log may have the details");
       }
       if (r.failureType() == ReplyFailure.NO_HANDLERS) {
         return ErrorCode.QUEUE_UNAVAILABLE.error("node " + node + " is not reachable");

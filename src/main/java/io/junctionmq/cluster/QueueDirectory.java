@@ -1,7 +1,6 @@
 package io.junctionmq.cluster;
 
 import io.junctionmq.model.ErrorCode;
-import io.junctionmq.model.JunctionException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +45,7 @@ public final class QueueDirectory {
   public Vhost vhost(String name) {
     Vhost h = vhosts.get(name);
     if (h == null) {
-      throw noVhost(name);
+      throw ErrorCode.noVhost(name);
     }
     return h;
   }
@@ -78,10 +77,6 @@ public final class QueueDirectory {
     return vhosts.values();
   }
 
-  public static JunctionException noVhost(String name) {
-    return ErrorCode.NOT_FOUND.error("no vhost '" + name + "'");
-  }
-
   // ---- queues ----
 
   /** The queue of that id, or null. */
@@ -93,7 +88,7 @@ public final class QueueDirectory {
   public QueueEntry queue(String vhost, String name) {
     QueueEntry q = vhost(vhost).queue(name);
     if (q == null) {
-      throw ErrorCode.NOT_FOUND.error("no queue '" + name + "' in vhost '" + vhost + "'");
+      throw ErrorCode.noQueue(vhost, name);
     }
     return q;
   }

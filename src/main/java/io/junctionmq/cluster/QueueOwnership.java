@@ -272,8 +272,7 @@ public final class QueueOwnership {
     if (q.link() instanceof RemoteQueue r) {
       return r.delete(ifUnused, ifEmpty);
     }
-    return Future.failedFuture(ErrorCode.QUEUE_UNAVAILABLE.error("queue '" + q.name()
-        + "' is changing owner; try again"));
+    return Future.failedFuture(ErrorCode.queueUnavailable(q.name(), "is changing owner; try again"));
   }
 
   private void undeploy(QueueEntry q) {

@@ -1,8 +1,17 @@
 package io.junctionmq.model;
 
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
 /**
  * Every error a client can see: a stable code, the HTTP status a transport answers with, and
- * whether retrying the same request may succeed. docs/errors.md lists them.
+ * whether retrying the same request may succeed; then the recurring reasons, each worded once.
+ * A code crosses the wire by its {@link #wireName()}, never by its ordinal. docs/errors.md
+ * lists them.
  */
 public enum ErrorCode {
   INVALID_ARGUMENT(400, false),
@@ -25,6 +34,9 @@ public enum ErrorCode {
   QUEUE_UNAVAILABLE(503, true),
   INTERNAL_ERROR(500, true);
 
+  private static final Map<String, ErrorCode> BY_WIRE_NAME = Arrays.stream(values())
+      .collect(Collectors.toUnmodifiableMap(ErrorCode::wireName, Function.identity()));
+
   private final int httpStatus;
   private final boolean retriable;
 
@@ -43,10 +55,97 @@ public enum ErrorCode {
 
   /** The code as it appears on the wire: {@code precondition_failed}. */
   public String wireName() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The code whose {@link #wireName()} is {@code name}; empty for a name this version does not know. */
+  public static Optional<ErrorCode> ofWireName(String name) {
+    return Optional.ofNullable(name == null ? null : BY_WIRE_NAME.get(name));
   }
 
   public JunctionException error(String reason) {
     return new JunctionException(this, reason);
+  }
+
+  // The recurring reasons. Names are quoted as given; a caller that prints a client's bytes
+  // makes them printable first.
+
+  /** NOT_FOUND: {@code no vhost 'v'}. */
+  public static JunctionException noVhost(String vhost) {
+    return NOT_FOUND.error("no vhost '" + vhost + "'");
+  }
+
+  /** NOT_FOUND: {@code no exchange 'x' in vhost 'v'}. */
+  public static JunctionException noExchange(String vhost, String exchange) {
+    return NOT_FOUND.error("no exchange '" + exchange + "' in vhost '" + vhost + "'");
+  }
+
+  /** NOT_FOUND: {@code no queue 'q' in vhost 'v'}. */
+  public static JunctionException noQueue(String vhost, String queue) {
+    return NOT_FOUND.error("no queue '" + queue + "' in vhost '" + vhost + "'");
+  }
+
+  /** NOT_FOUND: {@code no consumer 'c' <where>}, where is "on this queue", say. */
+  public static JunctionException noConsumer(String tag, String where) {
+    return NOT_FOUND.error("no consumer '" + tag + "' " + where);
+  }
+
+  /** NOT_FOUND: {@code no subscription 's'}. */
+  public static JunctionException noSubscription(String id) {
+    return NOT_FOUND.error("no subscription '" + id + "'");
+  }
+
+  /** NOT_FOUND: {@code no subscription 's' <where>}, where is "in this session", say. */
+  public static JunctionException noSubscription(String id, String where) {
+    return NOT_FOUND.error("no subscription '" + id + "' " + where);
+  }
+
+  /** RESOURCE_LOCKED: {@code queue 'q' is exclusive to another connection}. */
+  public static JunctionException exclusiveToAnother(String queue) {
+    return RESOURCE_LOCKED.error("queue '" + queue + "' is exclusive to another connection");
+  }
+
+  /** PRECONDITION_FAILED: the exchange is declared already, as {@code existing}. */
+  public static JunctionException otherAttributes(Exchange existing) {
+    return PRECONDITION_FAILED.error("exchange '" + existing.name() + "' exists with other attributes (type "
+        + existing.type().wireName() + ", durable " + existing.durable() + ", auto-delete " + existing.autoDelete()
+        + ", internal " + existing.internal() + ", arguments " + existing.arguments() + ")");
+  }
+
+  /** PRECONDITION_FAILED: the queue is declared already, as {@code existing}. */
+  public static JunctionException otherAttributes(Queue existing) {
+    return PRECONDITION_FAILED.error("queue '" + existing.name() + "' exists with other attributes (durable "
+        + existing.durable() + ", exclusive " + existing.exclusive() + ", auto-delete " + existing.autoDelete()
+        + ", arguments " + existing.arguments() + ")");
+  }
+
+  /** ACCESS_REFUSED: {@code exchange name 'amq.x' uses the reserved prefix 'amq.'}. */
+  public static JunctionException reservedName(String exchange) {
+    return ACCESS_REFUSED.error("exchange name '" + exchange + "' uses the reserved prefix 'amq.'");
+  }
+
+  /** QUEUE_FULL: {@code queue 'q' is full (x-overflow reject-publish)}. */
+  public static JunctionException queueFull(String queue, String overflow) {
+    return QUEUE_FULL.error("queue '" + queue + "' is full (x-overflow " + overflow + ")");
+  }
+
+  /** QUEUE_UNAVAILABLE: {@code queue 'q' moved to another node}. */
+  public static JunctionException queueMoved(String queue) {
+    return queueUnavailable(queue, "moved to another node");
+  }
+
+  /** QUEUE_UNAVAILABLE: {@code queue 'q' <state>}: "is closed", "stopped here", "is changing owner; try again". */
+  public static JunctionException queueUnavailable(String queue, String state) {
+    return QUEUE_UNAVAILABLE.error("queue '" + queue + "' " + state);
+  }
+
+  /** STORE_UNAVAILABLE, with the one reason a client ever sees for it (never the database's text). */
+  public static JunctionException storeUnavailable() {
+    return STORE_UNAVAILABLE.error("the message store is unavailable");
+  }
+
+  /** INTERNAL_ERROR, with the one reason a client ever sees for it: what failed is in the broker's log. */
+  public static JunctionException internal() {
+    return INTERNAL_ERROR.error("internal error; the broker log has the details");
   }
 }

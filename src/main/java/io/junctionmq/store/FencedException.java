@@ -1,6 +1,11 @@
 package io.junctionmq.store;
 
-/** A write carried an epoch that is no longer the queue's lease epoch: another node owns it. */
+import io.junctionmq.model.ErrorCode;
+
+/**
+ * A write carried an epoch that is no longer the queue's lease epoch: another node owns it.
+ * A client sees {@code queue_unavailable}: the queue moved, a retry reaches its new owner.
+ */
 public final class FencedException extends StoreException {
   private final long queueId;
 
@@ -11,5 +16,15 @@ public final class FencedException extends StoreException {
 
   public long queueId() {
     return queueId;
+  }
+
+  @Override
+  public ErrorCode code() {
+    return ErrorCode.QUEUE_UNAVAILABLE;
+  }
+
+  @Override
+  public String clientReason() {
+    return "the queue moved to another node";
   }
 }

@@ -4,7 +4,6 @@ import io.junctionmq.broker.Broker;
 import io.junctionmq.cluster.Protocol;
 import io.junctionmq.cluster.Wire;
 import io.junctionmq.model.ErrorCode;
-import io.junctionmq.model.JunctionException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -68,7 +67,7 @@ public final class ClientEndpoint extends VerticleBase {
       ClientSession session = sessions.get(id);
       if (session == null) {
         if (op != ClientProtocol.CREDIT && op != ClientProtocol.CLOSE) {
-          request.fail(ClientProtocol.SESSION_UNKNOWN, "node " + broker.nodeId() + " has no session " + id);
+          ClientProtocol.failSessionUnknown(request, "node " + broker.nodeId() + " has no session " + id);
         } else {
           request.reply(null);
         }
@@ -85,21 +84,18 @@ public final class ClientEndpoint extends VerticleBase {
         if (ar.succeeded()) {
           request.reply(ar.result());
         } else {
-          fail(request, ar.cause());
+          ClientProtocol.fail(request, ar.cause(), where(session, op));
         }
       });
     } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
-      Protocol.fail(request, ErrorCode.PROTOCOL_ERROR.error("malformed client request: " + e.getMessage()));
+      Protocol.fail(request, ErrorCode.PROTOCOL_ERROR, "malformed client request: " + e.getMessage());
     } catch (RuntimeException e) {
-      fail(request, e);
+      ClientProtocol.fail(request, e, "event-bus client request to " + request.address());
     }
   }
 
-  private static void fail(Message<Buffer> request, Throwable error) {
-    if (!(error instanceof JunctionException)) {
-      log.error("client request failed", error);
-    }
-    Protocol.fail(request, error);
+  private static String where(ClientSession session, byte op) {
+    return "event-bus client " + session.clientId() + " (session " + session.id() + ", op " + op + ")";
   }
 
   private void open(String id, String clientId, long heartbeatMs) {

@@ -1,12 +1,16 @@
 package io.junctionmq.transport.eventbus;
 
 import io.junctionmq.broker.QueueInfo;
+import io.junctionmq.cluster.Protocol;
 import io.junctionmq.cluster.Stats;
 import io.junctionmq.cluster.Wire;
 import io.junctionmq.model.Binding;
 import io.junctionmq.model.Exchange;
 import io.junctionmq.model.ExchangeType;
 import io.junctionmq.model.Queue;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 
@@ -14,8 +18,9 @@ import java.util.Map;
  * The event-bus protocol between a {@code JunctionClient} and the broker node serving its
  * session ({@link io.junctionmq.cluster.Protocol#clients}): binary {@link Wire} messages, an op
  * byte first. Every request to a node names the session; deliveries and cancellations go the
- * other way, to the client's own address, without a reply. A request fails with the ordinal of
- * an {@link io.junctionmq.model.ErrorCode}, or {@link #SESSION_UNKNOWN}.
+ * other way, to the client's own address, without a reply. A request fails as a request between
+ * nodes does ({@link Protocol#JUNCTION_ERROR}, the code by name: {@link #fail}), or with
+ * {@link #SESSION_UNKNOWN}.
  */
 public final class ClientProtocol {
   /** Opens a session: session id, client id, heartbeat in ms. The node closes it after three silent heartbeats. */
@@ -49,6 +54,22 @@ public final class ClientProtocol {
   public static final int SESSION_UNKNOWN = 1000;
 
   private ClientProtocol() {
+  }
+
+  /** Fails a client's request with the Junction error for {@code error}, translated here if it is none yet. */
+  public static void fail(Message<?> request, Throwable error, String where) {
+    Protocol.fail(request, error, where);
+  }
+
+  /** Fails a request naming a session this node does not have: the client opens another. */
+  public static void failSessionUnknown(Message<?> request, String reason) {
+    request.fail(SESSION_UNKNOWN, reason);
+  }
+
+  /** Whether a request failed because the node does not have its session ({@link #SESSION_UNKNOWN}). */
+  public static boolean sessionUnknown(Throwable failure) {
+    return failure instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE
+        && r.failureCode() == SESSION_UNKNOWN;
   }
 
   public static Wire request(byte op, String session) {

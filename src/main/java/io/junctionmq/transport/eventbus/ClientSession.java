@@ -141,7 +141,7 @@ final class ClientSession {
   private Subscription subscription(String subscription) {
     Subscription s = subscriptions.get(subscription);
     if (s == null || s.consumer == null) {
-      throw ErrorCode.NOT_FOUND.error("no subscription '" + subscription + "' in this session");
+      throw ErrorCode.noSubscription(subscription, "in this session");
     }
     return s;
   }

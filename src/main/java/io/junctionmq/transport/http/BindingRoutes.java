@@ -80,7 +80,7 @@ final class BindingRoutes {
     if (type == DestinationType.EXCHANGE) {
       broker.exchange(vhost, destination);
     } else if (broker.queues(vhost).stream().noneMatch(q -> q.queue().name().equals(destination))) {
-      throw ErrorCode.NOT_FOUND.error("no queue '" + destination + "' in vhost '" + vhost + "'");
+      throw ErrorCode.noQueue(vhost, destination);
     }
   }
 

@@ -57,7 +57,7 @@ final class ConsumerRoutes {
 
   private void list(RoutingContext ctx, String vhost) {
     if (vhost != null && !broker.vhosts().contains(vhost)) {
-      throw ErrorCode.NOT_FOUND.error("no vhost '" + vhost + "'");
+      throw ErrorCode.noVhost(vhost);
     }
     var open = consumers.all().stream()
         .filter(e -> vhost == null || e.vhost().equals(vhost))

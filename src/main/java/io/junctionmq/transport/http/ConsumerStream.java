@@ -5,7 +5,6 @@ import io.junctionmq.broker.ConsumeOptions;
 import io.junctionmq.broker.Connection;
 import io.junctionmq.broker.Consumer;
 import io.junctionmq.model.Delivery;
-import io.junctionmq.model.JunctionException;
 import io.junctionmq.model.AckMode;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -102,8 +101,7 @@ final class ConsumerStream {
     var options = new ConsumeOptions(id, prefetch, manual ? AckMode.CLIENT_INDIVIDUAL : AckMode.AUTO);
     connection.consume(vhost, queue, options, this::deliver).onComplete(ar -> {
       if (ar.failed()) {
-        end(ar.cause() instanceof JunctionException j ? HttpErrors.body(j)
-            : HttpErrors.body(HttpErrors.translate(ar.cause(), 500, ctx)));
+        end(HttpErrors.body(HttpErrors.translate(ar.cause(), 500, ctx)));
         return;
       }
       consumer = ar.result();

@@ -40,7 +40,7 @@ final class HttpConsumers {
   Consumer require(String id) {
     Entry e = entries.get(id);
     if (e == null) {
-      throw ErrorCode.NOT_FOUND.error("no consumer '" + id + "' (its stream is closed or never was)");
+      throw ErrorCode.noConsumer(id, "(its stream is closed or never was)");
     }
     return e.consumer();
   }

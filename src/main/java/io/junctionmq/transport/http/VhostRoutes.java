@@ -29,7 +29,7 @@ final class VhostRoutes {
   private void show(RoutingContext ctx) {
     String name = Rest.vhost(ctx);
     if (!broker.vhosts().contains(name)) {
-      throw ErrorCode.NOT_FOUND.error("no vhost '" + name + "'");
+      throw ErrorCode.noVhost(name);
     }
     Rest.json(ctx, 200, json(name));
   }

@@ -1,18 +1,16 @@
 package io.junctionmq.transport.stomp;
 
 import io.junctionmq.model.ErrorCode;
+import io.junctionmq.model.Failures;
 import io.junctionmq.model.JunctionException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The one place where failures become ERROR frames: {@code message} says what went wrong in a
- * line, {@code code} is the catalog's code, the body repeats the reason. Internal errors are
- * logged here, once, and reach the client without their details.
+ * line, {@code code} is the catalog's code, the body repeats the reason. Besides STOMP's own
+ * protocol errors, the translation is {@link Failures}'s: a store failure is
+ * {@code store_unavailable}, a bug {@code internal_error} without its details.
  */
 final class StompErrors {
-  private static final Logger log = LoggerFactory.getLogger(StompErrors.class);
-
   private StompErrors() {
   }
 
@@ -32,14 +30,10 @@ final class StompErrors {
   }
 
   private static JunctionException translate(Throwable failure, String session) {
-    if (failure instanceof JunctionException j) {
-      return j;
-    }
     if (failure instanceof StompProtocolException p) {
       return protocol(p.getMessage());
     }
-    log.error("STOMP session {}: unexpected failure", session, failure);
-    return ErrorCode.INTERNAL_ERROR.error("internal error; the broker's log has the details");
+    return Failures.translate(failure, "STOMP " + session);
   }
 
   private static String oneLine(String s) {

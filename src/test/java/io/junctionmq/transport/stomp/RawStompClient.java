@@ -13,7 +13,7 @@ import java.util.ArrayDeque;
  * A blocking STOMP client over a plain TCP socket, for tests that need control over the bytes:
  * garbage, oversized frames, a socket nobody reads. Not for an event loop.
  */
-final class RawStompClient implements AutoCloseable {
+public final class RawStompClient implements AutoCloseable {
   private final Socket socket;
   private final InputStream in;
   private final OutputStream out;
@@ -21,7 +21,7 @@ final class RawStompClient implements AutoCloseable {
   private final ArrayDeque<StompFrame> frames = new ArrayDeque<>();
   private final byte[] chunk = new byte[64 * 1024];
 
-  RawStompClient(int port) throws IOException {
+  public RawStompClient(int port) throws IOException {
     this(port, 0);
   }
 
@@ -38,13 +38,13 @@ final class RawStompClient implements AutoCloseable {
   }
 
   /** Connects as STOMP 1.2 with {@code heart-beat} and returns CONNECTED. */
-  StompFrame connect(String heartBeat) throws IOException {
+  public StompFrame connect(String heartBeat) throws IOException {
     send(StompFrame.builder(StompCommand.CONNECT).header("accept-version", "1.2").header("host", "/")
         .header("heart-beat", heartBeat).build());
     return receive(Duration.ofSeconds(10));
   }
 
-  void send(StompFrame frame) throws IOException {
+  public void send(StompFrame frame) throws IOException {
     sendRaw(StompEncoder.encode(frame));
   }
 
@@ -58,7 +58,7 @@ final class RawStompClient implements AutoCloseable {
   }
 
   /** The next frame (heart-beats skipped); fails after {@code timeout}, or null if the server closed. */
-  StompFrame receive(Duration timeout) throws IOException {
+  public StompFrame receive(Duration timeout) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (frames.isEmpty()) {
       long left = (deadline - System.nanoTime()) / 1_000_000;
