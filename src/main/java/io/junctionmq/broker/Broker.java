@@ -94,8 +94,12 @@ public interface Broker {
    */
   Future<Consumer> consume(String vhost, String queue, ConsumeOptions options, Handler<Delivery> handler);
 
-  /** Opens a client connection: it owns exclusive queues and its consumers end with it. */
-  Connection connect(String name, String protocol);
+  /**
+   * Opens a client connection: it owns exclusive queues and its consumers end with it. The
+   * broker lists it and logs {@code connection.opened} now and {@code connection.closed} when
+   * it closes, with the facts of {@code client}.
+   */
+  Connection connect(ClientInfo client);
 
   List<ConnectionInfo> connections();
 }

@@ -237,8 +237,8 @@ public final class BrokerImpl implements Broker {
   }
 
   @Override
-  public Connection connect(String name, String protocol) {
-    return connections.connect(name, protocol);
+  public Connection connect(ClientInfo client) {
+    return connections.connect(client);
   }
 
   @Override

@@ -11,20 +11,26 @@ import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** A client connection: the owner of its exclusive queues and of its consumers. */
+/** A client connection: the exclusive owner of its exclusive queues, and the owner of its consumers. */
 final class ClientConnection implements Connection {
   private final String id;
-  private final String name;
-  private final String protocol;
+  private final ClientInfo client;
   private final long connectedAt = System.currentTimeMillis();
+  private final long openedNanos = System.nanoTime();
+  private final Catalog catalog;
+  private final Publishing publishing;
+  private final Consumers consumers;
   private final Connections connections;
-  private final Map<String, Consumer> consumers = new ConcurrentHashMap<>();
+  private final Map<String, Consumer> own = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  ClientConnection(String id, String name, String protocol, Connections connections) {
+  ClientConnection(String id, ClientInfo client, Catalog catalog, Publishing publishing, Consumers consumers,
+                   Connections connections) {
     this.id = id;
-    this.name = name;
-    this.protocol = protocol;
+    this.client = client;
+    this.catalog = catalog;
+    this.publishing = publishing;
+    this.consumers = consumers;
     this.connections = connections;
   }
 
@@ -33,18 +39,26 @@ final class ClientConnection implements Connection {
     return id;
   }
 
+  ClientInfo client() {
+    return client;
+  }
+
+  long ageMillis() {
+    return (System.nanoTime() - openedNanos) / 1_000_000;
+  }
+
   ConnectionInfo info() {
-    return new ConnectionInfo(id, name, protocol, connectedAt, consumers.size());
+    return new ConnectionInfo(id, client.name(), client.protocol(), connectedAt, own.size());
   }
 
   @Override
   public Future<QueueInfo> declareQueue(Queue queue) {
-    return connections.catalog().declareQueue(queue, id);
+    return catalog.declareQueue(queue, id);
   }
 
   @Override
   public Future<PublishResult> publish(String vhost, Message message, boolean mandatory) {
-    return connections.publishing().publish(vhost, message, mandatory);
+    return publishing.publish(vhost, message, mandatory);
   }
 
   @Override
@@ -53,17 +67,17 @@ final class ClientConnection implements Connection {
       return Future.<Consumer>failedFuture(closedError());
     }
     var tag = new String[1];
-    return connections.consumers().consume(vhost, queue, options, handler, id, () -> {
+    return consumers.consume(vhost, queue, options, handler, id, () -> {
       if (tag[0] != null) {
-        consumers.remove(tag[0]);
+        own.remove(tag[0]);
       }
     }).compose(c -> {
       tag[0] = c.tag();
-      consumers.put(c.tag(), c);
+      own.put(c.tag(), c);
       // Put first, then look: either close() sees the consumer, or this sees the close.
       if (closed) {
         // The connection closed while the consumer was being attached: close() may have missed it.
-        consumers.remove(c.tag(), c);
+        own.remove(c.tag(), c);
         return c.cancel().transform(ar -> Future.<Consumer>failedFuture(closedError()));
       }
       return Future.succeededFuture(c);
@@ -75,20 +89,21 @@ final class ClientConnection implements Connection {
   }
 
   @Override
-  public Future<Void> close() {
-    if (closed) {
-      return Future.succeededFuture();
+  public Future<Void> close(String reason, Map<String, Object> details) {
+    synchronized (this) {
+      if (closed) {
+        return Future.succeededFuture();
+      }
+      closed = true;
     }
-    closed = true;
+    connections.closing(this, reason, details);
     var cancels = new ArrayList<Future<Void>>();
     // Whoever removes a consumer cancels it: this loop, or a consume that completes meanwhile.
-    consumers.forEach((tag, c) -> {
-      if (consumers.remove(tag, c)) {
+    own.forEach((tag, c) -> {
+      if (own.remove(tag, c)) {
         cancels.add(c.cancel());
       }
     });
-    return Future.join(cancels)
-        .transform(ar -> connections.catalog().deleteExclusiveQueues(id))
-        .onComplete(ar -> connections.closed(this));
+    return Future.join(cancels).transform(ar -> catalog.deleteExclusiveQueues(id));
   }
 }

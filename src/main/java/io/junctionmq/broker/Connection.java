@@ -5,6 +5,7 @@ import io.junctionmq.model.Message;
 import io.junctionmq.model.Queue;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import java.util.Map;
 
 /**
  * A client's connection: it may declare exclusive queues, which only it can consume and
@@ -20,6 +21,14 @@ public interface Connection {
 
   Future<Consumer> consume(String vhost, String queue, ConsumeOptions options, Handler<Delivery> handler);
 
-  /** Cancels every consumer (unacked messages go back) and deletes the exclusive queues. */
-  Future<Void> close();
+  /**
+   * Cancels every consumer (unacked messages go back) and deletes the exclusive queues; logs
+   * {@code connection.closed} with {@code reason}, once. Closing again does nothing.
+   */
+  default Future<Void> close(String reason) {
+    return close(reason, Map.of());
+  }
+
+  /** As {@link #close(String)}, with the protocol's last facts for the log (what a stream carried, say). */
+  Future<Void> close(String reason, Map<String, Object> details);
 }

@@ -4,9 +4,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
-/** This node's client connections. */
+/**
+ * This node's client connections, of every protocol: the one place that lists them and logs
+ * {@code connection.opened} and {@code connection.closed}.
+ */
 final class Connections {
+  private static final Logger log = LoggerFactory.getLogger(Connections.class);
+
   private final String self;
   private final Catalog catalog;
   private final Publishing publishing;
@@ -21,9 +29,12 @@ final class Connections {
     this.consumers = consumers;
   }
 
-  Connection connect(String name, String protocol) {
-    var c = new ClientConnection("conn-" + self + "-" + ids.incrementAndGet(), name, protocol, this);
+  Connection connect(ClientInfo client) {
+    var c = new ClientConnection("conn-" + self + "-" + ids.incrementAndGet(), client, catalog, publishing,
+        consumers, this);
     open.put(c.id(), c);
+    event(log.atInfo(), "connection.opened", c, client.details())
+        .log("{} connection opened", client.protocol());
     return c;
   }
 
@@ -31,19 +42,26 @@ final class Connections {
     return open.values().stream().map(ClientConnection::info).toList();
   }
 
-  Catalog catalog() {
-    return catalog;
+  /** {@code c} closes now, for {@code reason}: it is no longer listed. */
+  void closing(ClientConnection c, String reason, Map<String, Object> details) {
+    open.remove(c.id());
+    var event = event(log.atInfo(), "connection.closed", c, c.client().details()).addKeyValue("reason", reason);
+    for (var d : details.entrySet()) {
+      event = event.addKeyValue(d.getKey(), d.getValue());
+    }
+    event.addKeyValue("duration_ms", c.ageMillis()).log("{} connection closed", c.client().protocol());
   }
 
-  Publishing publishing() {
-    return publishing;
-  }
-
-  Consumers consumers() {
-    return consumers;
-  }
-
-  void closed(ClientConnection connection) {
-    open.remove(connection.id());
+  private static LoggingEventBuilder event(LoggingEventBuilder builder, String event, ClientConnection c,
+                                           Map<String, Object> details) {
+    var e = builder.addKeyValue("event", event).addKeyValue("connection", c.id())
+        .addKeyValue("protocol", c.client().protocol());
+    if (c.client().remote() != null) {
+      e = e.addKeyValue("remote", c.client().remote());
+    }
+    for (var d : details.entrySet()) {
+      e = e.addKeyValue(d.getKey(), d.getValue());
+    }
+    return e;
   }
 }

@@ -29,14 +29,14 @@ public record NodeSources(BrokerImpl broker, StompStats stomp, Membership member
 
   /**
    * Pure: STOMP sessions as the STOMP servers count them (a session is a connection from its
-   * first byte, before CONNECT), HTTP streams and event-bus clients as broker connections of
-   * those protocols.
+   * first byte, before CONNECT), HTTP streams (consuming and publishing) and event-bus clients
+   * as broker connections of those protocols.
    */
   static Map<String, Integer> count(List<ConnectionInfo> connections, int stompTcp, int stompWs) {
     int http = 0;
     int eventBus = 0;
     for (ConnectionInfo c : connections) {
-      if ("http".equals(c.protocol())) {
+      if (c.protocol().startsWith("http")) {
         http++;
       } else if ("eventbus".equals(c.protocol())) {
         eventBus++;

@@ -63,9 +63,9 @@ class AutoDeleteTest {
   @Test
   void anAutoDeleteQueueIsDeletedWhenTheConnectionOfItsLastConsumerCloses() {
     await(broker.declareQueue(TEMP));
-    Connection c = broker.connect("c", "test");
+    Connection c = broker.connect(ClientInfo.of("test", "c", null));
     await(c.consume(V, "temp", AUTO, d -> { }));
-    await(c.close());
+    await(c.close("the test closed it"));
     await().atMost(Duration.ofSeconds(2)).until(() -> !node.exists("temp"));
   }
 

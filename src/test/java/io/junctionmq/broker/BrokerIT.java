@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.junctionmq.Junction;
 import io.junctionmq.config.JunctionConfig;
+import io.junctionmq.model.AckMode;
 import io.junctionmq.model.Binding;
 import io.junctionmq.model.Delivery;
 import io.junctionmq.model.ErrorCode;
@@ -18,7 +19,6 @@ import io.junctionmq.model.JunctionException;
 import io.junctionmq.model.Message;
 import io.junctionmq.model.MessageProperties;
 import io.junctionmq.model.Queue;
-import io.junctionmq.model.AckMode;
 import io.junctionmq.store.TestPostgres;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -187,24 +187,24 @@ class BrokerIT {
 
   @Test
   void exclusiveQueueBelongsToItsConnectionAndGoesWithIt() {
-    Connection a = broker.connect("a", "test");
-    Connection b = broker.connect("b", "test");
+    Connection a = broker.connect(ClientInfo.of("test", "a", null));
+    Connection b = broker.connect(ClientInfo.of("test", "b", null));
     a.declareQueue(new Queue(V, "mine", false, true, false, Map.of())).await();
     var locked = failure(b.consume(V, "mine", ConsumeOptions.of(1, AckMode.AUTO), d -> { }));
     assertEquals(ErrorCode.RESOURCE_LOCKED, locked.code());
     a.consume(V, "mine", ConsumeOptions.of(1, AckMode.AUTO), d -> { }).await();
-    a.close().await();
+    a.close("the test closed it").await();
     assertEquals(ErrorCode.NOT_FOUND, failure(broker.queueInfo(V, "mine")).code());
-    b.close().await();
+    b.close("the test closed it").await();
   }
 
   @Test
   void closingTheOwnerOfAConsumedExclusiveAutoDeleteQueueSucceeds() {
     for (int i = 0; i < 20; i++) {
-      Connection a = broker.connect("a", "test");
+      Connection a = broker.connect(ClientInfo.of("test", "a", null));
       a.declareQueue(new Queue(V, "reply-" + i, false, true, true, Map.of())).await();
       a.consume(V, "reply-" + i, ConsumeOptions.of(1, AckMode.AUTO), d -> { }).await();
-      a.close().await();
+      a.close("the test closed it").await();
       assertEquals(ErrorCode.NOT_FOUND, failure(broker.queueInfo(V, "reply-" + i)).code());
     }
   }

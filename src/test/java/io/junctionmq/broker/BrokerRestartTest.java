@@ -86,7 +86,7 @@ class BrokerRestartTest {
 
   @Test
   void nonDurableAndExclusiveQueuesAndTheirBindingsAreDropped() {
-    Connection c = broker().connect("c", "test");
+    Connection c = broker().connect(ClientInfo.of("test", "c", null));
     await(broker().declareQueue(Queue.transientQueue(V, "transient")));
     await(c.declareQueue(new Queue(V, "exclusive", true, true, false, Map.of())));
     await(broker().declareQueue(Queue.durable(V, "durable")));

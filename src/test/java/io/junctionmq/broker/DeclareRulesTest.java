@@ -52,7 +52,7 @@ class DeclareRulesTest {
   @Test
   void redeclaringAQueueWithOtherAttributesFailsPreconditionFailedAndChangesNothing() {
     long id = await(broker.declareQueue(QUEUE)).id();
-    Connection c = broker.connect("c", "test");
+    Connection c = broker.connect(ClientInfo.of("test", "c", null));
     assertEquals(ErrorCode.PRECONDITION_FAILED, failure(broker.declareQueue(
         new Queue(V, "q", false, false, false, QUEUE.arguments()))));
     assertEquals(ErrorCode.PRECONDITION_FAILED, failure(c.declareQueue(
@@ -139,7 +139,7 @@ class DeclareRulesTest {
   void everythingInAnUnknownVhostIsNotFound() {
     String u = "nowhere";
     assertEquals(ErrorCode.NOT_FOUND, failure(broker.declareQueue(Queue.durable(u, "q"))));
-    assertEquals(ErrorCode.NOT_FOUND, failure(broker.connect("c", "test").declareQueue(Queue.durable(u, "q"))));
+    assertEquals(ErrorCode.NOT_FOUND, failure(broker.connect(ClientInfo.of("test", "c", null)).declareQueue(Queue.durable(u, "q"))));
     assertEquals(ErrorCode.NOT_FOUND, failure(broker.declareExchange(Exchange.of(u, "x", ExchangeType.FANOUT))));
     assertEquals(ErrorCode.NOT_FOUND, failure(broker.deleteQueue(u, "q", false, false)));
     assertEquals(ErrorCode.NOT_FOUND, failure(broker.deleteExchange(u, "x", false)));

@@ -30,8 +30,8 @@ class ExclusiveQueueTest {
   void start() {
     node = new StandaloneBroker();
     broker = node.broker();
-    owner = broker.connect("owner", "test");
-    other = broker.connect("other", "test");
+    owner = broker.connect(ClientInfo.of("test", "owner", null));
+    other = broker.connect(ClientInfo.of("test", "other", null));
     await(owner.declareQueue(MINE));
   }
 
@@ -81,7 +81,7 @@ class ExclusiveQueueTest {
   void closingTheOwnerDeletesTheQueueAndItsBindingsEvenWhileItConsumes() {
     await(broker.bind(Binding.toQueue(V, "amq.direct", "mine", "k")));
     await(owner.consume(V, "mine", AUTO, d -> { }));
-    await(owner.close());
+    await(owner.close("the test closed it"));
     assertFalse(node.exists("mine"));
     assertEquals(ErrorCode.NOT_FOUND, failure(broker.queueInfo(V, "mine")));
     assertTrue(broker.bindings(V).stream().noneMatch(b -> b.destination().equals("mine")));
@@ -91,7 +91,7 @@ class ExclusiveQueueTest {
 
   @Test
   void closingAnotherConnectionLeavesTheQueue() {
-    await(other.close());
+    await(other.close("the test closed it"));
     assertTrue(node.exists("mine"));
   }
 }

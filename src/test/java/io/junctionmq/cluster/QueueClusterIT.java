@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.junctionmq.broker.Broker;
+import io.junctionmq.broker.ClientInfo;
 import io.junctionmq.broker.ConsumeOptions;
 import io.junctionmq.broker.Consumer;
+import io.junctionmq.model.AckMode;
 import io.junctionmq.model.Binding;
 import io.junctionmq.model.Delivery;
 import io.junctionmq.model.Exchange;
@@ -16,7 +18,6 @@ import io.junctionmq.model.ExchangeType;
 import io.junctionmq.model.Message;
 import io.junctionmq.model.MessageProperties;
 import io.junctionmq.model.Queue;
-import io.junctionmq.model.AckMode;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -296,10 +297,10 @@ class QueueClusterIT {
 
     Future<Consumer> consuming;
     try (var held = HeldConsumes.between(cluster.vertx(consumerNode), ownerId)) {
-      var connection = cluster.node(consumerNode).broker().connect("closes early", "test");
+      var connection = cluster.node(consumerNode).broker().connect(ClientInfo.of("test", "closes early", null));
       consuming = connection.consume("/", queue, ConsumeOptions.of(20, AckMode.CLIENT_INDIVIDUAL), d -> { });
       await().atMost(WAIT).until(() -> held.count() == 1);
-      connection.close().await();
+      connection.close("the test closed it").await();
     }
     await().atMost(WAIT).until(consuming::isComplete);
     await("the owner keeps no consumer of the closed connection").atMost(WAIT)

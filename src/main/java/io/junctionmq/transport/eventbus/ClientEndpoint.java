@@ -12,8 +12,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The event-bus transport: serves the sessions of {@code JunctionClient}s at
@@ -22,7 +20,6 @@ import org.slf4j.LoggerFactory;
  * heartbeats is closed, so a client that died or left gives its unacked messages back.
  */
 public final class ClientEndpoint extends VerticleBase {
-  private static final Logger log = LoggerFactory.getLogger(ClientEndpoint.class);
   private static final long SWEEP_MS = 500;
 
   private final Broker broker;
@@ -47,8 +44,7 @@ public final class ClientEndpoint extends VerticleBase {
     vertx.cancelTimer(sweeper);
     var closing = new ArrayList<Future<Void>>();
     sessions.values().forEach(s -> {
-      logClosed(s, "the node is stopping");
-      closing.add(s.closeAndTell());
+      closing.add(s.closeAndTell("the node is stopping"));
     });
     sessions.clear();
     return Future.join(closing).eventually(() -> registration.unregister());
@@ -76,8 +72,7 @@ public final class ClientEndpoint extends VerticleBase {
       session.touch();
       if (op == ClientProtocol.CLOSE) {
         sessions.remove(id);
-        logClosed(session, "the client closed the session");
-        session.close().onComplete(ar -> request.reply(null));
+        session.close("the client closed the session").onComplete(ar -> request.reply(null));
         return;
       }
       session.handle(op, r).onComplete(ar -> {
@@ -102,17 +97,7 @@ public final class ClientEndpoint extends VerticleBase {
     if (!sessions.containsKey(id)) {
       var session = new ClientSession(broker, vertx.eventBus(), id, clientId, heartbeatMs);
       sessions.put(id, session);
-      log.atInfo().addKeyValue("event", "connection.opened").addKeyValue("connection", session.connectionId())
-          .addKeyValue("protocol", "eventbus").addKeyValue("session", id).addKeyValue("client", clientId)
-          .log("event-bus client session opened");
     }
-  }
-
-  private static void logClosed(ClientSession s, String reason) {
-    log.atInfo().addKeyValue("event", "connection.closed").addKeyValue("connection", s.connectionId())
-        .addKeyValue("protocol", "eventbus").addKeyValue("session", s.id()).addKeyValue("client", s.clientId())
-        .addKeyValue("reason", reason).addKeyValue("duration_ms", s.ageMillis())
-        .log("event-bus client session closed");
   }
 
   private void sweep() {
@@ -120,8 +105,7 @@ public final class ClientEndpoint extends VerticleBase {
     var expired = sessions.values().stream().filter(s -> s.expired(now)).toList();
     for (ClientSession s : expired) {
       sessions.remove(s.id());
-      logClosed(s, "no heartbeat from the client");
-      s.closeAndTell();
+      s.closeAndTell("no heartbeat from the client");
     }
   }
 }

@@ -1,14 +1,15 @@
 package io.junctionmq.transport.eventbus;
 
 import io.junctionmq.broker.Broker;
+import io.junctionmq.broker.ClientInfo;
 import io.junctionmq.broker.Connection;
 import io.junctionmq.broker.ConsumeOptions;
 import io.junctionmq.broker.Consumer;
 import io.junctionmq.cluster.Protocol;
 import io.junctionmq.cluster.Wire;
+import io.junctionmq.model.AckMode;
 import io.junctionmq.model.Delivery;
 import io.junctionmq.model.ErrorCode;
-import io.junctionmq.model.AckMode;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
@@ -27,7 +28,6 @@ final class ClientSession {
   private final String id;
   private final String clientId;
   private final String inbox;
-  private final long openedAt = System.nanoTime();
   private final long timeoutMs;
   private final Connection connection;
   private final Map<String, Subscription> subscriptions = new HashMap<>();
@@ -40,7 +40,8 @@ final class ClientSession {
     this.clientId = clientId;
     this.inbox = Protocol.client(clientId);
     this.timeoutMs = 3 * Math.max(100, heartbeatMs);
-    this.connection = broker.connect(clientId, "eventbus");
+    this.connection = broker.connect(ClientInfo.of("eventbus", clientId, null).with("session", id)
+        .with("client", clientId));
   }
 
   String id() {
@@ -54,10 +55,6 @@ final class ClientSession {
   /** The broker connection's id (as {@code /api/connections} lists it). */
   String connectionId() {
     return connection.id();
-  }
-
-  long ageMillis() {
-    return (System.nanoTime() - openedAt) / 1_000_000;
   }
 
   void touch() {
@@ -103,15 +100,15 @@ final class ClientSession {
   }
 
   /** Ends the session: its consumers are cancelled (unacked messages go back) and its exclusive queues deleted. */
-  Future<Void> close() {
+  Future<Void> close(String reason) {
     subscriptions.clear();
-    return connection.close();
+    return connection.close(reason);
   }
 
   /** Ends the session on the node's initiative, and tells the client so that it moves at once. */
-  Future<Void> closeAndTell() {
+  Future<Void> closeAndTell(String reason) {
     bus.send(inbox, Wire.op(ClientProtocol.CLOSED).str(id).buffer());
-    return close();
+    return close(reason);
   }
 
   private Future<Buffer> consume(String subscription, String vhost, String queue, int prefetch, AckMode mode) {

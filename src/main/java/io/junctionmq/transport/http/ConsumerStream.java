@@ -1,11 +1,12 @@
 package io.junctionmq.transport.http;
 
 import io.junctionmq.broker.Broker;
-import io.junctionmq.broker.ConsumeOptions;
+import io.junctionmq.broker.ClientInfo;
 import io.junctionmq.broker.Connection;
+import io.junctionmq.broker.ConsumeOptions;
 import io.junctionmq.broker.Consumer;
-import io.junctionmq.model.Delivery;
 import io.junctionmq.model.AckMode;
+import io.junctionmq.model.Delivery;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -13,8 +14,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One streaming consumer: {@code GET /api/queues/{vhost}/{name}/stream}. It owns a broker
@@ -27,7 +26,6 @@ import org.slf4j.LoggerFactory;
  * bounds what is outstanding. Runs on the request's context.
  */
 final class ConsumerStream {
-  private static final Logger log = LoggerFactory.getLogger(ConsumerStream.class);
 
   private final RoutingContext ctx;
   private final HttpServerResponse response;
@@ -46,7 +44,6 @@ final class ConsumerStream {
   private long keepAlive = -1;
   private boolean closed;
   private Buffer gathered;
-  private long openedAt;
 
   ConsumerStream(RoutingContext ctx, Vertx vertx, Broker broker, HttpConsumers consumers, StreamFormat format,
                  boolean manual, int prefetch, String encoding) {
@@ -91,13 +88,9 @@ final class ConsumerStream {
 
   private void subscribe() {
     String peer = String.valueOf(ctx.request().remoteAddress());
-    connection = broker.connect("http stream " + peer, "http");
-    openedAt = System.nanoTime();
-    log.atInfo().addKeyValue("event", "connection.opened").addKeyValue("connection", connection.id())
-        .addKeyValue("protocol", "http-stream").addKeyValue("format", format.name().toLowerCase(Locale.ROOT))
-        .addKeyValue("remote", peer).addKeyValue("vhost", vhost).addKeyValue("queue", queue)
-        .addKeyValue("consumer", id).addKeyValue("ack", manual ? "manual" : "auto").addKeyValue("prefetch", prefetch)
-        .log("HTTP stream consumer opened");
+    connection = broker.connect(ClientInfo.of("http-stream", "http stream " + peer, peer)
+        .with("format", format.name().toLowerCase(Locale.ROOT)).with("vhost", vhost).with("queue", queue)
+        .with("consumer", id).with("ack", manual ? "manual" : "auto").with("prefetch", prefetch));
     var options = new ConsumeOptions(id, prefetch, manual ? AckMode.CLIENT_INDIVIDUAL : AckMode.AUTO);
     connection.consume(vhost, queue, options, this::deliver).onComplete(ar -> {
       if (ar.failed()) {
@@ -106,7 +99,7 @@ final class ConsumerStream {
       }
       consumer = ar.result();
       if (closed) {
-        connection.close();
+        // Closed while subscribing: close() has closed the connection, which cancels this consumer.
         return;
       }
       consumers.add(new HttpConsumers.Entry(id, vhost, queue, manual, prefetch, connection.id(), consumer));
@@ -166,18 +159,12 @@ final class ConsumerStream {
       return;
     }
     closed = true;
-    if (connection != null) {
-      log.atInfo().addKeyValue("event", "connection.closed").addKeyValue("connection", connection.id())
-          .addKeyValue("protocol", "http-stream").addKeyValue("consumer", id).addKeyValue("reason", reason)
-          .addKeyValue("duration_ms", (System.nanoTime() - openedAt) / 1_000_000)
-          .log("HTTP stream consumer closed");
-    }
     if (keepAlive >= 0) {
       vertx.cancelTimer(keepAlive);
     }
     consumers.remove(id);
     if (connection != null) {
-      connection.close();
+      connection.close(reason);
     }
   }
 }

@@ -1,6 +1,8 @@
 package io.junctionmq.transport.http;
 
 import io.junctionmq.broker.Broker;
+import io.junctionmq.broker.ClientInfo;
+import io.junctionmq.broker.Connection;
 import io.junctionmq.model.ErrorCode;
 import io.junctionmq.model.JunctionException;
 import io.vertx.core.buffer.Buffer;
@@ -9,9 +11,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayDeque;
-import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.LinkedHashMap;
 
 /**
  * One streaming publish: an NDJSON request body, one message a line, answered by an NDJSON
@@ -24,8 +24,6 @@ import org.slf4j.LoggerFactory;
  * so a fast uploader is slowed by TCP instead of buffered. Runs on the request's context.
  */
 final class NdjsonPublish {
-  private static final Logger log = LoggerFactory.getLogger(NdjsonPublish.class);
-
   private static final class Pending {
     final long line;
     /** The answer line, without its newline; null until the message is stored or failed. */
@@ -56,8 +54,7 @@ final class NdjsonPublish {
   private boolean closed;
   private boolean closeAfterEnd;
   private boolean flushScheduled;
-  private final String id = "http-" + UUID.randomUUID();
-  private long openedAt;
+  private Connection connection;
 
   NdjsonPublish(RoutingContext ctx, Broker broker, String vhost, String exchange, int maxInFlight, int maxLine) {
     this.ctx = ctx;
@@ -74,15 +71,13 @@ final class NdjsonPublish {
   void start() {
     broker.exchange(vhost, exchange);
     response.setChunked(true).setStatusCode(200).putHeader("Content-Type", PublishRoutes.NDJSON);
-    openedAt = System.nanoTime();
-    log.atInfo().addKeyValue("event", "connection.opened").addKeyValue("connection", id)
-        .addKeyValue("protocol", "http-publish").addKeyValue("remote", String.valueOf(ctx.request().remoteAddress()))
-        .addKeyValue("vhost", vhost).addKeyValue("exchange", exchange)
-        .log("HTTP publish stream opened");
+    String peer = String.valueOf(ctx.request().remoteAddress());
+    connection = broker.connect(ClientInfo.of("http-publish", "http publish " + peer, peer).with("vhost", vhost)
+        .with("exchange", exchange));
     response.closeHandler(v -> {
       if (!closed) {
         closed = true;
-        logClosed("the client closed the stream");
+        closeConnection("the client closed the stream");
       }
     });
     parser = new LineReader(ctx.request(), maxLine)
@@ -113,7 +108,7 @@ final class NdjsonPublish {
         line = slowly(record);
       }
       published++;
-      broker.publish(vhost, line.message(), line.mandatory()).onComplete(ar -> {
+      connection.publish(vhost, line.message(), line.mandatory()).onComplete(ar -> {
         if (ar.succeeded()) {
           if (ar.result().routed()) {
             routed++;
@@ -172,7 +167,7 @@ final class NdjsonPublish {
       out.appendString(new JsonObject().put("done", true).put("lines", lines).put("published", published)
           .put("routed", routed).put("errors", errors).encode()).appendByte((byte) '\n');
       closed = true;
-      logClosed(closeAfterEnd ? "the upload broke off" : "the upload ended");
+      closeConnection(closeAfterEnd ? "the upload broke off" : "the upload ended");
       response.end(out).onComplete(v -> {
         if (closeAfterEnd) {
           ctx.request().connection().close();
@@ -217,12 +212,13 @@ final class NdjsonPublish {
     flush();
   }
 
-  private void logClosed(String reason) {
-    log.atInfo().addKeyValue("event", "connection.closed").addKeyValue("connection", id)
-        .addKeyValue("protocol", "http-publish").addKeyValue("reason", reason).addKeyValue("lines", lines)
-        .addKeyValue("published", published).addKeyValue("routed", routed).addKeyValue("errors", errors)
-        .addKeyValue("duration_ms", (System.nanoTime() - openedAt) / 1_000_000)
-        .log("HTTP publish stream closed");
+  private void closeConnection(String reason) {
+    var counts = new LinkedHashMap<String, Object>();
+    counts.put("lines", lines);
+    counts.put("published", published);
+    counts.put("routed", routed);
+    counts.put("errors", errors);
+    connection.close(reason, counts);
   }
 
   private String error(long line, JunctionException e) {

@@ -1,6 +1,7 @@
 package io.junctionmq.transport.stomp;
 
 import io.junctionmq.broker.Broker;
+import io.junctionmq.broker.ClientInfo;
 import io.junctionmq.broker.Connection;
 import io.junctionmq.broker.PublishResult;
 import io.junctionmq.model.ErrorCode;
@@ -49,7 +50,6 @@ final class StompSession implements Subscriptions.Sink {
   private int inFlight;
   private long lastRead = System.nanoTime();
   private long lastWrite = System.nanoTime();
-  private long connectedAt;
   private final List<Long> timers = new ArrayList<>(2);
 
   /** A frame's outcome, answered (RECEIPT or ERROR) in frame order. */
@@ -160,18 +160,11 @@ final class StompSession implements Subscriptions.Sink {
     vhost = host != null && broker.vhosts().contains(host) ? host : "/";
     login = f.header("login");
     decoder.escaping(!version.equals("1.0"));
-    connection = broker.connect(login != null ? login + "@" + transport.describe() : transport.describe(),
-        "stomp/" + version);
+    String name = login != null ? login + "@" + transport.describe() : transport.describe();
+    connection = broker.connect(ClientInfo.of("stomp", name, transport.remote()).with("version", version)
+        .with("transport", transport.kind()).with("vhost", vhost).with("user", login));
     subscriptions = new Subscriptions(broker, connection, vhost, this);
     publisher = new Publisher(connection, subscriptions, vhost);
-    connectedAt = System.nanoTime();
-    var opened = log.atInfo().addKeyValue("event", "connection.opened").addKeyValue("connection", connection.id())
-        .addKeyValue("protocol", "stomp").addKeyValue("version", version).addKeyValue("transport", transport.kind())
-        .addKeyValue("remote", transport.remote()).addKeyValue("vhost", vhost);
-    if (login != null) {
-      opened = opened.addKeyValue("user", login);
-    }
-    opened.log("STOMP connection opened");
     write(StompFrame.builder(StompCommand.CONNECTED)
         .header("version", version)
         .header("server", settings.server())
@@ -391,18 +384,11 @@ final class StompSession implements Subscriptions.Sink {
       return;
     }
     closed = true;
-    if (connection != null) {
-      log.atInfo().addKeyValue("event", "connection.closed").addKeyValue("connection", connection.id())
-          .addKeyValue("protocol", "stomp").addKeyValue("transport", transport.kind())
-          .addKeyValue("remote", transport.remote()).addKeyValue("reason", reason)
-          .addKeyValue("duration_ms", (System.nanoTime() - connectedAt) / 1_000_000)
-          .log("STOMP connection closed");
-    }
     timers.forEach(vertx::cancelTimer);
     held.clear();
     stats.closed(transport instanceof WebSocketTransport);
     if (connection != null) {
-      connection.close().onFailure(e -> {
+      connection.close(reason).onFailure(e -> {
         // An auto-delete queue may go with its last consumer while the connection deletes its
         // exclusive queues: that NOT_FOUND is expected.
         if (!(e instanceof JunctionException j && j.code() == ErrorCode.NOT_FOUND)) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.junctionmq.broker.ClientInfo;
 import io.junctionmq.transport.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -221,7 +222,7 @@ class HttpManagementIT {
 
   @Test
   void connectionsAndConsumersAreListed() {
-    var c = node.broker().connect("test-client", "test");
+    var c = node.broker().connect(ClientInfo.of("test", "test-client", null));
     try {
       JsonArray all = api.get("/connections").array();
       assertTrue(all.stream().anyMatch(x -> ((JsonObject) x).getString("user_provided_name").equals("test-client")));
@@ -229,7 +230,7 @@ class HttpManagementIT {
       assertEquals(200, api.get("/consumers/%2F").status());
       assertEquals(404, api.get("/consumers/novhost").status());
     } finally {
-      c.close().await();
+      c.close("the test closed it").await();
     }
   }
 
