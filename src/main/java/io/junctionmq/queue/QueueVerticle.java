@@ -10,7 +10,6 @@ import io.junctionmq.model.Message;
 import io.junctionmq.model.QueueStats;
 import io.junctionmq.store.MessageStore;
 import io.junctionmq.store.QueueStoreStats;
-import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -428,10 +427,6 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
       carryOut(state.pagedIn(p.generation(), page, p.upToSeq(), page.size() < p.limit()));
       publishStats();
     });
-  }
-
-  private <T> void onQueue(Future<T> future, Handler<AsyncResult<T>> handler) {
-    Hop.toContext(context, future).onComplete(handler);
   }
 
   private void publishStats() {
