@@ -2,7 +2,7 @@
 --
 -- Metadata tables hang off vhost with ON DELETE CASCADE, so deleting a vhost deletes what is
 -- in it. The message and queue_delivery tables have no foreign key (see below), so
--- PgMetadataStore deletes a queue's messages and watermark itself.
+-- PgMetadataStore deletes a queue's messages and delivered-up-to itself.
 
 CREATE TABLE vhost (
   name text PRIMARY KEY
@@ -87,7 +87,7 @@ CREATE TABLE message (
   autovacuum_analyze_scale_factor = 0.05
 );
 
--- The delivery watermark of each queue, upserted with write batches: HOT-friendly too. No
+-- The delivered-up-to of each queue (the highest seq delivered), upserted with write batches: HOT-friendly too. No
 -- foreign key either: its check would make a write batch lock the queue row, and a batch
 -- must lock nothing but lease rows (in queue order) to never deadlock with a queue delete.
 CREATE TABLE queue_delivery (

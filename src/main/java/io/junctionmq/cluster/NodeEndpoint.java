@@ -142,6 +142,22 @@ final class NodeEndpoint extends VerticleBase {
       case Protocol.CREDIT -> queue.credit(r.str(), r.i32());
       case Protocol.PURGE -> queue.purge().onComplete(ar -> reply(request, ar, n -> Buffer.buffer().appendLong(n)));
       case Protocol.STATS -> request.reply(Stats.write(Wire.reply(), queue.stats()).buffer());
+      case Protocol.GET -> {
+        String tag = r.str();
+        AckMode mode = AckMode.values()[r.i8()];
+        String node = r.str();
+        if (mode != AckMode.AUTO) {
+          if (!membership.members().contains(node)) {
+            // As for CONSUME: nothing would return what the holder takes if its node never leaves.
+            Protocol.fail(request, ErrorCode.QUEUE_UNAVAILABLE, "node " + node + " is not in the cluster as node "
+                + self + " sees it");
+            return;
+          }
+          // A holder of gets, cancelled like a consumer when its node leaves the cluster.
+          remoteConsumers.put(tag, new RemoteConsumer(id, node));
+        }
+        queue.get(tag, mode).onComplete(ar -> reply(request, ar, Protocol::got));
+      }
       case Protocol.DELETE -> {
         boolean ifUnused = r.bool();
         boolean ifEmpty = r.bool();

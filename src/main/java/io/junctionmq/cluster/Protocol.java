@@ -1,8 +1,11 @@
 package io.junctionmq.cluster;
 
+import io.junctionmq.model.Delivery;
 import io.junctionmq.model.ErrorCode;
 import io.junctionmq.model.Failures;
+import io.junctionmq.model.Got;
 import io.junctionmq.model.JunctionException;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -27,6 +30,11 @@ public final class Protocol {
   public static final byte PURGE = 7;
   public static final byte STATS = 8;
   public static final byte DELETE = 9;
+  /**
+   * A get (basic.get): holder tag, ack mode, the requesting node (whose holders end when it
+   * leaves the cluster); the reply is {@link #got(Got)}.
+   */
+  public static final byte GET = 10;
   // Requests to a node.
   /** Take the lease of a queue and serve it: vhost, name; the reply is the epoch. */
   public static final byte HOST = 20;
@@ -57,6 +65,29 @@ public final class Protocol {
   /** Where a {@code JunctionClient} receives its deliveries. */
   public static String client(String clientId) {
     return "junction.client." + clientId;
+  }
+
+  /**
+   * The reply to a {@link #GET}: the message count, whether a message was taken, then its
+   * fields in the order {@link #DELIVER} sends them.
+   */
+  public static Buffer got(Got got) {
+    Wire w = Wire.reply().i64(got.messageCount()).bool(!got.isEmpty());
+    Delivery d = got.delivery();
+    if (d != null) {
+      w.i64(d.deliveryTag()).bool(d.redelivered()).i32(d.deliveryCount()).str(d.queue()).message(d.message());
+    }
+    return w.buffer();
+  }
+
+  /** Reads a {@link #got(Got)} reply; the delivery is {@code holderTag}'s. */
+  public static Got got(Buffer reply, String holderTag) {
+    var r = new Wire.Reader(reply);
+    long messageCount = r.i64();
+    if (!r.bool()) {
+      return Got.empty(messageCount);
+    }
+    return new Got(new Delivery(holderTag, r.i64(), r.bool(), r.i32(), r.str(), r.message()), messageCount);
   }
 
   /**

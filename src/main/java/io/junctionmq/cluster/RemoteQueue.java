@@ -2,6 +2,7 @@ package io.junctionmq.cluster;
 
 import io.junctionmq.model.Message;
 import io.junctionmq.model.AckMode;
+import io.junctionmq.model.Got;
 import io.junctionmq.queue.DeliverySink;
 import io.junctionmq.queue.QueueLink;
 import io.junctionmq.model.QueueStats;
@@ -87,6 +88,12 @@ public final class RemoteQueue implements QueueLink {
   @Override
   public Future<Long> purge() {
     return request(op(Protocol.PURGE)).map(reply -> new Wire.Reader(reply).i64());
+  }
+
+  @Override
+  public Future<Got> get(String holderTag, AckMode mode) {
+    return request(op(Protocol.GET).str(consumers.wireTag(holderTag)).i8((byte) mode.ordinal()).str(consumers.self()))
+        .map(reply -> Protocol.got(reply, holderTag));
   }
 
   /** Asks the owner for the queue's counts now. */

@@ -83,7 +83,7 @@ public final class Meters {
   public static final Meter PUBLISH_TO_DELIVER = new Meter("junction.publish.to.deliver", Type.TIMER, List.of(),
       "Time from a queue taking a message to its first delivery (one message in 8, sampled)");
   public static final Meter STORE_BATCH_ROWS = new Meter("junction.store.batch.rows", Type.SUMMARY, List.of(),
-      "Rows (messages inserted and deleted, watermarks) per PostgreSQL write transaction");
+      "Rows (messages inserted and deleted, delivered-up-to) per PostgreSQL write transaction");
   public static final Meter STORE_COMMIT = new Meter("junction.store.commit.duration", Type.TIMER, List.of(),
       "Time from sending a write transaction to its commit");
   public static final Meter STORE_ERRORS = counter("junction.store.errors", List.of(TAG_OPERATION),

@@ -7,10 +7,11 @@ import java.util.LinkedHashMap;
 /**
  * A queue's consumers in the order they subscribed, served round-robin: each delivery goes
  * to the next consumer after the last one served that has credit. With single active
- * consumer only the first in line is served.
+ * consumer only the first in line is served. Holders (pull-only, see {@link QueueConsumer})
+ * are known by tag but never in the ring, so never served and never counted.
  */
 final class ConsumerRing {
-  private final LinkedHashMap<String, QueueConsumer> byId = new LinkedHashMap<>();
+  private final LinkedHashMap<String, QueueConsumer> byTag = new LinkedHashMap<>();
   private final ArrayList<QueueConsumer> ring = new ArrayList<>();
   private final boolean singleActive;
   private int cursor;
@@ -19,23 +20,25 @@ final class ConsumerRing {
     this.singleActive = singleActive;
   }
 
-  boolean contains(String id) {
-    return byId.containsKey(id);
+  boolean contains(String tag) {
+    return byTag.containsKey(tag);
   }
 
-  QueueConsumer get(String id) {
-    return byId.get(id);
+  QueueConsumer get(String tag) {
+    return byTag.get(tag);
   }
 
   void add(QueueConsumer c) {
-    byId.put(c.id, c);
-    ring.add(c);
+    byTag.put(c.tag, c);
+    if (!c.holder) {
+      ring.add(c);
+    }
   }
 
-  /** Removes a consumer; null if there was none. */
-  QueueConsumer remove(String id) {
-    QueueConsumer c = byId.remove(id);
-    if (c != null) {
+  /** Removes a consumer or holder; null if there was none. */
+  QueueConsumer remove(String tag) {
+    QueueConsumer c = byTag.remove(tag);
+    if (c != null && !c.holder) {
       int i = ring.indexOf(c);
       ring.remove(i);
       if (cursor > i) {
@@ -45,12 +48,14 @@ final class ConsumerRing {
     return c;
   }
 
+  /** The consumers served by the ring; holders do not count. */
   int size() {
-    return byId.size();
+    return ring.size();
   }
 
+  /** Every consumer and holder. */
   Collection<QueueConsumer> all() {
-    return byId.values();
+    return byTag.values();
   }
 
   /** The next consumer with credit, round-robin; null if none. */

@@ -1,18 +1,10 @@
 package io.junctionmq.queue;
 
-/** What the queue state machine asks its host to do. The host carries effects out in order. */
+/**
+ * What the queue state machine asks its host to do, beside its reply (see {@link Result}).
+ * The host carries effects out in order.
+ */
 public sealed interface Effect {
-
-  /** Store a newly enqueued message. */
-  record Persist(QueuedMessage message) implements Effect {
-  }
-
-  /**
-   * A new message is refused: the queue is at its length limit with {@code x-overflow}
-   * {@code reject-publish(-dlx)}. Comes first, instead of {@link Persist}.
-   */
-  record Rejected(QueuedMessage message) implements Effect {
-  }
 
   /**
    * A message leaves the queue as a dead letter: republish it to the dead-letter exchange,
@@ -22,7 +14,7 @@ public sealed interface Effect {
   }
 
   /** Hand a message to a consumer under a delivery tag. */
-  record Deliver(String consumerId, long deliveryTag, QueuedMessage message) implements Effect {
+  record Deliver(String consumerTag, long deliveryTag, QueuedMessage message) implements Effect {
   }
 
   /** Remove a settled message from its store. */
@@ -33,11 +25,8 @@ public sealed interface Effect {
   record PageIn(long afterSeq, long upToSeq, int limit, long generation) implements Effect {
   }
 
-  /**
-   * Remove every stored message with {@code seq <= upToSeq} but the unacked ones in
-   * {@code keep}; {@code count} ready messages were purged.
-   */
-  record PurgeStore(long upToSeq, long[] keep, long count) implements Effect {
+  /** Remove every stored message with {@code seq <= upToSeq} but the unacked ones in {@code keep}. */
+  record PurgeStore(long upToSeq, long[] keep) implements Effect {
   }
 
   /** The queue had consumers and now has none (auto-delete queues delete themselves). */

@@ -8,7 +8,7 @@ import java.util.function.LongSupplier;
  * Whether this node may still act as the owner of its queues: its leases were renewed
  * recently enough that no other node can have taken one over yet. A node that was paused (a
  * long GC, {@code kill -STOP}, a frozen VM) finds, when it runs again, that the monotonic
- * clock is past the mark; its queues then hold their deliveries until a renewal says which
+ * clock is past the end of its leases; its queues then hold their deliveries until a renewal says which
  * queues it still owns, so a queue taken over meanwhile is not delivered from twice.
  */
 public final class LeaseClock {

@@ -6,19 +6,34 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 
-/** One consumer as its queue's state machine sees it: credit and the deliveries it holds. */
+/**
+ * One consumer as its queue's state machine sees it: credit and the deliveries it holds. A
+ * <em>holder</em> is pull-only: it holds what gets took with a manual ack mode, and the queue
+ * never pushes to it.
+ */
 final class QueueConsumer {
-  final String id;
+  final String tag;
   final int prefetch;
   final AckMode mode;
+  final boolean holder;
   final LinkedHashMap<Long, QueuedMessage> unacked = new LinkedHashMap<>();
   long nextTag = 1;
   int inFlight;
 
-  QueueConsumer(String id, int prefetch, AckMode mode) {
-    this.id = id;
+  private QueueConsumer(String tag, int prefetch, AckMode mode, boolean holder) {
+    this.tag = tag;
     this.prefetch = prefetch;
     this.mode = mode;
+    this.holder = holder;
+  }
+
+  QueueConsumer(String tag, int prefetch, AckMode mode) {
+    this(tag, prefetch, mode, false);
+  }
+
+  /** A pull-only consumer holding the unacked messages of gets with {@code mode}. */
+  static QueueConsumer holder(String tag, AckMode mode) {
+    return new QueueConsumer(tag, 0, mode, true);
   }
 
   boolean hasCredit() {
@@ -31,7 +46,7 @@ final class QueueConsumer {
    */
   List<QueuedMessage> settle(long deliveryTag, boolean multiple) {
     if (mode == AckMode.AUTO) {
-      throw ErrorCode.PRECONDITION_FAILED.error("consumer '" + id + "' uses auto ack");
+      throw ErrorCode.PRECONDITION_FAILED.error("consumer '" + tag + "' uses auto ack");
     }
     if (!unacked.containsKey(deliveryTag)) {
       throw ErrorCode.UNKNOWN_DELIVERY_TAG.error("unknown delivery tag " + deliveryTag);

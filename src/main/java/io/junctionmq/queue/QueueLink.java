@@ -1,6 +1,7 @@
 package io.junctionmq.queue;
 
 import io.junctionmq.model.AckMode;
+import io.junctionmq.model.Got;
 import io.junctionmq.model.Message;
 import io.junctionmq.model.QueueStats;
 import io.vertx.core.Context;
@@ -18,7 +19,7 @@ public interface QueueLink {
   /** Adds a consumer whose deliveries go to {@code sink} on {@code consumerContext}. */
   Future<Void> consume(String consumerTag, int prefetch, AckMode mode, Context consumerContext, DeliverySink sink);
 
-  /** Removes a consumer; its unacked messages go back to the queue. */
+  /** Removes a consumer, or the holder of gets with that tag; its unacked messages go back to the queue. */
   Future<Void> cancel(String consumerTag);
 
   Future<Void> ack(String consumerTag, long deliveryTag, boolean multiple);
@@ -30,6 +31,13 @@ public interface QueueLink {
 
   /** Removes every ready message; completes with how many. */
   Future<Long> purge();
+
+  /**
+   * Takes the message at the head of the queue (AMQP's basic.get); completes with it, or
+   * empty. With a manual {@code mode}, {@code holderTag} holds it until an ack, nack or
+   * cancel of that tag. See {@link QueueVerticle#get}.
+   */
+  Future<Got> get(String holderTag, AckMode mode);
 
   /** The latest counts known here (for a remote queue, as its owner last reported them). */
   QueueStats stats();

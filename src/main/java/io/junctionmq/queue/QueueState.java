@@ -3,31 +3,27 @@ package io.junctionmq.queue;
 import io.junctionmq.model.AckMode;
 import io.junctionmq.model.ErrorCode;
 import io.junctionmq.model.Message;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.function.LongSupplier;
 
 /**
  * One queue as a pure state machine, after RabbitMQ's rabbit_fifo: each command updates the
- * state and returns the effects its host must carry out (store, deliver, remove, page in).
- * No I/O, no threads; the host calls it from one thread.
+ * state and returns a {@link Result}, its reply and the effects its host must carry out
+ * (deliver, remove, page in). No I/O, no threads; the host calls it from one thread.
  *
  * <p>The head of the queue, up to a window of messages and bytes, is in memory; the tail is
- * only in the stores and is paged in as consumers drain the window. Every message in the
- * window has a larger seq than every message delivered and not settled, so requeued messages
- * go back before the window, in seq order, to their original place.
+ * only in the stores and is paged in as consumers drain the window ({@link ReadyMessages}).
  *
  * <p>The queue's {@link QueuePolicy} adds RabbitMQ's {@code x-*} behaviours: expired messages
  * leave from the head (only the head is checked, as in RabbitMQ), a length limit drops the
  * head or refuses new messages, returned messages past the delivery limit and rejected ones
  * become dead letters, and a single-active-consumer queue serves its first consumer only.
+ *
+ * <p>A get takes the head for a caller that pulls; what it takes with a manual ack mode is
+ * held by a <em>holder</em>, a pull-only consumer that is never pushed to nor counted.
  */
 public final class QueueState {
-  private static final Comparator<QueuedMessage> BY_SEQ = Comparator.comparingLong(m -> m.seq);
-
   private final QueueLimits limits;
   private final QueuePolicy policy;
   private final LongSupplier clock;
@@ -35,22 +31,14 @@ public final class QueueState {
   private final long recoveredDeliveredUpTo;
 
   private long nextSeq;
-  private final ArrayDeque<QueuedMessage> ready = new ArrayDeque<>();
-  private final PriorityQueue<QueuedMessage> returned = new PriorityQueue<>(BY_SEQ);
-  private long windowBytes;
-  private long windowEnd;
-  private long tailCount;
-  private long tailBytes;
-  private final ArrayDeque<Long> unstored = new ArrayDeque<>();
-  private boolean pageInFlight;
-  private long generation;
+  private final ReadyMessages ready;
   private long deliveredUpTo;
 
   private final ConsumerRing consumers;
   private long unackedCount;
+  private long nextGetTag = 1;
   private boolean mayExpire;
   private boolean holding;
-  private long readyBodyBytes;
 
   private ArrayList<Effect> out = new ArrayList<>();
 
@@ -77,74 +65,46 @@ public final class QueueState {
     this.consumers = new ConsumerRing(policy.singleActiveConsumer());
     this.durableQueue = durableQueue;
     this.nextSeq = Math.max(nextSeq, deliveredUpTo + 1);
-    this.tailCount = tailCount;
-    this.tailBytes = tailBytes;
-    this.readyBodyBytes = tailBytes;
+    this.ready = new ReadyMessages(limits, tailCount, tailBytes);
     this.recoveredDeliveredUpTo = deliveredUpTo;
     this.deliveredUpTo = deliveredUpTo;
-    this.windowEnd = 0;
   }
 
   // ---- commands ----
 
   /**
-   * A published message joins the tail of the queue; the first effect is {@link Effect.Persist},
-   * or {@link Effect.Rejected} when a length limit refuses it.
+   * A published message joins the tail of the queue. Replies with the message as queued,
+   * which the host stores, or {@link Enqueued#REFUSED} when a length limit refuses it.
    */
-  public List<Effect> enqueue(Message message) {
+  public Result<Enqueued> enqueue(Message message) {
     long expiresAt = policy.expiresAt(message, clock.getAsLong());
     var m = new QueuedMessage(nextSeq, message, durableQueue && message.persistent(), 0, expiresAt);
     if (policy.overflow() != QueuePolicy.Overflow.DROP_HEAD
-        && policy.overLength(messagesReady() + 1, readyBodyBytes + m.message.body().length)) {
-      emit(new Effect.Rejected(m));
+        && policy.overLength(messagesReady() + 1, ready.bodyBytes() + m.message.body().length)) {
       if (policy.overflow() == QueuePolicy.Overflow.REJECT_PUBLISH_DLX) {
         deadLetter(m, QueuePolicy.Reason.MAXLEN, false);
       }
-      return flush();
+      return done(Enqueued.REFUSED);
     }
     nextSeq++;
     mayExpire |= expiresAt != QueuePolicy.NEVER;
-    readyBodyBytes += m.message.body().length;
-    emit(new Effect.Persist(m));
-    if (m.durable) {
-      unstored.addLast(m.seq);
-    }
-    if (tailCount == 0 && windowSize() < limits.windowMessages()
-        && windowBytes + m.weight <= limits.windowBytes()) {
-      ready.addLast(m);
-      windowBytes += m.weight;
-      windowEnd = m.seq;
-    } else {
-      tailCount++;
-      tailBytes += m.weight;
-    }
+    ready.add(m);
     deliverAll();
     dropOverLength();
-    return flush();
+    return done(m);
   }
 
   /** The store holds every durable message up to {@code seq}; they may now be paged in. */
-  public List<Effect> stored(long seq) {
-    while (!unstored.isEmpty() && unstored.peekFirst() <= seq) {
-      unstored.pollFirst();
-    }
+  public Result<Void> stored(long seq) {
+    ready.stored(seq);
     maybePageIn();
-    return flush();
+    return done(null);
   }
 
   /** A durable message could not be stored: it leaves the queue (its publisher got an error). */
-  public List<Effect> storeFailed(QueuedMessage failed) {
-    long seq = failed.seq;
-    unstored.remove(seq);
-    if (seq > windowEnd && tailCount > 0) {
-      tailCount--;
-      tailBytes -= failed.weight;
-      readyBodyBytes -= failed.message.body().length;
-    } else if (ready.removeIf(m -> m.seq == seq) || returned.removeIf(m -> m.seq == seq)) {
-      windowBytes -= failed.weight;
-      readyBodyBytes -= failed.message.body().length;
-    }
-    return flush();
+  public Result<Void> storeFailed(QueuedMessage failed) {
+    ready.storeFailed(failed);
+    return done(null);
   }
 
   /**
@@ -152,29 +112,11 @@ public final class QueueState {
    * says whether the read returned fewer than asked, so nothing else is stored up to its
    * upper bound.
    */
-  public List<Effect> pagedIn(long generation, List<QueuedMessage> page, long upToSeq, boolean complete) {
-    pageInFlight = false;
-    if (generation == this.generation) {
-      for (QueuedMessage m : page) {
-        if (m.seq > windowEnd) {
-          ready.addLast(m);
-          windowBytes += m.weight;
-          windowEnd = m.seq;
-          tailCount--;
-          tailBytes -= m.weight;
-        }
-      }
-      if (complete) {
-        windowEnd = Math.max(windowEnd, upToSeq);
-      }
-      if (tailCount <= 0 || complete && upToSeq >= nextSeq - 1) {
-        tailCount = 0;
-        tailBytes = 0;
-      }
-    }
+  public Result<Void> pagedIn(long generation, List<QueuedMessage> page, long upToSeq, boolean complete) {
+    ready.pagedIn(generation, page, upToSeq, complete, nextSeq - 1);
     deliverAll();
     dropOverLength();
-    return flush();
+    return done(null);
   }
 
   /** Turns a message read back from a store into one of this queue's messages. */
@@ -184,51 +126,56 @@ public final class QueueState {
   }
 
   /** Time has passed: expired messages at the head leave (see {@link #nextExpiry()}). */
-  public List<Effect> expire() {
+  public Result<Void> expire() {
     deliverAll();
-    return flush();
+    return done(null);
   }
 
   /** A consumer subscribes; prefetch 0 means the default. */
-  public List<Effect> consume(String consumerId, int prefetch, AckMode mode) {
-    if (consumers.contains(consumerId)) {
-      throw ErrorCode.PRECONDITION_FAILED.error("consumer '" + consumerId + "' exists already");
+  public Result<Void> consume(String consumerTag, int prefetch, AckMode mode) {
+    if (consumers.contains(consumerTag)) {
+      throw ErrorCode.PRECONDITION_FAILED.error("consumer '" + consumerTag + "' exists already");
     }
-    consumers.add(new QueueConsumer(consumerId, limits.prefetch(prefetch), mode));
+    consumers.add(new QueueConsumer(consumerTag, limits.prefetch(prefetch), mode));
     deliverAll();
-    return flush();
+    return done(null);
   }
 
-  /** A consumer goes away; its unacked messages go back to their places in the queue. */
-  public List<Effect> cancel(String consumerId) {
-    QueueConsumer c = consumers.remove(consumerId);
+  /** A consumer or holder goes away; its unacked messages go back to their places in the queue. */
+  public Result<Void> cancel(String consumerTag) {
+    QueueConsumer c = consumers.remove(consumerTag);
     if (c == null) {
-      return flush();
+      return done(null);
     }
     for (QueuedMessage m : c.unacked.values()) {
       requeue(m);
     }
     unackedCount -= c.unacked.size();
     c.unacked.clear();
-    if (consumers.size() == 0) {
+    if (!c.holder && consumers.size() == 0) {
       emit(new Effect.LastConsumerGone());
     }
     deliverAll();
-    return flush();
+    return done(null);
   }
 
-  /** Settles a delivery; with {@code multiple}, or for a CLIENT consumer, every earlier one too. */
-  public List<Effect> ack(String consumerId, long deliveryTag, boolean multiple) {
-    for (QueuedMessage m : settle(consumerId, deliveryTag, multiple)) {
+  /**
+   * Settles a delivery; with {@code multiple}, or for a CLIENT consumer, every earlier one too.
+   * Replies with how many deliveries it settled.
+   */
+  public Result<Integer> ack(String consumerTag, long deliveryTag, boolean multiple) {
+    List<QueuedMessage> settled = settle(consumerTag, deliveryTag, multiple);
+    for (QueuedMessage m : settled) {
       emit(new Effect.Remove(m));
     }
     deliverAll();
-    return flush();
+    return done(settled.size());
   }
 
-  /** Rejects deliveries as {@link #ack} selects them; requeued or removed. */
-  public List<Effect> nack(String consumerId, long deliveryTag, boolean multiple, boolean requeue) {
-    for (QueuedMessage m : settle(consumerId, deliveryTag, multiple)) {
+  /** Rejects deliveries as {@link #ack} selects them; requeued or removed. Replies with how many. */
+  public Result<Integer> nack(String consumerTag, long deliveryTag, boolean multiple, boolean requeue) {
+    List<QueuedMessage> settled = settle(consumerTag, deliveryTag, multiple);
+    for (QueuedMessage m : settled) {
       if (requeue) {
         requeue(m);
       } else {
@@ -236,38 +183,72 @@ public final class QueueState {
       }
     }
     deliverAll();
-    return flush();
+    return done(settled.size());
   }
 
   /** An AUTO consumer has processed {@code count} deliveries and can take as many more. */
-  public List<Effect> credit(String consumerId, int count) {
-    QueueConsumer c = consumers.get(consumerId);
+  public Result<Void> credit(String consumerTag, int count) {
+    QueueConsumer c = consumers.get(consumerTag);
     if (c != null) {
       c.inFlight = Math.max(0, c.inFlight - count);
       deliverAll();
     }
-    return flush();
+    return done(null);
   }
 
   /**
-   * Removes every ready message (in memory and in the tail), leaving unacked ones; the one
-   * {@link Effect.PurgeStore} effect tells how many.
+   * Removes every ready message (in memory and in the tail), leaving unacked ones; replies
+   * with how many it removed.
    */
-  public List<Effect> purge() {
-    long count = messagesReady();
-    ready.clear();
-    returned.clear();
-    windowBytes = 0;
-    readyBodyBytes = 0;
-    tailCount = 0;
-    tailBytes = 0;
-    windowEnd = nextSeq - 1;
-    generation++;
-    pageInFlight = false;
+  public Result<Long> purge() {
+    long count = ready.purge(nextSeq - 1);
     long[] keep = consumers.all().stream()
         .flatMap(c -> c.unacked.values().stream()).mapToLong(m -> m.seq).sorted().toArray();
-    emit(new Effect.PurgeStore(nextSeq - 1, keep, count));
-    return flush();
+    emit(new Effect.PurgeStore(nextSeq - 1, keep));
+    return done(count);
+  }
+
+  /**
+   * Takes the message at the head of the queue for {@code holderTag} (AMQP's basic.get):
+   * returned messages first, expired ones leave first, as for deliveries. With
+   * {@link AckMode#AUTO} it is settled at once; otherwise the holder named {@code holderTag}
+   * holds it until an {@link #ack}, {@link #nack} or {@link #cancel} of that tag. Replies
+   * {@link GetReply#PAGING_IN} when every ready message is in the tail: the page-in is on its
+   * way, ask again after it. Fails PRECONDITION_FAILED if {@code holderTag} is a consumer's,
+   * or a holder's of another manual ack mode.
+   */
+  public Result<GetReply> get(String holderTag, AckMode mode) {
+    QueueConsumer holder = consumers.get(holderTag);
+    if (holder != null && (!holder.holder || mode != AckMode.AUTO && holder.mode != mode)) {
+      throw ErrorCode.PRECONDITION_FAILED.error(holder.holder
+          ? "'" + holderTag + "' holds gets with ack mode " + holder.mode.wireName()
+          : "'" + holderTag + "' is a consumer's tag");
+    }
+    if (holding) {
+      return done(new GetReply.Empty(messagesReady()));
+    }
+    expireHead();
+    if (!ready.hasHead()) {
+      maybePageIn();
+      return done(ready.size() > 0 ? GetReply.PAGING_IN : new GetReply.Empty(0));
+    }
+    QueuedMessage m = ready.poll();
+    m.deliveryCount++;
+    deliveredUpTo = Math.max(deliveredUpTo, m.seq);
+    long tag = nextGetTag++;
+    if (mode == AckMode.AUTO) {
+      emit(new Effect.Remove(m));
+    } else {
+      if (holder == null) {
+        holder = QueueConsumer.holder(holderTag, mode);
+        consumers.add(holder);
+      }
+      holder.unacked.put(tag, m);
+      unackedCount++;
+    }
+    expireHead();
+    maybePageIn();
+    return done(new GetReply.Taken(holderTag, tag, m, messagesReady()));
   }
 
   // ---- queries ----
@@ -278,7 +259,7 @@ public final class QueueState {
   }
 
   public long messagesReady() {
-    return ready.size() + returned.size() + tailCount;
+    return ready.size();
   }
 
   public long messagesUnacknowledged() {
@@ -287,35 +268,32 @@ public final class QueueState {
 
   /** Body bytes of the ready messages, as RabbitMQ counts them for {@code x-max-length-bytes}. */
   public long messageBytesReady() {
-    return readyBodyBytes;
+    return ready.bodyBytes();
   }
 
+  /** The consumers (holders of gets are none, as in RabbitMQ). */
   public int consumerCount() {
     return consumers.size();
   }
 
-  public boolean hasConsumer(String consumerId) {
-    return consumers.contains(consumerId);
-  }
-
-  /** The largest seq ever delivered: every seq up to it may have been delivered. */
+  /** The delivered-up-to: the largest seq ever delivered; every seq up to it may have been delivered. */
   public long deliveredUpTo() {
     return deliveredUpTo;
   }
 
   /** Ready messages held in memory (the window and requeued ones), bounded by {@code queue.window.messages}. */
   public long windowMessages() {
-    return windowSize();
+    return ready.inMemory();
   }
 
   /** The weight of {@link #windowMessages()}, bounded by {@code queue.window.bytes}. */
   public long windowBytes() {
-    return windowBytes;
+    return ready.windowBytes();
   }
 
   /** How many messages are in memory: the window, requeued and unacked. */
   public long inMemory() {
-    return windowSize() + unackedCount;
+    return ready.inMemory() + unackedCount;
   }
 
   public long nextSeq() {
@@ -327,24 +305,10 @@ public final class QueueState {
    * host calls {@link #expire()} then.
    */
   public long nextExpiry() {
-    if (!mayExpire) {
-      return QueuePolicy.NEVER;
-    }
-    long next = QueuePolicy.NEVER;
-    if (!returned.isEmpty()) {
-      next = returned.peek().expiresAt;
-    }
-    if (!ready.isEmpty()) {
-      next = Math.min(next, ready.peekFirst().expiresAt);
-    }
-    return next;
+    return mayExpire ? ready.nextExpiry() : QueuePolicy.NEVER;
   }
 
   // ---- inside ----
-
-  private int windowSize() {
-    return ready.size() + returned.size();
-  }
 
   /** A returned message goes back to its place, unless it has had its deliveries. */
   private void requeue(QueuedMessage m) {
@@ -352,9 +316,7 @@ public final class QueueState {
       discard(m, QueuePolicy.Reason.DELIVERY_LIMIT);
       return;
     }
-    returned.add(m);
-    windowBytes += m.weight;
-    readyBodyBytes += m.message.body().length;
+    ready.giveBack(m);
   }
 
   /** A message that left the queue's window is a dead letter, or just removed without a DLX. */
@@ -370,32 +332,15 @@ public final class QueueState {
     emit(new Effect.DeadLetter(m, reason, stored));
   }
 
-  /** Takes the head of the window (returned messages first) out of the queue. */
-  private QueuedMessage pollHead() {
-    QueuedMessage m = returned.isEmpty() ? ready.pollFirst() : returned.poll();
-    windowBytes -= m.weight;
-    readyBodyBytes -= m.message.body().length;
-    return m;
-  }
-
   /** Drops expired messages at the head of the window. */
   private void expireHead() {
     if (!mayExpire) {
       return;
     }
     long now = clock.getAsLong();
-    while (!returned.isEmpty() && returned.peek().expiresAt < now) {
-      expired(returned.poll());
+    for (QueuedMessage m = ready.pollExpired(now); m != null; m = ready.pollExpired(now)) {
+      discard(m, QueuePolicy.Reason.EXPIRED);
     }
-    while (!ready.isEmpty() && ready.peekFirst().expiresAt < now) {
-      expired(ready.pollFirst());
-    }
-  }
-
-  private void expired(QueuedMessage m) {
-    windowBytes -= m.weight;
-    readyBodyBytes -= m.message.body().length;
-    discard(m, QueuePolicy.Reason.EXPIRED);
   }
 
   /** With {@code x-overflow} drop-head, drops the oldest ready messages while over a length limit. */
@@ -403,19 +348,22 @@ public final class QueueState {
     if (policy.overflow() != QueuePolicy.Overflow.DROP_HEAD) {
       return;
     }
-    while (windowSize() > 0 && policy.overLength(messagesReady(), messageBytesReady())) {
-      discard(pollHead(), QueuePolicy.Reason.MAXLEN);
+    while (ready.hasHead() && policy.overLength(messagesReady(), messageBytesReady())) {
+      discard(ready.poll(), QueuePolicy.Reason.MAXLEN);
     }
     maybePageIn();
   }
 
-  private List<QueuedMessage> settle(String consumerId, long deliveryTag, boolean multiple) {
-    QueueConsumer c = consumers.get(consumerId);
+  private List<QueuedMessage> settle(String consumerTag, long deliveryTag, boolean multiple) {
+    QueueConsumer c = consumers.get(consumerTag);
     if (c == null) {
-      throw ErrorCode.NOT_FOUND.error("no consumer '" + consumerId + "' on this queue");
+      throw ErrorCode.noConsumer(consumerTag, "on this queue");
     }
     List<QueuedMessage> settled = c.settle(deliveryTag, multiple);
     unackedCount -= settled.size();
+    if (c.holder && c.unacked.isEmpty()) {
+      consumers.remove(c.tag);
+    }
     return settled;
   }
 
@@ -424,16 +372,16 @@ public final class QueueState {
       return;
     }
     expireHead();
-    while (!ready.isEmpty() || !returned.isEmpty()) {
+    while (ready.hasHead()) {
       QueueConsumer c = consumers.next();
       if (c == null) {
         break;
       }
-      QueuedMessage m = pollHead();
+      QueuedMessage m = ready.poll();
       m.deliveryCount++;
       deliveredUpTo = Math.max(deliveredUpTo, m.seq);
       long tag = c.nextTag++;
-      emit(new Effect.Deliver(c.id, tag, m));
+      emit(new Effect.Deliver(c.tag, tag, m));
       if (c.mode == AckMode.AUTO) {
         c.inFlight++;
         emit(new Effect.Remove(m));
@@ -447,31 +395,22 @@ public final class QueueState {
   }
 
   private void maybePageIn() {
-    if (pageInFlight || tailCount == 0) {
-      return;
+    Effect.PageIn p = ready.pageIn(nextSeq - 1);
+    if (p != null) {
+      emit(p);
     }
-    int room = limits.windowMessages() - windowSize();
-    if (room < Math.max(1, limits.windowMessages() / 2) || windowBytes > limits.windowBytes() / 2) {
-      return;
-    }
-    long stable = unstored.isEmpty() ? nextSeq - 1 : unstored.peekFirst() - 1;
-    if (stable <= windowEnd) {
-      return;
-    }
-    pageInFlight = true;
-    emit(new Effect.PageIn(windowEnd, stable, room, generation));
   }
 
   private void emit(Effect e) {
     out.add(e);
   }
 
-  private List<Effect> flush() {
+  private <R> Result<R> done(R reply) {
     if (out.isEmpty()) {
-      return List.of();
+      return reply == null ? Result.nothing() : new Result<>(reply, List.of());
     }
     List<Effect> effects = out;
     out = new ArrayList<>(4);
-    return effects;
+    return new Result<>(reply, effects);
   }
 }

@@ -4,9 +4,11 @@ import io.junctionmq.model.Message;
 
 /**
  * A message at its place in a queue. {@code durable} says which store holds it: PostgreSQL
- * (a persistent message in a durable queue) or memory. Only the queue's owner touches it.
+ * (a persistent message in a durable queue) or memory. Only the queue's owner touches it. It
+ * is also the reply to an accepted enqueue ({@link Enqueued}), so that accepting a message
+ * allocates nothing more.
  */
-public final class QueuedMessage {
+public final class QueuedMessage implements Enqueued {
   final long seq;
   final Message message;
   final boolean durable;

@@ -44,8 +44,8 @@ public final class InMemoryMessageStore implements MessageStore {
   }
 
   @Override
-  public Future<Void> markDelivered(long queueId, long epoch, long upToSeq) {
-    queue(queueId).markDelivered(upToSeq);
+  public Future<Void> saveDeliveredUpTo(long queueId, long epoch, long upToSeq) {
+    queue(queueId).saveDeliveredUpTo(upToSeq);
     return Future.succeededFuture();
   }
 
@@ -116,7 +116,7 @@ public final class InMemoryMessageStore implements MessageStore {
       return removed;
     }
 
-    synchronized void markDelivered(long upToSeq) {
+    synchronized void saveDeliveredUpTo(long upToSeq) {
       deliveredUpTo = upToSeq;
     }
 

@@ -26,8 +26,11 @@ public interface MessageStore {
    */
   Future<Long> purge(long queueId, long epoch, long upToSeq, long[] keep);
 
-  /** Records that every message with {@code seq <= upToSeq} may have been delivered. */
-  Future<Void> markDelivered(long queueId, long epoch, long upToSeq);
+  /**
+   * Saves the queue's delivered-up-to: every message with {@code seq <= upToSeq} may have been
+   * delivered (a restart flags them redelivered).
+   */
+  Future<Void> saveDeliveredUpTo(long queueId, long epoch, long upToSeq);
 
   /** Reads up to {@code limit} messages with {@code afterSeq < seq <= upToSeq}, ascending. */
   Future<List<StoredMessage>> read(long queueId, long afterSeq, long upToSeq, int limit);
@@ -35,7 +38,7 @@ public interface MessageStore {
   /** What the store holds for a queue. */
   Future<QueueStoreStats> stats(long queueId);
 
-  /** Forgets a deleted queue: its messages and its delivery watermark. */
+  /** Forgets a deleted queue: its messages and its delivered-up-to. */
   Future<Void> drop(long queueId);
 
   Future<Void> close();

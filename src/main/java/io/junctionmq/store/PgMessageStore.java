@@ -120,8 +120,8 @@ public final class PgMessageStore implements MessageStore {
   }
 
   @Override
-  public Future<Void> markDelivered(long queueId, long epoch, long upToSeq) {
-    return pipeline.submit(new Write.MarkDelivered(queueId, epoch, upToSeq)).mapEmpty();
+  public Future<Void> saveDeliveredUpTo(long queueId, long epoch, long upToSeq) {
+    return pipeline.submit(new Write.SaveDeliveredUpTo(queueId, epoch, upToSeq)).mapEmpty();
   }
 
   @Override

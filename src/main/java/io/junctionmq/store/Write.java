@@ -49,7 +49,7 @@ sealed interface Write {
     }
   }
 
-  record MarkDelivered(long queueId, long epoch, long upToSeq) implements Write {
+  record SaveDeliveredUpTo(long queueId, long epoch, long upToSeq) implements Write {
     @Override
     public int rows() {
       return 1;

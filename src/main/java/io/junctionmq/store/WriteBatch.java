@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One transaction of the write pipeline: check the leases of every queue written, then
- * insert, delete, purge and record watermarks for the queues whose check passed. Statements
+ * insert, delete, purge and save the delivered-up-to of the queues whose check passed. Statements
  * go in that order so that a message appended and acked in the same batch ends up deleted,
  * and a purge (bounded by its seq) cannot remove a later append.
  */
@@ -46,11 +46,11 @@ final class WriteBatch {
       + " WHERE m.queue_id = d.queue_id AND m.seq = d.seq";
   static final String PURGE = "DELETE FROM message"
       + " WHERE queue_id = $1 AND seq <= $2 AND seq <> ALL($3::bigint[])";
-  static final String WATERMARK = "INSERT INTO queue_delivery (queue_id, delivered_up_to)"
+  static final String DELIVERED_UP_TO = "INSERT INTO queue_delivery (queue_id, delivered_up_to)"
       + " SELECT * FROM unnest($1::bigint[], $2::bigint[])"
       + " ON CONFLICT (queue_id) DO UPDATE SET delivered_up_to = EXCLUDED.delivered_up_to";
   static final String DROP_MESSAGES = "DELETE FROM message WHERE queue_id = ANY($1::bigint[])";
-  static final String DROP_WATERMARKS = "DELETE FROM queue_delivery WHERE queue_id = ANY($1::bigint[])";
+  static final String DROP_DELIVERED_UP_TO = "DELETE FROM queue_delivery WHERE queue_id = ANY($1::bigint[])";
 
   private record QueueEpoch(long queueId, long epoch) {
   }
@@ -252,7 +252,7 @@ final class WriteBatch {
     private final List<Long> delQueue = new ArrayList<>();
     private final List<Long> delSeq = new ArrayList<>();
     private final List<WritePipeline.Call> purges = new ArrayList<>();
-    private final Map<Long, Long> watermarks = new LinkedHashMap<>();
+    private final Map<Long, Long> deliveredUpTo = new LinkedHashMap<>();
     private final List<Long> drops = new ArrayList<>();
 
     void add(WritePipeline.Call call) {
@@ -271,8 +271,8 @@ final class WriteBatch {
         }
       } else if (w instanceof Write.Purge) {
         purges.add(call);
-      } else if (w instanceof Write.MarkDelivered m) {
-        watermarks.put(m.queueId(), m.upToSeq());
+      } else if (w instanceof Write.SaveDeliveredUpTo d) {
+        deliveredUpTo.put(d.queueId(), d.upToSeq());
       } else if (w instanceof Write.Drop d) {
         drops.add(d.queueId());
       }
@@ -297,14 +297,14 @@ final class WriteBatch {
         sent.add(conn.preparedQuery(PURGE).execute(args(p.queueId(), p.upToSeq(), keep))
             .onSuccess(rows -> results.put(call, (long) rows.rowCount())));
       }
-      if (!watermarks.isEmpty()) {
-        sent.add(conn.preparedQuery(WATERMARK).execute(args(
-            longs(watermarks.keySet()), longs(watermarks.values()))));
+      if (!deliveredUpTo.isEmpty()) {
+        sent.add(conn.preparedQuery(DELIVERED_UP_TO).execute(args(
+            longs(deliveredUpTo.keySet()), longs(deliveredUpTo.values()))));
       }
       if (!drops.isEmpty()) {
         Long[] ids = longs(drops);
         sent.add(conn.preparedQuery(DROP_MESSAGES).execute(args((Object) ids)));
-        sent.add(conn.preparedQuery(DROP_WATERMARKS).execute(args((Object) ids)));
+        sent.add(conn.preparedQuery(DROP_DELIVERED_UP_TO).execute(args((Object) ids)));
       }
       return settled;
     }

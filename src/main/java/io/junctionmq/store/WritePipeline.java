@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * {@link #take(boolean)} until their calls are completed, so that one batch's inserts
  * overlap the other's commit. A batch starts beside another only if both are appends alone
  * and the other has sent its COMMIT: inserts of distinct messages and the fence's share
- * locks do not conflict, while a remove, purge, watermark or drop could miss a row that an
+ * locks do not conflict, while a remove, purge, delivered-up-to or drop could miss a row that an
  * uncommitted batch inserts, so these wait until nothing is in flight. Calls complete in
  * the order they were made: a batch that commits first waits for the one ahead of it.
  *

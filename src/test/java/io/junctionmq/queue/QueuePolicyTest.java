@@ -33,9 +33,9 @@ class QueuePolicyTest {
     return new Message("", "q", props, body.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static <T extends Effect> List<T> only(Class<T> type, List<Effect> effects) {
+  private static <T extends Effect> List<T> only(Class<T> type, Result<?> result) {
     var out = new ArrayList<T>();
-    for (Effect e : effects) {
+    for (Effect e : result.effects()) {
       if (type.isInstance(e)) {
         out.add(type.cast(e));
       }
@@ -151,22 +151,22 @@ class QueuePolicyTest {
   @Test
   void rejectPublishRefusesTheNewMessage() {
     var q = queue(Map.of("x-max-length", 1, "x-overflow", "reject-publish"));
-    assertInstanceOf(Effect.Persist.class, q.enqueue(msg("kept")).get(0));
-    var effects = q.enqueue(msg("refused"));
-    assertInstanceOf(Effect.Rejected.class, effects.get(0));
-    assertEquals(1, effects.size());
+    assertInstanceOf(QueuedMessage.class, q.enqueue(msg("kept")).reply());
+    var refused = q.enqueue(msg("refused"));
+    assertEquals(Enqueued.REFUSED, refused.reply());
+    assertTrue(refused.effects().isEmpty());
     assertEquals(1, q.messagesReady());
     var ds = deliveries(q.consume("c", 10, AckMode.CLIENT_INDIVIDUAL));
     assertEquals(List.of("kept"), ds.stream().map(QueueStateTest::body).toList());
-    assertInstanceOf(Effect.Persist.class, q.enqueue(msg("room again")).get(0));
+    assertInstanceOf(QueuedMessage.class, q.enqueue(msg("room again")).reply());
   }
 
   @Test
   void rejectPublishDlxDeadLettersTheRefusedMessage() {
     var q = queue(Map.of("x-max-length", 0, "x-overflow", "reject-publish-dlx", "x-dead-letter-exchange", "dlx"));
-    var effects = q.enqueue(msg("refused"));
-    assertInstanceOf(Effect.Rejected.class, effects.get(0));
-    var letter = (Effect.DeadLetter) effects.get(1);
+    var refused = q.enqueue(msg("refused"));
+    assertEquals(Enqueued.REFUSED, refused.reply());
+    var letter = (Effect.DeadLetter) refused.effects().get(0);
     assertFalse(letter.stored(), "never stored, so nothing to remove");
     assertEquals(0, q.messagesReady());
   }
@@ -199,11 +199,11 @@ class QueuePolicyTest {
     var q = queue(Map.of("x-single-active-consumer", true));
     q.consume("first", 1, AckMode.CLIENT_INDIVIDUAL);
     q.consume("second", 1, AckMode.CLIENT_INDIVIDUAL);
-    assertEquals("first", deliveries(q.enqueue(msg("1"))).get(0).consumerId());
+    assertEquals("first", deliveries(q.enqueue(msg("1"))).get(0).consumerTag());
     assertTrue(deliveries(q.enqueue(msg("2"))).isEmpty(), "the second consumer stays idle");
     var after = deliveries(q.cancel("first"));
     assertEquals(1, after.size());
-    assertEquals("second", after.get(0).consumerId());
+    assertEquals("second", after.get(0).consumerTag());
     assertEquals("1", QueueStateTest.body(after.get(0)), "the returned message first");
   }
 }

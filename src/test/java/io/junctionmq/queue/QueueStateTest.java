@@ -2,6 +2,7 @@ package io.junctionmq.queue;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,9 +22,9 @@ class QueueStateTest {
     return new Message("", "q", MessageProperties.PERSISTENT, body.getBytes(StandardCharsets.UTF_8));
   }
 
-  static List<Effect.Deliver> deliveries(List<Effect> effects) {
+  static List<Effect.Deliver> deliveries(Result<?> result) {
     var out = new ArrayList<Effect.Deliver>();
-    for (Effect e : effects) {
+    for (Effect e : result.effects()) {
       if (e instanceof Effect.Deliver d) {
         out.add(d);
       }
@@ -35,13 +36,17 @@ class QueueStateTest {
     return new String(d.message().message().body(), StandardCharsets.UTF_8);
   }
 
+  static QueuedMessage accepted(Result<Enqueued> result) {
+    return assertInstanceOf(QueuedMessage.class, result.reply());
+  }
+
   @Test
-  void enqueueWithoutConsumersPersistsAndKeepsTheMessageReady() {
+  void enqueueWithoutConsumersRepliesWithTheMessageToStoreAndKeepsItReady() {
     var q = new QueueState(QueueLimits.DEFAULT, true);
-    var effects = q.enqueue(msg("a"));
-    assertEquals(1, effects.size());
-    var persist = (Effect.Persist) effects.get(0);
-    assertTrue(persist.message().durable());
+    var r = q.enqueue(msg("a"));
+    assertTrue(accepted(r).durable());
+    assertEquals(1, accepted(r).seq());
+    assertTrue(r.effects().isEmpty(), "nothing to deliver");
     assertEquals(1, q.messagesReady());
   }
 
@@ -49,8 +54,7 @@ class QueueStateTest {
   void transientMessageInDurableQueueIsNotDurable() {
     var q = new QueueState(QueueLimits.DEFAULT, true);
     var m = new Message("", "q", MessageProperties.TRANSIENT, new byte[1]);
-    var persist = (Effect.Persist) q.enqueue(m).get(0);
-    assertFalse(persist.message().durable());
+    assertFalse(accepted(q.enqueue(m)).durable());
   }
 
   @Test
@@ -74,11 +78,11 @@ class QueueStateTest {
     var first = deliveries(q.enqueue(msg("1")));
     var second = deliveries(q.enqueue(msg("2")));
     var third = deliveries(q.enqueue(msg("3")));
-    assertEquals("a", first.get(0).consumerId());
-    assertEquals("b", second.get(0).consumerId());
+    assertEquals("a", first.get(0).consumerTag());
+    assertEquals("b", second.get(0).consumerTag());
     assertTrue(third.isEmpty(), "both consumers are at their prefetch");
     var afterAck = deliveries(q.ack("b", 1, false));
-    assertEquals("b", afterAck.get(0).consumerId());
+    assertEquals("b", afterAck.get(0).consumerTag());
     assertEquals("3", body(afterAck.get(0)));
   }
 
@@ -114,8 +118,9 @@ class QueueStateTest {
     var q = new QueueState(QueueLimits.DEFAULT, true);
     q.enqueue(msg("x"));
     q.consume("c", 1, AckMode.CLIENT_INDIVIDUAL);
-    var effects = q.nack("c", 1, false, false);
-    assertTrue(effects.get(0) instanceof Effect.Remove);
+    var r = q.nack("c", 1, false, false);
+    assertInstanceOf(Effect.Remove.class, r.effects().get(0));
+    assertEquals(1, r.reply());
     assertEquals(0, q.messagesReady() + q.messagesUnacknowledged());
   }
 
@@ -126,8 +131,9 @@ class QueueStateTest {
       q.enqueue(msg("m" + i));
     }
     q.consume("c", 10, AckMode.CLIENT);
-    var effects = q.ack("c", 3, false);
-    assertEquals(3, effects.stream().filter(e -> e instanceof Effect.Remove).count());
+    var r = q.ack("c", 3, false);
+    assertEquals(3, r.effects().stream().filter(e -> e instanceof Effect.Remove).count());
+    assertEquals(3, r.reply(), "the reply counts what the ack settled");
     assertEquals(1, q.messagesUnacknowledged());
   }
 
@@ -160,7 +166,7 @@ class QueueStateTest {
     q.enqueue(msg("a"));
     q.enqueue(msg("b"));
     q.consume("c", 5, AckMode.CLIENT);
-    var effects = q.cancel("c");
+    var effects = q.cancel("c").effects();
     assertTrue(effects.stream().anyMatch(e -> e instanceof Effect.LastConsumerGone));
     assertEquals(2, q.messagesReady());
     assertEquals(0, q.messagesUnacknowledged());
@@ -174,9 +180,9 @@ class QueueStateTest {
     for (int i = 0; i < 5; i++) {
       q.enqueue(msg("m" + i));
     }
-    var effects = q.consume("c", 2, AckMode.AUTO);
-    assertEquals(2, deliveries(effects).size());
-    assertEquals(2, effects.stream().filter(e -> e instanceof Effect.Remove).count());
+    var r = q.consume("c", 2, AckMode.AUTO);
+    assertEquals(2, deliveries(r).size());
+    assertEquals(2, r.effects().stream().filter(e -> e instanceof Effect.Remove).count());
     assertEquals(0, q.messagesUnacknowledged());
     assertEquals(2, deliveries(q.credit("c", 2)).size());
   }
@@ -199,8 +205,9 @@ class QueueStateTest {
     q.consume("c", 2, AckMode.CLIENT_INDIVIDUAL);
     q.cancel("c");
     q.consume("c2", 2, AckMode.CLIENT_INDIVIDUAL);
-    var purge = (Effect.PurgeStore) q.purge().get(0);
-    assertEquals(3, purge.count());
+    var r = q.purge();
+    assertEquals(3, r.reply());
+    var purge = (Effect.PurgeStore) r.effects().get(0);
     assertEquals(2, purge.keep().length);
     assertEquals(0, q.messagesReady());
     assertEquals(2, q.messagesUnacknowledged());
@@ -211,21 +218,21 @@ class QueueStateTest {
     var q = new QueueState(new QueueLimits(4, 1 << 20, 10, 100), true);
     var stored = new ArrayList<QueuedMessage>();
     for (int i = 0; i < 10; i++) {
-      stored.add(((Effect.Persist) q.enqueue(msg("m" + i)).get(0)).message());
+      stored.add(accepted(q.enqueue(msg("m" + i))));
     }
     assertEquals(10, q.messagesReady());
     assertEquals(4, q.inMemory());
     q.stored(10);
     var effects = q.consume("c", 100, AckMode.AUTO);
     assertEquals(4, deliveries(effects).size());
-    var pageIn = effects.stream().filter(e -> e instanceof Effect.PageIn).map(e -> (Effect.PageIn) e).findFirst().orElseThrow();
+    var pageIn = effects.effects().stream().filter(e -> e instanceof Effect.PageIn).map(e -> (Effect.PageIn) e).findFirst().orElseThrow();
     assertEquals(4, pageIn.afterSeq());
     assertEquals(10, pageIn.upToSeq());
     assertEquals(4, pageIn.limit());
     var page = stored.subList(4, 8);
     var next = q.pagedIn(pageIn.generation(), page, pageIn.upToSeq(), false);
     assertEquals(List.of("m4", "m5", "m6", "m7"), deliveries(next).stream().map(QueueStateTest::body).toList());
-    var pageIn2 = next.stream().filter(e -> e instanceof Effect.PageIn).map(e -> (Effect.PageIn) e).findFirst().orElseThrow();
+    var pageIn2 = next.effects().stream().filter(e -> e instanceof Effect.PageIn).map(e -> (Effect.PageIn) e).findFirst().orElseThrow();
     assertEquals(8, pageIn2.afterSeq());
     var last = q.pagedIn(pageIn2.generation(), stored.subList(8, 10), pageIn2.upToSeq(), true);
     assertEquals(List.of("m8", "m9"), deliveries(last).stream().map(QueueStateTest::body).toList());
@@ -238,10 +245,10 @@ class QueueStateTest {
     for (int i = 0; i < 5; i++) {
       q.enqueue(msg("m" + i));
     }
-    var effects = q.consume("c", 100, AckMode.AUTO);
+    var effects = q.consume("c", 100, AckMode.AUTO).effects();
     assertTrue(effects.stream().noneMatch(e -> e instanceof Effect.PageIn), "nothing beyond the window is stored yet");
     var afterStore = q.stored(5);
-    var pageIn = (Effect.PageIn) afterStore.get(0);
+    var pageIn = (Effect.PageIn) afterStore.effects().get(0);
     assertEquals(2, pageIn.afterSeq());
     assertEquals(5, pageIn.upToSeq());
   }
@@ -251,10 +258,10 @@ class QueueStateTest {
     var q = new QueueState(new QueueLimits(2, 1 << 20, 10, 100), true);
     var stored = new ArrayList<QueuedMessage>();
     for (int i = 0; i < 6; i++) {
-      stored.add(((Effect.Persist) q.enqueue(msg("m" + i)).get(0)).message());
+      stored.add(accepted(q.enqueue(msg("m" + i))));
     }
     q.stored(6);
-    var pageIn = q.consume("c", 100, AckMode.AUTO).stream()
+    var pageIn = q.consume("c", 100, AckMode.AUTO).effects().stream()
         .filter(e -> e instanceof Effect.PageIn).map(e -> (Effect.PageIn) e).findFirst().orElseThrow();
     q.purge();
     var effects = q.pagedIn(pageIn.generation(), stored.subList(2, 4), pageIn.upToSeq(), false);
@@ -263,11 +270,10 @@ class QueueStateTest {
   }
 
   @Test
-  void recoveredMessagesUpToTheWatermarkAreRedelivered() {
+  void recoveredMessagesUpToTheDeliveredUpToAreRedelivered() {
     var q = new QueueState(QueueLimits.DEFAULT, QueuePolicy.NONE, System::currentTimeMillis, true, 11, 10, 10_000, 4);
     assertEquals(10, q.messagesReady());
-    var effects = q.consume("c", 100, AckMode.CLIENT);
-    var pageIn = (Effect.PageIn) effects.get(0);
+    var pageIn = (Effect.PageIn) q.consume("c", 100, AckMode.CLIENT).effects().get(0);
     assertEquals(0, pageIn.afterSeq());
     assertEquals(10, pageIn.upToSeq());
     var page = new ArrayList<QueuedMessage>();
@@ -278,11 +284,11 @@ class QueueStateTest {
     assertEquals(10, ds.size());
     assertTrue(ds.get(3).message().redelivered());
     assertFalse(ds.get(4).message().redelivered());
-    assertEquals(11, ((Effect.Persist) q.enqueue(msg("new")).get(0)).message().seq());
+    assertEquals(11, accepted(q.enqueue(msg("new"))).seq());
   }
 
   @Test
-  void duplicateConsumerIdIsRejected() {
+  void duplicateConsumerTagIsRejected() {
     var q = new QueueState(QueueLimits.DEFAULT, false);
     q.consume("c", 1, AckMode.AUTO);
     assertThrows(JunctionException.class, () -> q.consume("c", 1, AckMode.AUTO));

@@ -137,8 +137,8 @@ class QueueVerticleSettleTest {
     }
 
     @Override
-    public Future<Void> markDelivered(long queueId, long epoch, long upToSeq) {
-      return memory.markDelivered(queueId, epoch, upToSeq);
+    public Future<Void> saveDeliveredUpTo(long queueId, long epoch, long upToSeq) {
+      return memory.saveDeliveredUpTo(queueId, epoch, upToSeq);
     }
 
     @Override

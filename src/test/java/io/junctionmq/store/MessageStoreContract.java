@@ -144,33 +144,33 @@ abstract class MessageStoreContract {
   }
 
   @Test
-  void statsCountMessagesBodyBytesMaxSeqAndWatermark() {
+  void statsCountMessagesBodyBytesMaxSeqAndDeliveredUpTo() {
     long q = newQueue();
     append(q, List.of(new StoredMessage(3, message("abc")), new StoredMessage(7, message("de"))));
-    await(store().markDelivered(q, epoch(q), 3));
+    await(store().saveDeliveredUpTo(q, epoch(q), 3));
     assertEquals(new QueueStoreStats(2, 5, 7, 3), await(store().stats(q)));
-    await(store().markDelivered(q, epoch(q), 7));
+    await(store().saveDeliveredUpTo(q, epoch(q), 7));
     await(store().remove(q, epoch(q), new long[] {7}));
     assertEquals(new QueueStoreStats(1, 3, 3, 7), await(store().stats(q)));
   }
 
   @Test
-  void theLatestWatermarkWins() {
+  void theLatestDeliveredUpToWins() {
     long q = newQueue();
-    Future<Void> first = store().markDelivered(q, epoch(q), 5);
-    Future<Void> second = store().markDelivered(q, epoch(q), 9);
+    Future<Void> first = store().saveDeliveredUpTo(q, epoch(q), 5);
+    Future<Void> second = store().saveDeliveredUpTo(q, epoch(q), 9);
     await(first);
     await(second);
     assertEquals(9, await(store().stats(q)).deliveredUpTo());
   }
 
   @Test
-  void dropForgetsMessagesAndWatermark() {
+  void dropForgetsMessagesAndDeliveredUpTo() {
     long q = newQueue();
     long other = newQueue();
     append(q, messages(1, 5));
     append(other, messages(1, 2));
-    await(store().markDelivered(q, epoch(q), 2));
+    await(store().saveDeliveredUpTo(q, epoch(q), 2));
     await(store().drop(q));
     assertEquals(QueueStoreStats.EMPTY, await(store().stats(q)));
     assertEquals(List.of(), readAll(q));

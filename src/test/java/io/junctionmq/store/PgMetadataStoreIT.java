@@ -102,14 +102,14 @@ class PgMetadataStoreIT extends MetadataStoreContract {
   }
 
   @Test
-  void deletingAQueueDeletesItsMessagesAndWatermark() {
+  void deletingAQueueDeletesItsMessagesAndDeliveredUpTo() {
     var store = new PgMessageStore(vertx, pool, "n1");
     long q = await(metadata.saveQueue(Queue.durable("/", "doomed")));
     long other = await(metadata.saveQueue(Queue.durable("/", "survivor")));
     long epoch = await(metadata.acquireLease(q, "n1", TTL));
     long otherEpoch = await(metadata.acquireLease(other, "n1", TTL));
     await(store.append(q, epoch, messages(1, 10)));
-    await(store.markDelivered(q, epoch, 4));
+    await(store.saveDeliveredUpTo(q, epoch, 4));
     await(store.append(other, otherEpoch, messages(1, 2)));
 
     await(metadata.deleteQueue(q));

@@ -166,12 +166,12 @@ class PgWritePipelineIT {
 
     List<Future<Void>> first = new ArrayList<>();
     Future<Void> stale;
-    Future<Void> staleMark;
+    Future<Void> staleDeliveredUpTo;
     Future<Void> fresh;
     long before = store.batches();
     try (Blocker ignored = batchInFlight(store, first)) {
       stale = store.append(taken, staleEpoch, messages(1, 3));
-      staleMark = store.markDelivered(taken, staleEpoch, 3);
+      staleDeliveredUpTo = store.saveDeliveredUpTo(taken, staleEpoch, 3);
       fresh = store.append(kept, keptEpoch, messages(1, 3));
     }
     await(first.get(0));
@@ -179,7 +179,7 @@ class PgWritePipelineIT {
     FencedException fenced = assertInstanceOf(FencedException.class,
         assertThrowsFuture(stale));
     assertEquals(taken, fenced.queueId());
-    assertInstanceOf(FencedException.class, assertThrowsFuture(staleMark));
+    assertInstanceOf(FencedException.class, assertThrowsFuture(staleDeliveredUpTo));
     assertEquals(2, store.batches() - before, "the fenced and the valid writes shared a batch");
     assertEquals(QueueStoreStats.EMPTY, await(store.stats(taken)));
     assertEquals(3, await(store.stats(kept)).messages());
@@ -238,7 +238,7 @@ class PgWritePipelineIT {
     Future<Void> deleted = null;
     for (long seq = 1; seq <= 3000; seq++) {
       writes.add(store.append(q, epoch, messages(seq, seq)));
-      writes.add(store.markDelivered(q, epoch, seq));
+      writes.add(store.saveDeliveredUpTo(q, epoch, seq));
       if (seq == 1500) {
         deleted = metadata.deleteQueue(q);
       }
