@@ -89,6 +89,14 @@ public interface Broker {
   Future<PublishResult> publish(String vhost, Message message, boolean mandatory);
 
   /**
+   * Takes the message at the head of a queue, as AMQP's {@code basic.get}: completes at once
+   * with it, or with an empty result when the queue has none ready. With {@code autoAck} it
+   * is settled as it is taken; otherwise it is held until the result's ack or nack (and
+   * returns to the queue if this node leaves the cluster first). Fails NOT_FOUND.
+   */
+  Future<GetResult> get(String vhost, String queue, boolean autoAck);
+
+  /**
    * Subscribes to a queue; deliveries arrive at {@code handler} on the caller's context.
    * Completes with the consumer once it is registered.
    */

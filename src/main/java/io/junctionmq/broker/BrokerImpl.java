@@ -6,6 +6,7 @@ import io.junctionmq.cluster.Membership;
 import io.junctionmq.cluster.QueueDirectory;
 import io.junctionmq.cluster.QueueEntry;
 import io.junctionmq.cluster.RemoteQueue;
+import io.junctionmq.model.AckMode;
 import io.junctionmq.model.Binding;
 import io.junctionmq.model.Delivery;
 import io.junctionmq.model.ErrorCode;
@@ -13,6 +14,7 @@ import io.junctionmq.model.Exchange;
 import io.junctionmq.model.Message;
 import io.junctionmq.model.Queue;
 import io.junctionmq.queue.MessageLatency;
+import io.junctionmq.queue.QueueLink;
 import io.junctionmq.queue.QueueLimits;
 import io.junctionmq.store.MessageStore;
 import io.junctionmq.store.MetadataStore;
@@ -43,6 +45,7 @@ public final class BrokerImpl implements Broker {
   }
 
   private final String self;
+  private final String getHolder;
   private final Membership membership;
   private final MetadataStore metadata;
   private final Serial serial;
@@ -58,6 +61,7 @@ public final class BrokerImpl implements Broker {
   public BrokerImpl(Vertx vertx, Membership membership, Settings settings, MetadataStore metadata,
                     MessageStore durableStore, MessageStore memoryStore) {
     this.self = membership.self();
+    this.getHolder = "get-" + self;
     this.membership = membership;
     this.metadata = metadata;
     this.serial = new Serial(vertx.getOrCreateContext());
@@ -229,6 +233,16 @@ public final class BrokerImpl implements Broker {
   @Override
   public Future<PublishResult> publish(String vhost, Message message, boolean mandatory) {
     return publishing.publish(vhost, message, mandatory);
+  }
+
+  @Override
+  public Future<GetResult> get(String vhost, String queue, boolean autoAck) {
+    return attempt(() -> {
+      QueueLink link = directory.queue(vhost, queue).link();
+      // One holder of this node's gets per queue: it goes back to the queue if this node leaves.
+      return link.get(getHolder, autoAck ? AckMode.AUTO : AckMode.CLIENT_INDIVIDUAL)
+          .map(got -> new GetResult(got, link, autoAck));
+    });
   }
 
   @Override

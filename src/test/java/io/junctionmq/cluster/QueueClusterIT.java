@@ -10,6 +10,7 @@ import io.junctionmq.broker.Broker;
 import io.junctionmq.broker.ClientInfo;
 import io.junctionmq.broker.ConsumeOptions;
 import io.junctionmq.broker.Consumer;
+import io.junctionmq.broker.GetResult;
 import io.junctionmq.model.AckMode;
 import io.junctionmq.model.Binding;
 import io.junctionmq.model.Delivery;
@@ -166,6 +167,53 @@ class QueueClusterIT {
     awaitKnown((owner + 2) % 3, queue);
     cluster.node((owner + 2) % 3).broker().deleteQueue("/", queue, false, false).await();
     await().atMost(WAIT).until(() -> ended.get() == 1);
+  }
+
+  @Test
+  void aGetOnANodeThatDoesNotOwnTheQueueTakesFromItsOwner() {
+    cluster.node(0).broker().declareQueue(Queue.durable("/", "remote-get")).await();
+    int other = (cluster.indexOf(cluster.awaitOwner("/", "remote-get")) + 1) % 3;
+    awaitKnown(other, "remote-get");
+    Broker b = cluster.node(other).broker();
+    for (int i = 0; i < 3; i++) {
+      b.publish("/", persistent("remote-get", "m" + i), true).await();
+    }
+    GetResult first = b.get("/", "remote-get", false).await();
+    assertEquals("m0", body(first.delivery()));
+    assertEquals(2, first.messageCount());
+    GetResult second = b.get("/", "remote-get", false).await();
+    assertEquals("m1", body(second.delivery()));
+    second.nack(true).await();
+    first.ack().await();
+
+    GetResult again = b.get("/", "remote-get", true).await();
+    assertEquals("m1", body(again.delivery()));
+    assertTrue(again.delivery().redelivered());
+    assertEquals("m2", body(b.get("/", "remote-get", true).await().delivery()));
+    assertTrue(b.get("/", "remote-get", true).await().isEmpty());
+  }
+
+  @Test
+  void whatANodeHoldsByGetsGoesBackWhenThatNodeDies() {
+    try (TestCluster fresh = TestCluster.start(2)) {
+      fresh.awaitMembers(2);
+      fresh.node(0).broker().declareQueue(Queue.durable("/", "held-get")).await();
+      int owner = fresh.indexOf(fresh.awaitOwner("/", "held-get"));
+      int getter = 1 - owner;
+      Broker o = fresh.node(owner).broker();
+      o.publish("/", persistent("held-get", "m0"), true).await();
+      await().atMost(WAIT).until(() -> fresh.node(getter).broker().queues("/").size() == 1);
+      GetResult held = fresh.node(getter).broker().get("/", "held-get", false).await();
+      assertEquals("m0", body(held.delivery()));
+      assertEquals(1, o.queueInfo("/", "held-get").await().stats().messagesUnacknowledged());
+
+      fresh.kill(getter);
+
+      await().atMost(WAIT).until(() -> o.queueInfo("/", "held-get").await().stats().messagesReady() == 1);
+      GetResult back = o.get("/", "held-get", true).await();
+      assertEquals("m0", body(back.delivery()));
+      assertTrue(back.delivery().redelivered());
+    }
   }
 
   @Test

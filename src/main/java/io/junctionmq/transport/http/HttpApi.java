@@ -57,7 +57,7 @@ public final class HttpApi {
     new ExchangeRoutes(broker).mount(api);
     new PublishRoutes(broker, config.publishMaxInFlight(), maxLine).mount(api);
     new QueueRoutes(broker, rates).mount(api);
-    new PullGet(vertx, broker).mount(api);
+    new PullGet(broker).mount(api);
     new ConsumerRoutes(vertx, broker, consumers, config).mount(api);
     new BindingRoutes(broker).mount(api);
     api.get("/openapi.json", ctx -> ctx.response().putHeader("Content-Type", Rest.JSON).end(openapi));

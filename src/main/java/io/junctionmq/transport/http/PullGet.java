@@ -1,14 +1,11 @@
 package io.junctionmq.transport.http;
 
 import io.junctionmq.broker.Broker;
-import io.junctionmq.broker.ConsumeOptions;
-import io.junctionmq.broker.Consumer;
+import io.junctionmq.broker.GetResult;
 import io.junctionmq.model.Delivery;
 import io.junctionmq.model.ErrorCode;
-import io.junctionmq.model.AckMode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -16,23 +13,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code POST /api/queues/{vhost}/{name}/get}, RabbitMQ's pull, built on a short-lived consumer
- * (client-individual acks, prefetch = {@code count}): it collects deliveries until {@code count}
- * arrived, or the queue has no ready message left, or {@link #WAIT_MILLIS} passed; then settles
- * them as {@code ackmode} says and cancels. With {@code ack_requeue_true} and
- * {@code reject_requeue_true} the messages go back to the queue (flagged redelivered) before the
- * answer is sent.
+ * {@code POST /api/queues/{vhost}/{name}/get}, RabbitMQ's pull, made of {@link Broker#get}s:
+ * it takes up to {@code count} messages, one after another, or until the queue has none
+ * ready, answers at once, and settles them as {@code ackmode} says before the answer is sent.
+ * With {@code ack_requeue_true} and {@code reject_requeue_true} the messages go back to their
+ * places in the queue, flagged redelivered. Each message's {@code message_count} is the count
+ * of ready messages left when it was taken, as in RabbitMQ.
  */
 final class PullGet {
-  static final long WAIT_MILLIS = 500;
-  private static final long POLL_MILLIS = 5;
   private static final int MAX_COUNT = 10_000;
 
-  private final Vertx vertx;
   private final Broker broker;
 
-  PullGet(Vertx vertx, Broker broker) {
-    this.vertx = vertx;
+  PullGet(Broker broker) {
     this.broker = broker;
   }
 
@@ -59,57 +52,55 @@ final class PullGet {
   }
 
   private Future<JsonArray> get(String vhost, String queue, int count, String ackmode, String encoding, int truncate) {
-    var got = new ArrayList<Delivery>(Math.min(count, 1000));
-    var options = ConsumeOptions.of(count, AckMode.CLIENT_INDIVIDUAL);
-    return broker.consume(vhost, queue, options, d -> {
-      if (got.size() < count) {
-        got.add(d);
-      }
-    }).compose(consumer -> {
-      Promise<Long> collected = Promise.promise();
-      await(vhost, queue, count, got, System.nanoTime() + WAIT_MILLIS * 1_000_000, collected);
-      return collected.future().compose(ready -> {
-        var taken = List.copyOf(got);
-        return settle(consumer, taken, ackmode)
-            .eventually(consumer::cancel)
-            .map(v -> json(taken, ready, encoding, truncate));
-      });
-    });
+    var taken = new ArrayList<GetResult>(Math.min(count, 1000));
+    Promise<Void> done = Promise.promise();
+    take(vhost, queue, count, taken, done);
+    return done.future()
+        .transform(ar -> settle(taken, ar.succeeded() ? ackmode : "reject_requeue_true")
+            .compose(v -> ar.succeeded() ? Future.succeededFuture(json(taken, encoding, truncate))
+                : Future.failedFuture(ar.cause())));
   }
 
-  /** Completes {@code done} with the queue's ready count once there is nothing more to wait for. */
-  private void await(String vhost, String queue, int count, List<Delivery> got, long deadline, Promise<Long> done) {
-    broker.queueInfo(vhost, queue).onComplete(ar -> {
-      long ready = ar.succeeded() ? ar.result().stats().messagesReady() : 0;
-      if (got.size() >= count || ready == 0 || ar.failed() || System.nanoTime() > deadline) {
-        // Deliveries dispatched before these counts were published are queued on this context: let them in.
-        vertx.getOrCreateContext().runOnContext(v -> done.tryComplete(ready));
+  /**
+   * Takes messages one after another, each held until {@link #settle}, so that the next get
+   * takes the next message: up to {@code count}, or until the queue has none ready.
+   */
+  private void take(String vhost, String queue, int count, List<GetResult> taken, Promise<Void> done) {
+    broker.get(vhost, queue, false).onComplete(ar -> {
+      if (ar.failed()) {
+        done.fail(ar.cause());
+      } else if (ar.result().isEmpty()) {
+        done.complete();
       } else {
-        vertx.setTimer(POLL_MILLIS, id -> await(vhost, queue, count, got, deadline, done));
-      }
-    });
-  }
-
-  private static Future<Void> settle(Consumer consumer, List<Delivery> taken, String ackmode) {
-    var settled = new ArrayList<Future<Void>>();
-    for (Delivery d : taken) {
-      switch (ackmode) {
-        case "ack_requeue_false" -> settled.add(consumer.ack(d.deliveryTag(), false));
-        case "reject_requeue_false" -> settled.add(consumer.nack(d.deliveryTag(), false, false));
-        default -> {
-          // requeued by the cancel that follows
+        taken.add(ar.result());
+        if (taken.size() == count) {
+          done.complete();
+        } else {
+          take(vhost, queue, count, taken, done);
         }
       }
+    });
+  }
+
+  /** Settles what was taken as {@code ackmode} says: acked, or returned to the queue, or rejected. */
+  private static Future<Void> settle(List<GetResult> taken, String ackmode) {
+    var settled = new ArrayList<Future<Void>>(taken.size());
+    for (GetResult g : taken) {
+      settled.add(switch (ackmode) {
+        case "ack_requeue_false" -> g.ack();
+        case "reject_requeue_false" -> g.nack(false);
+        default -> g.nack(true);
+      });
     }
     return Future.all(settled).mapEmpty();
   }
 
-  private static JsonArray json(List<Delivery> taken, long ready, String encoding, int truncate) {
+  private static JsonArray json(List<GetResult> taken, String encoding, int truncate) {
     var out = new JsonArray();
-    for (int i = 0; i < taken.size(); i++) {
-      Delivery d = taken.get(i);
+    for (GetResult g : taken) {
+      Delivery d = g.delivery();
       out.add(MessageJson.message(d.message(), d.redelivered(), encoding, truncate)
-          .put("message_count", ready + taken.size() - 1 - i));
+          .put("message_count", g.messageCount()));
     }
     return out;
   }
