@@ -73,7 +73,7 @@ final class NodeEndpoint extends VerticleBase {
     switch (op) {
       case Protocol.DELIVER -> ownership.remoteConsumers().deliver(r);
       case Protocol.CANCELLED -> ownership.remoteConsumers().cancelled(r);
-      case Protocol.HOST -> own(r, request);
+      case Protocol.OWN -> own(r, request);
       default -> queueRequest(op, r, request);
     }
   }

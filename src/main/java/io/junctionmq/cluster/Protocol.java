@@ -37,7 +37,7 @@ public final class Protocol {
   public static final byte GET = 10;
   // Requests to a node.
   /** Take the lease of a queue and serve it: vhost, name; the reply is the epoch. */
-  public static final byte HOST = 20;
+  public static final byte OWN = 20;
   // Sent by a queue's owner to the node of a consumer: consumer tag, epoch, then the fields.
   public static final byte DELIVER = 30;
   public static final byte CANCELLED = 31;

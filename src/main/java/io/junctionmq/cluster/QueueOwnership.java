@@ -121,7 +121,7 @@ public final class QueueOwnership {
 
   /** Asks {@code node} to own a new queue; records it as owned there. */
   public Future<QueueEntry> ownOn(String node, long id, Queue queue) {
-    Buffer request = Wire.op(Protocol.HOST).i64(id)
+    Buffer request = Wire.op(Protocol.OWN).i64(id)
         .str(MetadataEvents.queue(new JsonObject(), id, queue, null, node, 0).encode())
         .buffer();
     return vertx.eventBus().<Buffer>request(Protocol.node(node), request,

@@ -11,12 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.junctionmq.broker.ConnectionInfo;
 import io.junctionmq.cluster.Clustering;
 import io.junctionmq.cluster.TestCluster;
+import io.junctionmq.model.AckMode;
 import io.junctionmq.model.Delivery;
 import io.junctionmq.model.ErrorCode;
 import io.junctionmq.model.JunctionException;
 import io.junctionmq.model.MessageProperties;
 import io.junctionmq.model.Queue;
-import io.junctionmq.model.AckMode;
 import io.junctionmq.model.QueueStats;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -229,7 +229,7 @@ class JunctionClientIT {
     for (int i = 0; queue == null && i < 10; i++) {
       var info = client.declareQueue(Queue.durable("/", "client-failover-" + i))
           .await(AWAIT_MS, TimeUnit.MILLISECONDS);
-      queue = info.node().equals(used) ? null : info.queue().name();
+      queue = info.owner().equals(used) ? null : info.queue().name();
     }
     assertNotNull(queue, "queues are spread over the nodes");
     var before = new ArrayList<Future<Void>>();

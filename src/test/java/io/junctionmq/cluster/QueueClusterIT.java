@@ -85,8 +85,8 @@ class QueueClusterIT {
     Set<String> owners = new HashSet<>();
     for (int i = 0; i < 9; i++) {
       var info = cluster.node(0).broker().declareQueue(Queue.durable("/", "spread-" + i)).await();
-      assertEquals(info.node(), cluster.owner("/", "spread-" + i).orElseThrow(), "the lease names the owner");
-      owners.add(info.node());
+      assertEquals(info.owner(), cluster.owner("/", "spread-" + i).orElseThrow(), "the lease names the owner");
+      owners.add(info.owner());
     }
     assertEquals(Set.of(cluster.nodeId(0), cluster.nodeId(1), cluster.nodeId(2)), owners);
   }
@@ -377,7 +377,7 @@ class QueueClusterIT {
         // The consumer's node hears of the hand-over while its attach to the former owner is in flight.
         fresh.stop(roles.owner());
         await().atMost(WAIT).until(() -> fresh.node(consumerNode).broker().queues("/").stream()
-            .anyMatch(q -> q.queue().name().equals(queue) && fresh.nodeId(successor).equals(q.node())));
+            .anyMatch(q -> q.queue().name().equals(queue) && fresh.nodeId(successor).equals(q.owner())));
       }
       await().atMost(WAIT).until(consuming::isComplete);
       assertTrue(consuming.failed(), "the former owner never answered the attach");
@@ -426,7 +426,7 @@ class QueueClusterIT {
 
   private static void awaitKnown(int node, String queue) {
     await().atMost(WAIT).until(() -> cluster.node(node).broker().queues("/").stream()
-        .anyMatch(q -> q.queue().name().equals(queue) && q.node() != null));
+        .anyMatch(q -> q.queue().name().equals(queue) && q.owner() != null));
   }
 
   static Message persistent(String queue, String body) {

@@ -177,10 +177,10 @@ class ErrorCodesClusterIT {
   private static void declare(int node, String name, Map<String, Object> arguments) {
     QueueInfo info = cluster.node(node).broker().declareQueue(new Queue("/", name, true, false, false, arguments))
         .await();
-    assertEquals(cluster.nodeId(node), info.node(), name + " is owned by the node that declared it");
+    assertEquals(cluster.nodeId(node), info.owner(), name + " is owned by the node that declared it");
     int other = 1 - node;
     await(cluster.nodeId(other) + " knows where " + name + " is").atMost(WAIT).ignoreExceptions()
-        .until(() -> cluster.nodeId(node).equals(cluster.node(other).broker().queueInfo("/", name).await().node()));
+        .until(() -> cluster.nodeId(node).equals(cluster.node(other).broker().queueInfo("/", name).await().owner()));
   }
 
   /** The messages of {@code queue} as its owner counts them. */

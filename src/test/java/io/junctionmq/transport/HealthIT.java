@@ -100,7 +100,7 @@ class HealthIT {
       }
       cluster.node(1).broker().declareQueue(new Queue("/", "on-n1", true, false, false, Map.of())).await();
       await("n0 knows that n1 owns on-n1").atMost(TestCluster.TIMEOUT).ignoreExceptions()
-          .until(() -> "n1".equals(cluster.node(0).broker().queueInfo("/", "on-n1").await().node()));
+          .until(() -> "n1".equals(cluster.node(0).broker().queueInfo("/", "on-n1").await().owner()));
       int survivor = cluster.node(0).httpPort();
       cluster.kill(1);
       await("n0 lists only itself").atMost(TestCluster.TIMEOUT).pollInterval(Duration.ofMillis(200))

@@ -105,7 +105,7 @@ public final class ClientProtocol {
   }
 
   public static Wire queueInfo(Wire w, QueueInfo info) {
-    return Stats.write(queue(w, info.queue()).i64(info.id()).str(info.node()), info.stats());
+    return Stats.write(queue(w, info.queue()).i64(info.id()).str(info.owner()), info.stats());
   }
 
   public static QueueInfo queueInfo(Wire.Reader r) {

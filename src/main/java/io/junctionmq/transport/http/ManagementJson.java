@@ -39,7 +39,7 @@ final class ManagementJson {
         .put("auto_delete", q.autoDelete())
         .put("exclusive", q.exclusive())
         .put("arguments", new JsonObject(new TreeMap<>(q.arguments())))
-        .put("node", info.node())
+        .put("node", info.owner())
         .put("state", "running")
         .put("type", "classic")
         .put("messages", s.messages())

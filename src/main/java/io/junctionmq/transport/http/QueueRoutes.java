@@ -16,7 +16,7 @@ final class QueueRoutes {
   static final Map<String, Function<QueueInfo, ?>> SORT_KEYS = Map.ofEntries(
       Map.entry("name", q -> q.queue().name()),
       Map.entry("vhost", q -> q.queue().vhost()),
-      Map.entry("node", QueueInfo::node),
+      Map.entry("node", QueueInfo::owner),
       Map.entry("durable", q -> q.queue().durable()),
       Map.entry("auto_delete", q -> q.queue().autoDelete()),
       Map.entry("exclusive", q -> q.queue().exclusive()),
