@@ -15,9 +15,8 @@ import io.junctionmq.model.ExchangeType;
 import io.junctionmq.model.Queue;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An auto-delete queue goes when its last consumer leaves (never before it had one); an
@@ -28,19 +27,9 @@ class AutoDeleteTest {
   private static final Exchange EPHEMERAL = new Exchange(V, "ephemeral", ExchangeType.FANOUT, false, true, false,
       Map.of());
   private static final ConsumeOptions AUTO = ConsumeOptions.of(10, AckMode.AUTO);
-  private StandaloneBroker node;
-  private Broker broker;
-
-  @BeforeEach
-  void start() {
-    node = new StandaloneBroker();
-    broker = node.broker();
-  }
-
-  @AfterEach
-  void stop() {
-    node.close();
-  }
+  @RegisterExtension
+  final StandaloneBroker node = new StandaloneBroker();
+  private final Broker broker = node.broker();
 
   @Test
   void anAutoDeleteQueueIsNotDeletedBeforeItsFirstConsumer() {

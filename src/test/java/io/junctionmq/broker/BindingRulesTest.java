@@ -12,26 +12,20 @@ import io.junctionmq.model.Exchange;
 import io.junctionmq.model.ExchangeType;
 import io.junctionmq.model.Queue;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Bindings need both their ends; binding and unbinding are idempotent. */
 class BindingRulesTest {
-  private StandaloneBroker node;
-  private Broker broker;
+  @RegisterExtension
+  final StandaloneBroker node = new StandaloneBroker();
+  private final Broker broker = node.broker();
 
   @BeforeEach
   void start() {
-    node = new StandaloneBroker();
-    broker = node.broker();
     await(broker.declareExchange(Exchange.of(V, "x", ExchangeType.DIRECT)));
     await(broker.declareQueue(Queue.durable(V, "q")));
-  }
-
-  @AfterEach
-  void stop() {
-    node.close();
   }
 
   private List<Binding> bindingsOf(String exchange) {

@@ -20,26 +20,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A broker restarted on the same stores keeps its durable queues, exchanges, bindings and
  * persistent messages, and drops non-durable and exclusive queues, as in RabbitMQ.
  */
 class BrokerRestartTest {
-  private StandaloneBroker node;
-
-  @BeforeEach
-  void start() {
-    node = new StandaloneBroker();
-  }
-
-  @AfterEach
-  void stop() {
-    node.close();
-  }
+  @RegisterExtension
+  final StandaloneBroker node = new StandaloneBroker();
 
   private Broker broker() {
     return node.broker();

@@ -13,9 +13,8 @@ import io.junctionmq.model.ExchangeType;
 import io.junctionmq.model.Queue;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Declaring is idempotent for the same attributes and refused for others; names are checked,
@@ -25,19 +24,9 @@ class DeclareRulesTest {
   private static final Queue QUEUE = new Queue(V, "q", true, false, false, Map.of("x-message-ttl", 60_000));
   private static final Exchange EXCHANGE = new Exchange(V, "x", ExchangeType.DIRECT, true, false, false,
       Map.of(Exchange.ALTERNATE_EXCHANGE, "ae"));
-  private StandaloneBroker node;
-  private Broker broker;
-
-  @BeforeEach
-  void start() {
-    node = new StandaloneBroker();
-    broker = node.broker();
-  }
-
-  @AfterEach
-  void stop() {
-    node.close();
-  }
+  @RegisterExtension
+  final StandaloneBroker node = new StandaloneBroker();
+  private final Broker broker = node.broker();
 
   @Test
   void redeclaringAQueueWithTheSameAttributesReturnsTheSameQueue() {

@@ -19,25 +19,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What may be deleted, and when: {@code if-unused}, {@code if-empty}, the predeclared exchanges. */
 class DeleteRulesTest {
-  private StandaloneBroker node;
-  private Broker broker;
-
-  @BeforeEach
-  void start() {
-    node = new StandaloneBroker();
-    broker = node.broker();
-  }
-
-  @AfterEach
-  void stop() {
-    node.close();
-  }
+  @RegisterExtension
+  final StandaloneBroker node = new StandaloneBroker();
+  private final Broker broker = node.broker();
 
   @Test
   void anExchangeThatIsASourceOfBindingsIsInUse() {

@@ -13,31 +13,25 @@ import io.junctionmq.model.Binding;
 import io.junctionmq.model.ErrorCode;
 import io.junctionmq.model.Queue;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** An exclusive queue belongs to the connection that declared it, and goes with it. */
 class ExclusiveQueueTest {
   private static final Queue MINE = new Queue(V, "mine", false, true, false, Map.of());
   private static final ConsumeOptions AUTO = ConsumeOptions.of(10, AckMode.AUTO);
-  private StandaloneBroker node;
-  private Broker broker;
+  @RegisterExtension
+  final StandaloneBroker node = new StandaloneBroker();
+  private final Broker broker = node.broker();
   private Connection owner;
   private Connection other;
 
   @BeforeEach
   void start() {
-    node = new StandaloneBroker();
-    broker = node.broker();
     owner = broker.connect(ClientInfo.of("test", "owner", null));
     other = broker.connect(ClientInfo.of("test", "other", null));
     await(owner.declareQueue(MINE));
-  }
-
-  @AfterEach
-  void stop() {
-    node.close();
   }
 
   @Test

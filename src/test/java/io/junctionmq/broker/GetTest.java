@@ -15,25 +15,19 @@ import io.junctionmq.model.ExchangeType;
 import io.junctionmq.model.Queue;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link Broker#get}, AMQP's basic.get: one message from the head of a queue, held or settled. */
 class GetTest {
-  private StandaloneBroker node;
-  private Broker broker;
+  @RegisterExtension
+  final StandaloneBroker node = new StandaloneBroker();
+  private final Broker broker = node.broker();
 
   @BeforeEach
   void start() {
-    node = new StandaloneBroker();
-    broker = node.broker();
     await(broker.declareQueue(Queue.durable(V, "q")));
-  }
-
-  @AfterEach
-  void stop() {
-    node.close();
   }
 
   private void publish(String... bodies) {

@@ -9,28 +9,17 @@ import io.junctionmq.model.AckMode;
 import io.junctionmq.model.Queue;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code x-expires}: a queue unused for that long is deleted; a consumer or a redeclare is a use. */
 class QueueExpiresTest {
   private static final Duration EXPIRES = Duration.ofMillis(300);
   private static final Queue EXPIRING = new Queue(V, "expiring", true, false, false,
       Map.of("x-expires", EXPIRES.toMillis()));
-  private StandaloneBroker node;
-  private Broker broker;
-
-  @BeforeEach
-  void start() {
-    node = new StandaloneBroker();
-    broker = node.broker();
-  }
-
-  @AfterEach
-  void stop() {
-    node.close();
-  }
+  @RegisterExtension
+  final StandaloneBroker node = new StandaloneBroker();
+  private final Broker broker = node.broker();
 
   @Test
   void anUnusedQueueIsDeletedAfterItsExpiry() {

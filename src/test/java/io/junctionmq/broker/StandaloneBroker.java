@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.function.Executable;
 
 /**
@@ -26,12 +28,11 @@ import org.junit.jupiter.api.function.Executable;
  * messages), as a node restarted on the same database would.
  *
  * <pre>{@code
- * node = new StandaloneBroker();     // started
- * node.broker().declareQueue(...);
- * node.close();
+ * @RegisterExtension
+ * final StandaloneBroker node = new StandaloneBroker();   // started; closed after each test
  * }</pre>
  */
-final class StandaloneBroker implements AutoCloseable {
+final class StandaloneBroker implements AutoCloseable, AfterEachCallback {
   static final String V = "/";
   private static final BrokerImpl.Settings SETTINGS = new BrokerImpl.Settings(QueueLimits.DEFAULT,
       Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(5));
@@ -61,6 +62,11 @@ final class StandaloneBroker implements AutoCloseable {
         new InMemoryMessageStore());
     await(node.start());
     broker = node;
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    close();
   }
 
   @Override

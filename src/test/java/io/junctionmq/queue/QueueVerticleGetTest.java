@@ -12,9 +12,8 @@ import io.junctionmq.model.Got;
 import io.junctionmq.model.JunctionException;
 import io.junctionmq.model.Message;
 import io.junctionmq.model.MessageProperties;
+import io.junctionmq.store.ForwardingMessageStore;
 import io.junctionmq.store.InMemoryMessageStore;
-import io.junctionmq.store.MessageStore;
-import io.junctionmq.store.QueueStoreStats;
 import io.junctionmq.store.StoredMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -156,54 +155,22 @@ class QueueVerticleGetTest {
   }
 
   /** An in-memory store whose reads, once asked, wait until the test completes them. */
-  private static final class HeldReads implements MessageStore {
-    private final InMemoryMessageStore memory = new InMemoryMessageStore();
+  private static final class HeldReads extends ForwardingMessageStore {
     final List<Promise<Void>> heldReads = new CopyOnWriteArrayList<>();
     volatile boolean holdReads;
+
+    HeldReads() {
+      super(new InMemoryMessageStore());
+    }
 
     @Override
     public Future<List<StoredMessage>> read(long queueId, long afterSeq, long upToSeq, int limit) {
       if (!holdReads) {
-        return memory.read(queueId, afterSeq, upToSeq, limit);
+        return inner.read(queueId, afterSeq, upToSeq, limit);
       }
       Promise<Void> p = Promise.promise();
       heldReads.add(p);
-      return p.future().compose(v -> memory.read(queueId, afterSeq, upToSeq, limit));
-    }
-
-    @Override
-    public Future<Void> append(long queueId, long epoch, List<StoredMessage> messages) {
-      return memory.append(queueId, epoch, messages);
-    }
-
-    @Override
-    public Future<Void> remove(long queueId, long epoch, long[] seqs) {
-      return memory.remove(queueId, epoch, seqs);
-    }
-
-    @Override
-    public Future<Long> purge(long queueId, long epoch, long upToSeq, long[] keep) {
-      return memory.purge(queueId, epoch, upToSeq, keep);
-    }
-
-    @Override
-    public Future<Void> saveDeliveredUpTo(long queueId, long epoch, long upToSeq) {
-      return memory.saveDeliveredUpTo(queueId, epoch, upToSeq);
-    }
-
-    @Override
-    public Future<QueueStoreStats> stats(long queueId) {
-      return memory.stats(queueId);
-    }
-
-    @Override
-    public Future<Void> drop(long queueId) {
-      return memory.drop(queueId);
-    }
-
-    @Override
-    public Future<Void> close() {
-      return memory.close();
+      return p.future().compose(v -> inner.read(queueId, afterSeq, upToSeq, limit));
     }
   }
 }

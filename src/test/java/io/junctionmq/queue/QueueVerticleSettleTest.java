@@ -12,9 +12,8 @@ import io.junctionmq.model.JunctionException;
 import io.junctionmq.model.Message;
 import io.junctionmq.model.MessageProperties;
 import io.junctionmq.store.FencedException;
+import io.junctionmq.store.ForwardingMessageStore;
 import io.junctionmq.store.InMemoryMessageStore;
-import io.junctionmq.store.MessageStore;
-import io.junctionmq.store.QueueStoreStats;
 import io.junctionmq.store.StoredMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -108,57 +107,30 @@ class QueueVerticleSettleTest {
   }
 
   /** An in-memory store whose removals (and appends, once asked) wait until the test completes or fails them. */
-  private static final class HeldWrites implements MessageStore {
-    private final InMemoryMessageStore memory = new InMemoryMessageStore();
+  private static final class HeldWrites extends ForwardingMessageStore {
     final List<Promise<Void>> held = new CopyOnWriteArrayList<>();
     final List<Promise<Void>> heldAppends = new CopyOnWriteArrayList<>();
     volatile boolean holdAppends;
 
+    HeldWrites() {
+      super(new InMemoryMessageStore());
+    }
+
     @Override
     public Future<Void> append(long queueId, long epoch, List<StoredMessage> messages) {
       if (!holdAppends) {
-        return memory.append(queueId, epoch, messages);
+        return inner.append(queueId, epoch, messages);
       }
       Promise<Void> p = Promise.promise();
       heldAppends.add(p);
-      return p.future().compose(v -> memory.append(queueId, epoch, messages));
+      return p.future().compose(v -> inner.append(queueId, epoch, messages));
     }
 
     @Override
     public Future<Void> remove(long queueId, long epoch, long[] seqs) {
       Promise<Void> p = Promise.promise();
       held.add(p);
-      return p.future().compose(v -> memory.remove(queueId, epoch, seqs));
-    }
-
-    @Override
-    public Future<Long> purge(long queueId, long epoch, long upToSeq, long[] keep) {
-      return memory.purge(queueId, epoch, upToSeq, keep);
-    }
-
-    @Override
-    public Future<Void> saveDeliveredUpTo(long queueId, long epoch, long upToSeq) {
-      return memory.saveDeliveredUpTo(queueId, epoch, upToSeq);
-    }
-
-    @Override
-    public Future<List<StoredMessage>> read(long queueId, long afterSeq, long upToSeq, int limit) {
-      return memory.read(queueId, afterSeq, upToSeq, limit);
-    }
-
-    @Override
-    public Future<QueueStoreStats> stats(long queueId) {
-      return memory.stats(queueId);
-    }
-
-    @Override
-    public Future<Void> drop(long queueId) {
-      return memory.drop(queueId);
-    }
-
-    @Override
-    public Future<Void> close() {
-      return memory.close();
+      return p.future().compose(v -> inner.remove(queueId, epoch, seqs));
     }
   }
 }
