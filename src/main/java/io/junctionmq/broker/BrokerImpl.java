@@ -13,6 +13,7 @@ import io.junctionmq.model.ErrorCode;
 import io.junctionmq.model.Exchange;
 import io.junctionmq.model.Message;
 import io.junctionmq.model.Queue;
+import io.junctionmq.queue.LeaseClock;
 import io.junctionmq.queue.MessageLatency;
 import io.junctionmq.queue.QueueLink;
 import io.junctionmq.queue.QueueLimits;
@@ -23,7 +24,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -47,8 +47,6 @@ public final class BrokerImpl implements Broker {
   private final String self;
   private final String getHolder;
   private final Membership membership;
-  private final MetadataStore metadata;
-  private final Serial serial;
   private final QueueDirectory directory = new QueueDirectory();
   private final QueueExpiry expiry;
   private final Publishing publishing;
@@ -63,8 +61,7 @@ public final class BrokerImpl implements Broker {
     this.self = membership.self();
     this.getHolder = "get-" + self;
     this.membership = membership;
-    this.metadata = metadata;
-    this.serial = new Serial(vertx.getOrCreateContext());
+    var serial = new Serial(vertx.getOrCreateContext());
     this.expiry = new QueueExpiry(vertx, this::expired);
     this.publishing = new Publishing(vertx, directory);
     this.queues = new QueueFactory(settings.limits(), durableStore, memoryStore, publishing, this::lastConsumerGone,
@@ -88,20 +85,8 @@ public final class BrokerImpl implements Broker {
 
   /** Loads the stored metadata and recovers every durable queue; completes when all serve. */
   public Future<Void> start() {
-    var replica = cluster.replica();
-    return cluster.listen()
-        .compose(v -> serial.submit(() -> metadata.load().compose(md -> metadata.leases().compose(leases -> {
-          var leaseOf = new HashMap<Long, MetadataStore.Lease>();
-          leases.forEach(l -> leaseOf.put(l.queueId(), l));
-          return replica.loadTopology(md)
-              .compose(x -> cluster.ownership().recover(md.queues(), leaseOf))
-              .onSuccess(x -> replica.loadBindings(md));
-        }))))
-        .onSuccess(v -> {
-          cluster.start();
-          log.info("broker {} ready: {} vhosts, {} queues, {} of them here", self, directory.vhostNames().size(),
-              directory.queues().size(), directory.ownedHere().size());
-        });
+    return cluster.start().onSuccess(v -> log.info("broker {} ready: {} vhosts, {} queues, {} of them here", self,
+        directory.vhostNames().size(), directory.queues().size(), directory.ownedHere().size()));
   }
 
   /**
@@ -116,7 +101,7 @@ public final class BrokerImpl implements Broker {
 
   /** Re-reads the whole record from PostgreSQL into this node's view now (tests; normally periodic). */
   Future<Void> resyncNow() {
-    return serial.submit(cluster.replica()::resync);
+    return cluster.resync();
   }
 
   /** The queues this node owns, with their counts now (for metrics). */
@@ -270,7 +255,7 @@ public final class BrokerImpl implements Broker {
     catalog.expired(q);
   }
 
-  private io.junctionmq.queue.LeaseClock leaseClock() {
+  private LeaseClock leaseClock() {
     return cluster.leaseClock();
   }
 

@@ -9,6 +9,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -37,6 +38,7 @@ public final class ClusterSync {
 
   private final Vertx vertx;
   private final Membership membership;
+  private final MetadataStore metadata;
   private final QueueDirectory directory;
   private final Serial serial;
   private final MetadataEvents events;
@@ -59,6 +61,7 @@ public final class ClusterSync {
                      Serial serial, QueueOwnership.Hooks hooks, QueueDeleter deleter, Settings settings) {
     this.vertx = vertx;
     this.membership = membership;
+    this.metadata = metadata;
     this.directory = directory;
     this.serial = serial;
     this.events = new MetadataEvents(vertx, membership.self());
@@ -87,10 +90,6 @@ public final class ClusterSync {
     return placement;
   }
 
-  public MetadataReplica replica() {
-    return replica;
-  }
-
   /** Whether this node may still act as the owner of its queues (they hold deliveries while it may not). */
   public LeaseClock leaseClock() {
     return leases.clock();
@@ -100,8 +99,28 @@ public final class ClusterSync {
     return vertx.isClustered();
   }
 
+  /**
+   * Starts: listens to the other nodes, loads the record into this node's view, owns again
+   * the queues that are this node's to own, then starts the timers. Completes when every
+   * queue owned here serves.
+   */
+  public Future<Void> start() {
+    return listen().compose(v -> serial.submit(() -> metadata.load().compose(md -> metadata.leases().compose(leases -> {
+      var leaseOf = new HashMap<Long, MetadataStore.Lease>();
+      leases.forEach(l -> leaseOf.put(l.queueId(), l));
+      return replica.loadTopology(md)
+          .compose(x -> ownership.recover(md.queues(), leaseOf))
+          .onSuccess(x -> replica.loadBindings(md));
+    })))).onSuccess(v -> startTimers());
+  }
+
+  /** Re-reads the whole record into this node's view now (normally every 30 s). */
+  public Future<Void> resync() {
+    return serial.submit(replica::resync);
+  }
+
   /** Starts serving this node's address and listening to the other nodes (clustered only). */
-  public Future<Void> listen() {
+  private Future<Void> listen() {
     if (!clustered()) {
       return Future.succeededFuture();
     }
@@ -161,7 +180,7 @@ public final class ClusterSync {
   }
 
   /** Starts renewing leases, and in a cluster the counts, sweeps and re-reads. */
-  public void start() {
+  private void startTimers() {
     leases.start();
     if (!clustered()) {
       return;
