@@ -101,6 +101,25 @@ class ArchitectureTest {
     assertEquals(List.of(), found);
   }
 
+  /** The collaborators of the broker and the cluster talk through methods: none shows its state as a field. */
+  @Test
+  void theBrokersAndTheClustersClassesKeepTheirFieldsPrivate() throws IOException {
+    Pattern field = Pattern.compile("^  (?!private |public static final |static final |return )(?:final |volatile )*"
+        + "[A-Z][\\w<>, ?\\[\\]]* \\w+( =[^;]*)?;", Pattern.MULTILINE);
+    var found = new ArrayList<String>();
+    for (String pkg : List.of("broker", "cluster")) {
+      try (Stream<Path> files = Files.list(ROOT.resolve(pkg))) {
+        for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+          Matcher m = field.matcher(Files.readString(file));
+          while (m.find()) {
+            found.add(ROOT.relativize(file) + ": " + m.group().trim());
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), found);
+  }
+
   @Test
   void noMainFileIsOver500LinesAndTheFacadeIsUnder300() {
     var large = new TreeMap<String, Integer>();
