@@ -14,6 +14,8 @@ import io.junctionmq.metrics.JunctionMetrics;
 import io.junctionmq.metrics.NodeSources;
 import io.junctionmq.metrics.VertxMeters;
 import io.junctionmq.queue.QueueLimits;
+import io.junctionmq.security.AuthSettings;
+import io.junctionmq.security.PgSecurityStore;
 import io.junctionmq.store.InMemoryMessageStore;
 import io.junctionmq.store.Migrations;
 import io.junctionmq.store.PgMessageStore;
@@ -111,7 +113,8 @@ public final class Junction {
       var settings = new BrokerImpl.Settings(limits, config.leaseTtl(), config.leaseRenewInterval(),
           config.clusterRequestTimeout());
       var broker = new BrokerImpl(vertx, membership, settings, new PgMetadataStore(pool),
-          durableStore, new InMemoryMessageStore()).latency(metrics.latency());
+          durableStore, new InMemoryMessageStore(), new PgSecurityStore(pool), authSettings(config))
+          .latency(metrics.latency());
       return Migrations.apply(pool)
           .compose(v -> broker.start())
           .compose(v -> mountTransports(vertx, config, broker, membership, web, metrics))
@@ -125,6 +128,12 @@ public final class Junction {
             stopPostgres(vertx, pg);
           });
     });
+  }
+
+  private static AuthSettings authSettings(JunctionConfig config) {
+    return new AuthSettings(config.get(Keys.AUTH_DEFAULT_USER), config.get(Keys.AUTH_DEFAULT_PASS),
+        config.get(Keys.AUTH_LOOPBACK_USERS), config.get(Keys.AUTH_ANONYMOUS_USER), config.get(Keys.AUTH_ANONYMOUS_PASS),
+        config.get(Keys.AUTH_FAILURE_DELAY).toMillis());
   }
 
   /**

@@ -76,25 +76,32 @@ class ArchitectureTest {
   }
 
   @Test
+  void securityKnowsNothingOfTheBrokerFacadeOrTheTransports() {
+    assertEquals(List.of(), violations("security", Set.of("model", "async", "store", "cluster")));
+  }
+
+  @Test
   void clusterKnowsNothingOfTheBrokerFacadeOrTheTransports() {
     assertEquals(List.of(), violations("cluster", Set.of("model", "async", "config", "routing", "queue", "store")));
   }
 
   @Test
   void theBrokerKnowsNoTransport() {
-    assertEquals(List.of(), violations("broker", Set.of("model", "async", "routing", "queue", "store", "cluster")));
+    assertEquals(List.of(), violations("broker", Set.of("model", "async", "routing", "queue", "store", "cluster",
+        "security")));
   }
 
   /**
-   * Transports call the Broker API only; the event-bus transport speaks the cluster's wire
-   * format ({@code Wire}, and {@code Protocol} for its addresses) as the client does.
+   * Transports call the Broker API only, and know the identities it gives them ({@code
+   * security}); the event-bus transport speaks the cluster's wire format ({@code Wire}, and
+   * {@code Protocol} for its addresses) as the client does.
    */
   @Test
   void transportsUseOnlyTheBrokerApi() {
     var found = new ArrayList<String>();
-    found.addAll(violations("transport.stomp", Set.of("broker", "model", "config")));
-    found.addAll(violations("transport.http", Set.of("broker", "model", "config")));
-    found.addAll(violations("transport.eventbus", Set.of("broker", "model", "cluster")));
+    found.addAll(violations("transport.stomp", Set.of("broker", "model", "config", "security")));
+    found.addAll(violations("transport.http", Set.of("broker", "model", "config", "security")));
+    found.addAll(violations("transport.eventbus", Set.of("broker", "model", "cluster", "security")));
     classesUsed.getOrDefault("transport.eventbus", Set.of()).stream()
         .filter(c -> c.startsWith("cluster.") && !Set.of("cluster.Wire", "cluster.Protocol", "cluster.Stats").contains(c))
         .forEach(c -> found.add("transport.eventbus uses " + c));

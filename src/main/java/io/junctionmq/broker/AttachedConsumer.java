@@ -1,8 +1,8 @@
 package io.junctionmq.broker;
 
+import io.junctionmq.model.AckMode;
 import io.junctionmq.model.Delivery;
 import io.junctionmq.model.ErrorCode;
-import io.junctionmq.model.AckMode;
 import io.junctionmq.queue.DeliverySink;
 import io.junctionmq.queue.QueueLink;
 import io.vertx.core.Context;

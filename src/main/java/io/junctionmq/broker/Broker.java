@@ -5,6 +5,8 @@ import io.junctionmq.model.Delivery;
 import io.junctionmq.model.Exchange;
 import io.junctionmq.model.Message;
 import io.junctionmq.model.Queue;
+import io.junctionmq.security.Identity;
+import io.junctionmq.security.UserDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import java.util.List;
@@ -110,4 +112,25 @@ public interface Broker {
   Connection connect(ClientInfo client);
 
   List<ConnectionInfo> connections();
+
+  // ---- users ----
+
+  /**
+   * Logs {@code user} in with {@code password}, from {@code remoteHost} (an IP address, or
+   * null where the transport has none, as inside the cluster) over {@code transport}.
+   * Completes with its identity; fails ACCESS_REFUSED, after a delay.
+   */
+  Future<Identity> login(String user, String password, String remoteHost, String transport);
+
+  /** A client that brings no credentials: the anonymous user, if there is one and it may connect from there. */
+  Future<Identity> anonymous(String remoteHost, String transport);
+
+  /**
+   * This broker as {@code user} may use it: every operation is checked against the user's
+   * permissions (ACCESS_REFUSED), and the connections it opens are the user's.
+   */
+  Broker as(Identity user);
+
+  /** Users, permissions and vhost limits. */
+  UserDatabase users();
 }

@@ -1,22 +1,26 @@
 package io.junctionmq.broker;
 
+import static io.junctionmq.async.Futures.attempt;
+
 import io.junctionmq.async.Serial;
 import io.junctionmq.cluster.ClusterSync;
 import io.junctionmq.cluster.Membership;
 import io.junctionmq.cluster.QueueDirectory;
 import io.junctionmq.cluster.QueueEntry;
-import io.junctionmq.cluster.RemoteQueue;
-import io.junctionmq.model.AckMode;
 import io.junctionmq.model.Binding;
 import io.junctionmq.model.Delivery;
-import io.junctionmq.model.ErrorCode;
 import io.junctionmq.model.Exchange;
 import io.junctionmq.model.Message;
 import io.junctionmq.model.Queue;
 import io.junctionmq.queue.LeaseClock;
 import io.junctionmq.queue.MessageLatency;
-import io.junctionmq.queue.QueueLink;
 import io.junctionmq.queue.QueueLimits;
+import io.junctionmq.security.AuthSettings;
+import io.junctionmq.security.Identity;
+import io.junctionmq.security.InMemorySecurityStore;
+import io.junctionmq.security.Security;
+import io.junctionmq.security.SecurityStore;
+import io.junctionmq.security.UserDatabase;
 import io.junctionmq.store.MessageStore;
 import io.junctionmq.store.MetadataStore;
 import io.vertx.core.Future;
@@ -25,7 +29,6 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +48,6 @@ public final class BrokerImpl implements Broker {
   }
 
   private final String self;
-  private final String getHolder;
   private final Membership membership;
   private final QueueDirectory directory = new QueueDirectory();
   private final QueueExpiry expiry;
@@ -55,11 +57,20 @@ public final class BrokerImpl implements Broker {
   private final Catalog catalog;
   private final Consumers consumers;
   private final Connections connections;
+  private final Security security;
 
+  /** A broker whose users live in memory, with RabbitMQ's default {@code guest} (tests, embedding). */
   public BrokerImpl(Vertx vertx, Membership membership, Settings settings, MetadataStore metadata,
                     MessageStore durableStore, MessageStore memoryStore) {
+    this(vertx, membership, settings, metadata, durableStore, memoryStore, new InMemorySecurityStore(),
+        AuthSettings.DEFAULTS);
+  }
+
+  public BrokerImpl(Vertx vertx, Membership membership, Settings settings, MetadataStore metadata,
+                    MessageStore durableStore, MessageStore memoryStore, SecurityStore securityStore,
+                    AuthSettings auth) {
     this.self = membership.self();
-    this.getHolder = "get-" + self;
+    this.security = new Security(vertx, securityStore, auth, self);
     this.membership = membership;
     var serial = new Serial(vertx.getOrCreateContext());
     this.expiry = new QueueExpiry(vertx, this::expired);
@@ -74,6 +85,7 @@ public final class BrokerImpl implements Broker {
     this.consumers = new Consumers(vertx, self, directory);
     directory.listener(consumers);
     this.connections = new Connections(self, catalog, publishing, consumers);
+    security.users().onUserDeleted(connections::closeAllOf);
   }
 
   /** Where sampled publish and delivery latencies go (metrics). Set before {@link #start()}. */
@@ -85,7 +97,7 @@ public final class BrokerImpl implements Broker {
 
   /** Loads the stored metadata and recovers every durable queue; completes when all serve. */
   public Future<Void> start() {
-    return cluster.start().onSuccess(v -> log.info("broker {} ready: {} vhosts, {} queues, {} of them here", self,
+    return cluster.start().compose(v -> security.start()).onSuccess(v -> log.info("broker {} ready: {} vhosts, {} queues, {} of them here", self,
         directory.vhostNames().size(), directory.queues().size(), directory.ownedHere().size()));
   }
 
@@ -96,7 +108,7 @@ public final class BrokerImpl implements Broker {
    */
   public Future<Void> stop() {
     expiry.stop();
-    return cluster.stop();
+    return cluster.stop().eventually(security::stop);
   }
 
   /** Re-reads the whole record from PostgreSQL into this node's view now (tests; normally periodic). */
@@ -128,7 +140,7 @@ public final class BrokerImpl implements Broker {
 
   @Override
   public Future<Void> deleteVhost(String name) {
-    return catalog.deleteVhost(name);
+    return catalog.deleteVhost(name).compose(v -> security.users().vhostDeleted(name));
   }
 
   @Override
@@ -150,11 +162,7 @@ public final class BrokerImpl implements Broker {
 
   @Override
   public Exchange exchange(String vhost, String name) {
-    Exchange x = directory.vhost(vhost).topology().exchange(name);
-    if (x == null) {
-      throw ErrorCode.noExchange(vhost, name);
-    }
-    return x;
+    return directory.exchange(vhost, name);
   }
 
   @Override
@@ -181,13 +189,7 @@ public final class BrokerImpl implements Broker {
 
   @Override
   public Future<QueueInfo> queueInfo(String vhost, String name) {
-    return attempt(() -> {
-      QueueEntry q = directory.queue(vhost, name);
-      if (q.link() instanceof RemoteQueue r) {
-        return r.fetchStats().map(s -> Catalog.info(q)).recover(e -> Future.succeededFuture(Catalog.info(q)));
-      }
-      return Future.succeededFuture(Catalog.info(q));
-    });
+    return attempt(() -> catalog.queueInfo(vhost, name));
   }
 
   @Override
@@ -222,12 +224,7 @@ public final class BrokerImpl implements Broker {
 
   @Override
   public Future<GetResult> get(String vhost, String queue, boolean autoAck) {
-    return attempt(() -> {
-      QueueLink link = directory.queue(vhost, queue).link();
-      // One holder of this node's gets per queue: it goes back to the queue if this node leaves.
-      return link.get(getHolder, autoAck ? AckMode.AUTO : AckMode.CLIENT_INDIVIDUAL)
-          .map(got -> new GetResult(got, link, autoAck));
-    });
+    return consumers.get(vhost, queue, autoAck);
   }
 
   @Override
@@ -237,12 +234,39 @@ public final class BrokerImpl implements Broker {
 
   @Override
   public Connection connect(ClientInfo client) {
-    return connections.connect(client);
+    return connections.connect(client, null);
+  }
+
+  /** A connection whose operations pass {@code guard} first. */
+  Connection connect(ClientInfo client, Guard guard) {
+    return connections.connect(client, guard);
   }
 
   @Override
   public List<ConnectionInfo> connections() {
     return connections.list();
+  }
+
+  // ---- users ----
+
+  @Override
+  public Future<Identity> login(String user, String password, String remoteHost, String transport) {
+    return security.authenticator().login(user, password, remoteHost, transport);
+  }
+
+  @Override
+  public Future<Identity> anonymous(String remoteHost, String transport) {
+    return security.authenticator().anonymous(remoteHost, transport);
+  }
+
+  @Override
+  public Broker as(Identity user) {
+    return new CheckedBroker(this, new Guard(user, directory::exchangeOrNull));
+  }
+
+  @Override
+  public UserDatabase users() {
+    return security.users();
   }
 
   // ---- wiring ----
@@ -257,14 +281,5 @@ public final class BrokerImpl implements Broker {
 
   private LeaseClock leaseClock() {
     return cluster.leaseClock();
-  }
-
-  /** Runs {@code operation}; a lookup that throws becomes a failed future. */
-  private static <T> Future<T> attempt(Supplier<Future<T>> operation) {
-    try {
-      return operation.get();
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
   }
 }

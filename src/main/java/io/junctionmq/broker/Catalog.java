@@ -6,6 +6,7 @@ import io.junctionmq.cluster.Placement;
 import io.junctionmq.cluster.QueueDirectory;
 import io.junctionmq.cluster.QueueEntry;
 import io.junctionmq.cluster.QueueOwnership;
+import io.junctionmq.cluster.RemoteQueue;
 import io.junctionmq.cluster.Vhost;
 import io.junctionmq.model.Binding;
 import io.junctionmq.model.ErrorCode;
@@ -285,6 +286,15 @@ final class Catalog {
     if (q.exclusiveOwner() != null && !q.exclusiveOwner().equals(connection)) {
       throw ErrorCode.exclusiveToAnother(q.name());
     }
+  }
+
+  /** A queue's info; for a queue owned elsewhere, with the counts its owner gives now (or last gave). */
+  Future<QueueInfo> queueInfo(String vhost, String name) {
+    QueueEntry q = directory.queue(vhost, name);
+    if (q.link() instanceof RemoteQueue r) {
+      return r.fetchStats().map(s -> info(q)).recover(e -> Future.succeededFuture(info(q)));
+    }
+    return Future.succeededFuture(info(q));
   }
 
   static QueueInfo info(QueueEntry q) {

@@ -15,6 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ClientConnection implements Connection {
   private final String id;
   private final ClientInfo client;
+  /** Checks this connection's operations; null for the embedding application, which is trusted. */
+  private final Guard guard;
+  private volatile Handler<String> closedHandler = reason -> { };
   private final long connectedAt = System.currentTimeMillis();
   private final long openedNanos = System.nanoTime();
   private final Catalog catalog;
@@ -24,10 +27,11 @@ final class ClientConnection implements Connection {
   private final Map<String, Consumer> own = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  ClientConnection(String id, ClientInfo client, Catalog catalog, Publishing publishing, Consumers consumers,
-                   Connections connections) {
+  ClientConnection(String id, ClientInfo client, Guard guard, Catalog catalog, Publishing publishing,
+                   Consumers consumers, Connections connections) {
     this.id = id;
     this.client = client;
+    this.guard = guard;
     this.catalog = catalog;
     this.publishing = publishing;
     this.consumers = consumers;
@@ -53,11 +57,25 @@ final class ClientConnection implements Connection {
 
   @Override
   public Future<QueueInfo> declareQueue(Queue queue) {
+    if (guard != null) {
+      try {
+        guard.configureQueue(queue);
+      } catch (JunctionException e) {
+        return Future.failedFuture(e);
+      }
+    }
     return catalog.declareQueue(queue, id);
   }
 
   @Override
   public Future<PublishResult> publish(String vhost, Message message, boolean mandatory) {
+    if (guard != null) {
+      try {
+        guard.publish(vhost, message);
+      } catch (JunctionException e) {
+        return Future.failedFuture(e);
+      }
+    }
     return publishing.publish(vhost, message, mandatory);
   }
 
@@ -65,6 +83,13 @@ final class ClientConnection implements Connection {
   public Future<Consumer> consume(String vhost, String queue, ConsumeOptions options, Handler<Delivery> handler) {
     if (closed) {
       return Future.<Consumer>failedFuture(closedError());
+    }
+    if (guard != null) {
+      try {
+        guard.readQueue(vhost, queue);
+      } catch (JunctionException e) {
+        return Future.failedFuture(e);
+      }
     }
     var tag = new String[1];
     return consumers.consume(vhost, queue, options, handler, id, () -> {
@@ -86,6 +111,17 @@ final class ClientConnection implements Connection {
 
   private JunctionException closedError() {
     return ErrorCode.UNAVAILABLE.error("connection " + id + " is closed");
+  }
+
+  @Override
+  public Connection closedHandler(Handler<String> handler) {
+    this.closedHandler = handler;
+    return this;
+  }
+
+  /** The broker ends the connection (its user was deleted): it closes, and its transport is told. */
+  void closeByBroker(String reason) {
+    close(reason).onComplete(ar -> closedHandler.handle(reason));
   }
 
   @Override

@@ -22,6 +22,12 @@ public interface Connection {
   Future<Consumer> consume(String vhost, String queue, ConsumeOptions options, Handler<Delivery> handler);
 
   /**
+   * Called once if the broker closes the connection (its user was deleted), with the reason,
+   * so that the transport closes its socket with a clear error.
+   */
+  Connection closedHandler(Handler<String> handler);
+
+  /**
    * Cancels every consumer (unacked messages go back) and deletes the exclusive queues; logs
    * {@code connection.closed} with {@code reason}, once. Closing again does nothing.
    */

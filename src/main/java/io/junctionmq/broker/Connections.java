@@ -29,13 +29,23 @@ final class Connections {
     this.consumers = consumers;
   }
 
-  Connection connect(ClientInfo client) {
-    var c = new ClientConnection("conn-" + self + "-" + ids.incrementAndGet(), client, catalog, publishing,
+  /** Opens a connection; {@code guard} checks its operations (null: the embedding application, trusted). */
+  Connection connect(ClientInfo client, Guard guard) {
+    var c = new ClientConnection("conn-" + self + "-" + ids.incrementAndGet(), client, guard, catalog, publishing,
         consumers, this);
     open.put(c.id(), c);
     event(log.atInfo(), "connection.opened", c, client.details())
         .log("{} connection opened", client.protocol());
     return c;
+  }
+
+  /** A user was deleted: its connections close. */
+  void closeAllOf(String user) {
+    for (ClientConnection c : open.values()) {
+      if (c.client().user() != null && c.client().user().name().equals(user)) {
+        c.closeByBroker("user '" + user + "' was deleted");
+      }
+    }
   }
 
   List<ConnectionInfo> list() {
@@ -54,10 +64,17 @@ final class Connections {
 
   private static LoggingEventBuilder event(LoggingEventBuilder builder, String event, ClientConnection c,
                                            Map<String, Object> details) {
+    ClientInfo client = c.client();
     var e = builder.addKeyValue("event", event).addKeyValue("connection", c.id())
-        .addKeyValue("protocol", c.client().protocol());
-    if (c.client().remote() != null) {
-      e = e.addKeyValue("remote", c.client().remote());
+        .addKeyValue("protocol", client.protocol());
+    if (client.remote() != null) {
+      e = e.addKeyValue("remote", client.remote());
+    }
+    if (client.vhost() != null) {
+      e = e.addKeyValue("vhost", client.vhost());
+    }
+    if (client.user() != null) {
+      e = e.addKeyValue("user", client.user().name());
     }
     for (var d : details.entrySet()) {
       e = e.addKeyValue(d.getKey(), d.getValue());

@@ -2,8 +2,10 @@ package io.junctionmq.broker;
 
 import io.junctionmq.cluster.QueueDirectory;
 import io.junctionmq.cluster.QueueEntry;
+import io.junctionmq.model.AckMode;
 import io.junctionmq.model.Delivery;
 import io.junctionmq.model.ErrorCode;
+import io.junctionmq.queue.QueueLink;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -24,6 +26,7 @@ final class Consumers implements QueueDirectory.Listener {
 
   private final Vertx vertx;
   private final String self;
+  private final String getHolder;
   private final QueueDirectory directory;
   private final AtomicLong tags = new AtomicLong();
   private final Map<String, Set<AttachedConsumer>> byQueue = new ConcurrentHashMap<>();
@@ -31,6 +34,7 @@ final class Consumers implements QueueDirectory.Listener {
   Consumers(Vertx vertx, String self, QueueDirectory directory) {
     this.vertx = vertx;
     this.self = self;
+    this.getHolder = "get-" + self;
     this.directory = directory;
   }
 
@@ -60,6 +64,21 @@ final class Consumers implements QueueDirectory.Listener {
       // the cancel undoes whichever attachment the consumer holds.
       return consumer[0].attach(q.link()).<Consumer>map(v -> consumer[0])
           .onFailure(e -> consumer[0].cancel());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /**
+   * Takes the message at the head of a queue (basic.get). Manual gets are held by one holder
+   * of this node's per queue, which the owner cancels (returning what it holds) if this node
+   * leaves the cluster.
+   */
+  Future<GetResult> get(String vhost, String queue, boolean autoAck) {
+    try {
+      QueueLink link = directory.queue(vhost, queue).link();
+      return link.get(getHolder, autoAck ? AckMode.AUTO : AckMode.CLIENT_INDIVIDUAL)
+          .map(got -> new GetResult(got, link, autoAck));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }

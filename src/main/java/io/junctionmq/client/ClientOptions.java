@@ -11,10 +11,13 @@ import java.util.List;
  *     for three heartbeats (giving its unacked messages back), and the client moves to another node when
  *     its own heartbeat goes unanswered that long
  * @param preferredNodes broker node ids to use first, in order, when they are live; else a random live one
+ * @param login the user the client logs in as (null: the broker's anonymous user, {@code guest} by default)
+ * @param password that user's password
  */
-public record ClientOptions(Duration requestTimeout, Duration heartbeat, List<String> preferredNodes) {
+public record ClientOptions(Duration requestTimeout, Duration heartbeat, List<String> preferredNodes, String login,
+                            String password) {
   public static final ClientOptions DEFAULTS = new ClientOptions(Duration.ofSeconds(10), Duration.ofSeconds(2),
-      List.of());
+      List.of(), null, null);
 
   public ClientOptions {
     if (requestTimeout.isNegative() || requestTimeout.isZero() || heartbeat.isNegative() || heartbeat.isZero()) {
@@ -24,14 +27,19 @@ public record ClientOptions(Duration requestTimeout, Duration heartbeat, List<St
   }
 
   public ClientOptions withRequestTimeout(Duration d) {
-    return new ClientOptions(d, heartbeat, preferredNodes);
+    return new ClientOptions(d, heartbeat, preferredNodes, login, password);
   }
 
   public ClientOptions withHeartbeat(Duration d) {
-    return new ClientOptions(requestTimeout, d, preferredNodes);
+    return new ClientOptions(requestTimeout, d, preferredNodes, login, password);
   }
 
   public ClientOptions withPreferredNodes(List<String> nodes) {
-    return new ClientOptions(requestTimeout, heartbeat, nodes);
+    return new ClientOptions(requestTimeout, heartbeat, nodes, login, password);
+  }
+
+  /** Logs in as {@code login} with {@code password} on every broker node the client uses. */
+  public ClientOptions withCredentials(String login, String password) {
+    return new ClientOptions(requestTimeout, heartbeat, preferredNodes, login, password);
   }
 }

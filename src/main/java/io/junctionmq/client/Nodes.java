@@ -182,8 +182,8 @@ final class Nodes {
       return;
     }
     var s = new Session(node, client.id() + "/" + ++sessions);
-    Buffer body = ClientProtocol.request(ClientProtocol.OPEN, s.id).str(client.id()).i64(options.heartbeat().toMillis())
-        .buffer();
+    Buffer body = ClientProtocol.open(s.id, client.id(), options.heartbeat().toMillis(), options.login(),
+        options.password()).buffer();
     vertx.eventBus().request(Protocol.clients(node), body,
         new DeliveryOptions().setSendTimeout(options.requestTimeout().toMillis())).onComplete(ar -> {
           if (closed) {

@@ -19,6 +19,8 @@ import io.vertx.core.eventbus.ReplyFailure;
 public final class Protocol {
   /** Metadata events and queue counts, published to every node (JSON). */
   public static final String METADATA = "junction.metadata";
+  /** Users or permissions changed on the node named in the body: the others read them again (String). */
+  public static final String SECURITY = "junction.security";
 
   // Requests about a queue: queue id, the epoch the sender believes current, then the fields.
   public static final byte ENQUEUE = 1;

@@ -1,6 +1,7 @@
 package io.junctionmq.cluster;
 
 import io.junctionmq.model.ErrorCode;
+import io.junctionmq.model.Exchange;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +68,21 @@ public final class QueueDirectory {
       return List.of();
     }
     return List.copyOf(h.queues()).stream().filter(q -> remove(h, q, reason)).toList();
+  }
+
+  /** The exchange; fails NOT_FOUND for an unknown vhost or exchange. */
+  public Exchange exchange(String vhost, String name) {
+    Exchange x = vhost(vhost).topology().exchange(name);
+    if (x == null) {
+      throw ErrorCode.noExchange(vhost, name);
+    }
+    return x;
+  }
+
+  /** The exchange, or null when there is no such vhost or exchange. */
+  public Exchange exchangeOrNull(String vhost, String name) {
+    Vhost h = vhosts.get(vhost);
+    return h == null ? null : h.topology().exchange(name);
   }
 
   public List<String> vhostNames() {

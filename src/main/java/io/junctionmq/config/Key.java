@@ -25,8 +25,11 @@ public record Key<T>(String name, ValueType<T> type, String defaultValue, String
     return "JUNCTION_" + name.replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT);
   }
 
-  /** The raw value as it may appear in an error message or a log line. */
+  /** The raw value as it may appear in an error message or a log line: a secret URI without its password, another secret not at all. */
   String shown(String raw) {
-    return secret ? URI_PASSWORD.matcher(raw).replaceAll("$1***@") : raw;
+    if (!secret) {
+      return raw;
+    }
+    return raw.contains("://") ? URI_PASSWORD.matcher(raw).replaceAll("$1***@") : "***";
   }
 }

@@ -103,6 +103,21 @@ public final class Keys {
   public static final Key<Integer> METRICS_QUEUE_SERIES_MAX = key("metrics.queue-series.max",
       new IntValue(0, 1_000_000), "1000",
       "Most queues with metrics series of their own at `/metrics`; the queues beyond it (the newest) are summed into series tagged `queue=\"_other\"`.");
+  public static final Key<String> AUTH_DEFAULT_USER = key("auth.default-user", new TextValue("string",
+      Pattern.compile("\\S.*"), "a user name"), "guest",
+      "User created, with the `administrator` tag and full permissions on vhost `/`, when the store has no users at all.");
+  public static final Key<String> AUTH_DEFAULT_PASS = new Key<>("auth.default-pass", new TextValue("string",
+      Pattern.compile(".+"), "a password"), "guest", "Password of `auth.default-user` when it is created.", true);
+  public static final Key<List<String>> AUTH_LOOPBACK_USERS = key("auth.loopback-users",
+      new ListValue(s -> true, "a comma-separated list of user names"), "guest",
+      "Users that may connect only from a loopback address, as RabbitMQ's `loopback_users`.");
+  public static final Key<String> AUTH_ANONYMOUS_USER = key("auth.anonymous-user", new TextValue("string",
+      Pattern.compile(".*"), "a user name, or empty"), "guest",
+      "Who a client that brings no credentials is (logged in with `auth.anonymous-pass`), as RabbitMQ's `anonymous_login_user`; empty requires credentials from every client.");
+  public static final Key<String> AUTH_ANONYMOUS_PASS = new Key<>("auth.anonymous-pass", new TextValue("string",
+      Pattern.compile(".*"), "a password"), "guest", "Password `auth.anonymous-user` logs in with.", true);
+  public static final Key<Duration> AUTH_FAILURE_DELAY = key("auth.failure-delay", new DurationValue(), "1s",
+      "How long a refused login waits before it is answered, against guessing.");
   public static final Key<String> LOG_LEVEL = key("log.level",
       new TextValue("level", Pattern.compile("(?i)TRACE|DEBUG|INFO|WARN|ERROR|OFF"), "TRACE, DEBUG, INFO, WARN, ERROR or OFF"),
       "INFO", "Level of Junction's own log (Hazelcast, Netty and the embedded PostgreSQL log warnings only).");
@@ -117,7 +132,8 @@ public final class Keys {
       QUEUE_WINDOW_MESSAGES, QUEUE_WINDOW_BYTES, CONSUMER_PREFETCH_DEFAULT, CONSUMER_PREFETCH_MAX,
       PUBLISH_MAX_IN_FLIGHT, STORE_BATCH_MAX_MESSAGES, STORE_MAX_PENDING,
       LEASE_TTL, LEASE_RENEW_INTERVAL, CLUSTER_ENABLED, CLUSTER_NAME, CLUSTER_HOST, CLUSTER_PORT, CLUSTER_MEMBERS,
-      CLUSTER_CONFIG, CLUSTER_REQUEST_TIMEOUT, METRICS_QUEUE_SERIES_MAX, LOG_LEVEL, LOG_FORMAT);
+      CLUSTER_CONFIG, CLUSTER_REQUEST_TIMEOUT, METRICS_QUEUE_SERIES_MAX, AUTH_DEFAULT_USER, AUTH_DEFAULT_PASS,
+      AUTH_LOOPBACK_USERS, AUTH_ANONYMOUS_USER, AUTH_ANONYMOUS_PASS, AUTH_FAILURE_DELAY, LOG_LEVEL, LOG_FORMAT);
 
   private static final Map<String, Key<?>> BY_NAME = index(Key::name);
   private static final Map<String, Key<?>> BY_ENV_NAME = index(Key::envName);

@@ -4,6 +4,7 @@ import io.junctionmq.broker.Broker;
 import io.junctionmq.cluster.Protocol;
 import io.junctionmq.cluster.Wire;
 import io.junctionmq.model.ErrorCode;
+import io.junctionmq.security.Identity;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -56,8 +57,17 @@ public final class ClientEndpoint extends VerticleBase {
       byte op = r.i8();
       String id = r.str();
       if (op == ClientProtocol.OPEN) {
-        open(id, r.str(), r.i64());
-        request.reply(null);
+        String clientId = r.str();
+        long heartbeatMs = r.i64();
+        String login = r.bool() ? r.str() : null;
+        String password = login == null ? null : r.str();
+        open(id, clientId, heartbeatMs, login, password).onComplete(ar -> {
+          if (ar.succeeded()) {
+            request.reply(null);
+          } else {
+            ClientProtocol.fail(request, ar.cause(), "event-bus client " + clientId + " opening session " + id);
+          }
+        });
         return;
       }
       ClientSession session = sessions.get(id);
@@ -93,11 +103,23 @@ public final class ClientEndpoint extends VerticleBase {
     return "event-bus client " + session.clientId() + " (session " + session.id() + ", op " + op + ")";
   }
 
-  private void open(String id, String clientId, long heartbeatMs) {
-    if (!sessions.containsKey(id)) {
-      var session = new ClientSession(broker, vertx.eventBus(), id, clientId, heartbeatMs);
-      sessions.put(id, session);
+  /**
+   * Opens a session for a client that logs in with {@code login} (or, without one, as the
+   * anonymous user: a cluster member, inside the cluster's trust, counts as local). An OPEN
+   * retried after its answer was lost finds the session there.
+   */
+  private Future<Void> open(String id, String clientId, long heartbeatMs, String login, String password) {
+    if (sessions.containsKey(id)) {
+      return Future.succeededFuture();
     }
+    Future<Identity> user = login == null ? broker.anonymous(null, "eventbus")
+        : broker.login(login, password, null, "eventbus");
+    return user.map(u -> {
+      if (!sessions.containsKey(id)) {
+        sessions.put(id, new ClientSession(broker.as(u), vertx.eventBus(), id, clientId, heartbeatMs));
+      }
+      return null;
+    });
   }
 
   private void sweep() {

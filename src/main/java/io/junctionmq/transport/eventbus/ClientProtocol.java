@@ -23,7 +23,10 @@ import java.util.Map;
  * {@link #SESSION_UNKNOWN}.
  */
 public final class ClientProtocol {
-  /** Opens a session: session id, client id, heartbeat in ms. The node closes it after three silent heartbeats. */
+  /**
+   * Opens a session: session id, client id, heartbeat in ms, credentials (see {@link #open}).
+   * The node closes it after three silent heartbeats.
+   */
   public static final byte OPEN = 1;
   public static final byte PING = 2;
   public static final byte CLOSE = 3;
@@ -70,6 +73,12 @@ public final class ClientProtocol {
   public static boolean sessionUnknown(Throwable failure) {
     return failure instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE
         && r.failureCode() == SESSION_UNKNOWN;
+  }
+
+  /** An OPEN: session id, client id, heartbeat, then whether credentials follow, and the login and password. */
+  public static Wire open(String session, String clientId, long heartbeatMs, String login, String password) {
+    Wire w = request(OPEN, session).str(clientId).i64(heartbeatMs).bool(login != null);
+    return login == null ? w : w.str(login).str(password == null ? "" : password);
   }
 
   public static Wire request(byte op, String session) {

@@ -18,32 +18,43 @@ import java.util.stream.Collectors;
  */
 final class ApiRouter {
   private final Router router;
+  private final HttpAuth auth;
   private final Map<String, Set<String>> methods = new LinkedHashMap<>();
 
-  ApiRouter(Router router) {
+  ApiRouter(Router router, HttpAuth auth) {
     this.router = router;
+    this.auth = auth;
   }
 
-  ApiRouter on(HttpMethod method, String path, Handler<RoutingContext> handler) {
+  /** A route for users with {@code need}; see {@link HttpAuth}. */
+  ApiRouter on(HttpMethod method, String path, HttpAuth.Need need, Handler<RoutingContext> handler) {
+    router.route(method, path).handler(auth.guard(need, handler));
+    methods.computeIfAbsent(path, p -> new TreeSet<>()).add(method.name());
+    return this;
+  }
+
+  /** A route anyone may use, without logging in. */
+  ApiRouter open(HttpMethod method, String path, Handler<RoutingContext> handler) {
     router.route(method, path).handler(handler);
     methods.computeIfAbsent(path, p -> new TreeSet<>()).add(method.name());
     return this;
   }
 
+  /** A management route: the user needs a management tag. */
   ApiRouter get(String path, Handler<RoutingContext> handler) {
-    return on(HttpMethod.GET, path, handler);
+    return on(HttpMethod.GET, path, HttpAuth.Need.MANAGEMENT, handler);
   }
 
   ApiRouter put(String path, Handler<RoutingContext> handler) {
-    return on(HttpMethod.PUT, path, handler);
+    return on(HttpMethod.PUT, path, HttpAuth.Need.MANAGEMENT, handler);
   }
 
   ApiRouter post(String path, Handler<RoutingContext> handler) {
-    return on(HttpMethod.POST, path, handler);
+    return on(HttpMethod.POST, path, HttpAuth.Need.MANAGEMENT, handler);
   }
 
   ApiRouter delete(String path, Handler<RoutingContext> handler) {
-    return on(HttpMethod.DELETE, path, handler);
+    return on(HttpMethod.DELETE, path, HttpAuth.Need.MANAGEMENT, handler);
   }
 
   /** Adds the 405 answer of every path, then the 404 answer of every other path. */

@@ -42,14 +42,14 @@ final class BindingRoutes {
     JsonObject body = Rest.bodyObject(ctx);
     var binding = new Binding(Rest.vhost(ctx), Rest.exchangeName(ctx, "source"), type, destination(ctx, type),
         Rest.string(body, "routing_key", ""), Rest.object(body, "arguments").getMap());
-    Rest.reply(ctx, broker.bind(binding), (c, v) -> c.response()
+    Rest.reply(ctx, HttpAuth.broker(ctx).bind(binding), (c, v) -> c.response()
         .setStatusCode(201)
         .putHeader("Location", location(c, ManagementJson.propertiesKey(binding)))
         .end());
   }
 
   private void unbind(RoutingContext ctx, DestinationType type) {
-    Rest.reply(ctx, broker.unbind(byKey(ctx, type)), (c, v) -> Rest.noContent(c));
+    Rest.reply(ctx, HttpAuth.broker(ctx).unbind(byKey(ctx, type)), (c, v) -> Rest.noContent(c));
   }
 
   private Binding byKey(RoutingContext ctx, DestinationType type) {

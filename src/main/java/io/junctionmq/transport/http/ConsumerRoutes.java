@@ -33,11 +33,11 @@ final class ConsumerRoutes {
   }
 
   void mount(ApiRouter api) {
-    api.get("/queues/:vhost/:name/stream", this::stream)
+    api.on(io.vertx.core.http.HttpMethod.GET, "/queues/:vhost/:name/stream", HttpAuth.Need.LOGIN, this::stream)
         .get("/consumers", ctx -> list(ctx, null))
         .get("/consumers/:vhost", ctx -> list(ctx, Rest.vhost(ctx)))
-        .post("/consumers/:id/ack", this::ack)
-        .post("/consumers/:id/nack", this::nack);
+        .on(io.vertx.core.http.HttpMethod.POST, "/consumers/:id/ack", HttpAuth.Need.LOGIN, this::ack)
+        .on(io.vertx.core.http.HttpMethod.POST, "/consumers/:id/nack", HttpAuth.Need.LOGIN, this::nack);
   }
 
   private void stream(RoutingContext ctx) {
@@ -51,7 +51,7 @@ final class ConsumerRoutes {
     if (!encoding.equals("auto") && !encoding.equals("base64")) {
       throw ErrorCode.INVALID_ARGUMENT.error("'encoding' must be auto or base64, got '" + encoding + "'");
     }
-    new ConsumerStream(ctx, vertx, broker, consumers, format, ack.equals("manual"), prefetch, encoding)
+    new ConsumerStream(ctx, vertx, HttpAuth.broker(ctx), consumers, format, ack.equals("manual"), prefetch, encoding)
         .start(keepAliveMillis);
   }
 
@@ -67,13 +67,13 @@ final class ConsumerRoutes {
   }
 
   private void ack(RoutingContext ctx) {
-    var consumer = consumers.require(ctx.pathParam("id"));
+    var consumer = consumers.require(ctx.pathParam("id"), HttpAuth.user(ctx));
     JsonObject body = Rest.bodyObject(ctx);
     Rest.reply(ctx, consumer.ack(deliveryTag(body), Rest.bool(body, "multiple", false)), (c, v) -> Rest.noContent(c));
   }
 
   private void nack(RoutingContext ctx) {
-    var consumer = consumers.require(ctx.pathParam("id"));
+    var consumer = consumers.require(ctx.pathParam("id"), HttpAuth.user(ctx));
     JsonObject body = Rest.bodyObject(ctx);
     Rest.reply(ctx, consumer.nack(deliveryTag(body), Rest.bool(body, "multiple", false),
         Rest.bool(body, "requeue", true)), (c, v) -> Rest.noContent(c));

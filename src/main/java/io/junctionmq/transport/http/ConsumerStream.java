@@ -89,7 +89,7 @@ final class ConsumerStream {
   private void subscribe() {
     String peer = String.valueOf(ctx.request().remoteAddress());
     connection = broker.connect(ClientInfo.of("http-stream", "http stream " + peer, peer)
-        .with("format", format.name().toLowerCase(Locale.ROOT)).with("vhost", vhost).with("queue", queue)
+        .vhost(vhost).with("format", format.name().toLowerCase(Locale.ROOT)).with("queue", queue)
         .with("consumer", id).with("ack", manual ? "manual" : "auto").with("prefetch", prefetch));
     var options = new ConsumeOptions(id, prefetch, manual ? AckMode.CLIENT_INDIVIDUAL : AckMode.AUTO);
     connection.consume(vhost, queue, options, this::deliver).onComplete(ar -> {
@@ -102,7 +102,8 @@ final class ConsumerStream {
         // Closed while subscribing: close() has closed the connection, which cancels this consumer.
         return;
       }
-      consumers.add(new HttpConsumers.Entry(id, vhost, queue, manual, prefetch, connection.id(), consumer));
+      consumers.add(new HttpConsumers.Entry(id, vhost, queue, manual, prefetch, connection.id(),
+          HttpAuth.user(ctx).name(), consumer));
       consumer.endHandler(reason -> end(new JsonObject().put("reason", reason)));
       pace();
     });

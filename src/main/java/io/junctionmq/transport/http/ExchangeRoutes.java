@@ -68,11 +68,11 @@ final class ExchangeRoutes {
         Rest.bool(body, "auto_delete", false), Rest.bool(body, "internal", false),
         Rest.object(body, "arguments").getMap());
     boolean existed = broker.exchanges(vhost).stream().anyMatch(x -> x.name().equals(name));
-    Rest.reply(ctx, broker.declareExchange(exchange), (c, x) -> c.response().setStatusCode(existed ? 204 : 201).end());
+    Rest.reply(ctx, HttpAuth.broker(ctx).declareExchange(exchange), (c, x) -> c.response().setStatusCode(existed ? 204 : 201).end());
   }
 
   private void delete(RoutingContext ctx) {
-    Rest.reply(ctx, broker.deleteExchange(Rest.vhost(ctx), Rest.exchangeName(ctx, "name"), Rest.flag(ctx, "if-unused")),
+    Rest.reply(ctx, HttpAuth.broker(ctx).deleteExchange(Rest.vhost(ctx), Rest.exchangeName(ctx, "name"), Rest.flag(ctx, "if-unused")),
         (c, v) -> Rest.noContent(c));
   }
 

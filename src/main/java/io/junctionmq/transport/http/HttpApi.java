@@ -46,7 +46,7 @@ public final class HttpApi {
         body.handle(ctx);
       }
     });
-    var api = new ApiRouter(router);
+    var api = new ApiRouter(router, new HttpAuth(broker));
     var rates = new Rates();
     var consumers = new HttpConsumers();
     int maxLine = (int) Math.min(maxBody, Integer.MAX_VALUE - 1);
@@ -57,10 +57,11 @@ public final class HttpApi {
     new ExchangeRoutes(broker).mount(api);
     new PublishRoutes(broker, config.publishMaxInFlight(), maxLine).mount(api);
     new QueueRoutes(broker, rates).mount(api);
-    new PullGet(broker).mount(api);
+    new PullGet().mount(api);
     new ConsumerRoutes(vertx, broker, consumers, config).mount(api);
     new BindingRoutes(broker).mount(api);
-    api.get("/openapi.json", ctx -> ctx.response().putHeader("Content-Type", Rest.JSON).end(openapi));
+    api.open(io.vertx.core.http.HttpMethod.GET, "/openapi.json",
+        ctx -> ctx.response().putHeader("Content-Type", Rest.JSON).end(openapi));
     api.finish();
     return router;
   }

@@ -2,6 +2,8 @@ package io.junctionmq.transport.http;
 
 import io.junctionmq.broker.Consumer;
 import io.junctionmq.model.ErrorCode;
+import io.junctionmq.security.Identity;
+import io.junctionmq.security.Tag;
 import io.vertx.core.json.JsonObject;
 import java.util.Collection;
 import java.util.Map;
@@ -11,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class HttpConsumers {
   /** One stream's consumer and what {@code /api/consumers} shows of it. */
   record Entry(String id, String vhost, String queue, boolean manual, int prefetch, String connection,
-               Consumer consumer) {
+               String user, Consumer consumer) {
     JsonObject json(String node) {
       return new JsonObject()
           .put("consumer_tag", id)
@@ -36,10 +38,13 @@ final class HttpConsumers {
     entries.remove(id);
   }
 
-  /** The consumer with this id; fails NOT_FOUND when no open stream has it. */
-  Consumer require(String id) {
+  /**
+   * The consumer with this id, for {@code user}; fails NOT_FOUND when no open stream has it,
+   * or when it is another user's (only an administrator may settle for another).
+   */
+  Consumer require(String id, Identity user) {
     Entry e = entries.get(id);
-    if (e == null) {
+    if (e == null || !(e.user().equals(user.name()) || user.has(Tag.ADMINISTRATOR))) {
       throw ErrorCode.noConsumer(id, "(its stream is closed or never was)");
     }
     return e.consumer();

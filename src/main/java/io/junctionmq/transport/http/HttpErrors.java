@@ -30,8 +30,13 @@ final class HttpErrors {
   }
 
   static void send(RoutingContext ctx, JunctionException e) {
+    send(ctx, e.code().httpStatus(), e);
+  }
+
+  /** As {@link #send(RoutingContext, JunctionException)}, with another status than the code's (401 for a login). */
+  static void send(RoutingContext ctx, int status, JunctionException e) {
     ctx.response()
-        .setStatusCode(e.code().httpStatus())
+        .setStatusCode(status)
         .putHeader("Content-Type", "application/json")
         .end(body(e).encode());
   }

@@ -72,7 +72,7 @@ final class NdjsonPublish {
     broker.exchange(vhost, exchange);
     response.setChunked(true).setStatusCode(200).putHeader("Content-Type", PublishRoutes.NDJSON);
     String peer = String.valueOf(ctx.request().remoteAddress());
-    connection = broker.connect(ClientInfo.of("http-publish", "http publish " + peer, peer).with("vhost", vhost)
+    connection = broker.connect(ClientInfo.of("http-publish", "http publish " + peer, peer).vhost(vhost)
         .with("exchange", exchange));
     response.closeHandler(v -> {
       if (!closed) {

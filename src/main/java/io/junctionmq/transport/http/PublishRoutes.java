@@ -32,7 +32,7 @@ final class PublishRoutes {
   }
 
   void mount(ApiRouter api) {
-    api.post(PATH, this::publish);
+    api.on(io.vertx.core.http.HttpMethod.POST, PATH, HttpAuth.Need.LOGIN, this::publish);
   }
 
   static boolean isNdjson(RoutingContext ctx) {
@@ -43,7 +43,7 @@ final class PublishRoutes {
     String vhost = Rest.vhost(ctx);
     String exchange = Rest.exchangeName(ctx, "name");
     if (isNdjson(ctx)) {
-      new NdjsonPublish(ctx, broker, vhost, exchange, maxInFlight, maxLine).start();
+      new NdjsonPublish(ctx, HttpAuth.broker(ctx), vhost, exchange, maxInFlight, maxLine).start();
       return;
     }
     String type = ctx.request().getHeader("Content-Type");
@@ -58,7 +58,7 @@ final class PublishRoutes {
       message = raw(ctx, exchange, type, idempotencyKey);
       mandatory = Rest.flag(ctx, "mandatory");
     }
-    Rest.replyJson(ctx, broker.publish(vhost, message, mandatory), r -> new JsonObject().put("routed", r.routed()));
+    Rest.replyJson(ctx, HttpAuth.broker(ctx).publish(vhost, message, mandatory), r -> new JsonObject().put("routed", r.routed()));
   }
 
   /** The raw form: the body is the payload; the rest comes from query parameters and headers. */

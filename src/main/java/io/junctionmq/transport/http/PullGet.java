@@ -23,14 +23,8 @@ import java.util.List;
 final class PullGet {
   private static final int MAX_COUNT = 10_000;
 
-  private final Broker broker;
-
-  PullGet(Broker broker) {
-    this.broker = broker;
-  }
-
   void mount(ApiRouter api) {
-    api.post("/queues/:vhost/:name/get", this::get);
+    api.on(io.vertx.core.http.HttpMethod.POST, "/queues/:vhost/:name/get", HttpAuth.Need.LOGIN, this::get);
   }
 
   private void get(RoutingContext ctx) {
@@ -48,13 +42,15 @@ final class PullGet {
     }
     Object t = body.getValue("truncate");
     int truncate = t == null ? -1 : count(t, "truncate", 0, Integer.MAX_VALUE);
-    Rest.replyJson(ctx, get(Rest.vhost(ctx), ctx.pathParam("name"), count, ackmode, encoding, truncate), a -> a);
+    Rest.replyJson(ctx, get(HttpAuth.broker(ctx), Rest.vhost(ctx), ctx.pathParam("name"), count, ackmode, encoding,
+        truncate), a -> a);
   }
 
-  private Future<JsonArray> get(String vhost, String queue, int count, String ackmode, String encoding, int truncate) {
+  private static Future<JsonArray> get(Broker broker, String vhost, String queue, int count, String ackmode,
+                                       String encoding, int truncate) {
     var taken = new ArrayList<GetResult>(Math.min(count, 1000));
     Promise<Void> done = Promise.promise();
-    take(vhost, queue, count, taken, done);
+    take(broker, vhost, queue, count, taken, done);
     return done.future()
         .transform(ar -> settle(taken, ar.succeeded() ? ackmode : "reject_requeue_true")
             .compose(v -> ar.succeeded() ? Future.succeededFuture(json(taken, encoding, truncate))
@@ -65,7 +61,8 @@ final class PullGet {
    * Takes messages one after another, each held until {@link #settle}, so that the next get
    * takes the next message: up to {@code count}, or until the queue has none ready.
    */
-  private void take(String vhost, String queue, int count, List<GetResult> taken, Promise<Void> done) {
+  private static void take(Broker broker, String vhost, String queue, int count, List<GetResult> taken,
+                           Promise<Void> done) {
     broker.get(vhost, queue, false).onComplete(ar -> {
       if (ar.failed()) {
         done.fail(ar.cause());
@@ -76,7 +73,7 @@ final class PullGet {
         if (taken.size() == count) {
           done.complete();
         } else {
-          take(vhost, queue, count, taken, done);
+          take(broker, vhost, queue, count, taken, done);
         }
       }
     });

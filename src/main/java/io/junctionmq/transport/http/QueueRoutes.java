@@ -69,7 +69,7 @@ final class QueueRoutes {
         Rest.bool(body, "auto_delete", false), Rest.object(body, "arguments").getMap());
     broker.queueInfo(vhost, name).transform(existing -> {
       int status = existing.succeeded() ? 204 : 201;
-      return broker.declareQueue(queue).map(info -> status);
+      return HttpAuth.broker(ctx).declareQueue(queue).map(info -> status);
     }).onComplete(ar -> {
       if (ar.succeeded()) {
         ctx.response().setStatusCode(ar.result()).end();
@@ -85,13 +85,13 @@ final class QueueRoutes {
     boolean ifUnused = Rest.flag(ctx, "if-unused");
     boolean ifEmpty = Rest.flag(ctx, "if-empty");
     var deleted = broker.queueInfo(vhost, name).compose(info ->
-        broker.deleteQueue(vhost, name, ifUnused, ifEmpty)
+        HttpAuth.broker(ctx).deleteQueue(vhost, name, ifUnused, ifEmpty)
             .onSuccess(n -> rates.forget(info.id())));
     Rest.reply(ctx, deleted, (c, n) -> Rest.noContent(c));
   }
 
   private void purge(RoutingContext ctx) {
-    Rest.reply(ctx, broker.purgeQueue(Rest.vhost(ctx), ctx.pathParam("name")), (c, n) -> Rest.noContent(c));
+    Rest.reply(ctx, HttpAuth.broker(ctx).purgeQueue(Rest.vhost(ctx), ctx.pathParam("name")), (c, n) -> Rest.noContent(c));
   }
 
   private void bindings(RoutingContext ctx) {

@@ -41,11 +41,11 @@ final class VhostRoutes {
       throw ErrorCode.INVALID_ARGUMENT.error("a vhost name must have 1 to 255 characters");
     }
     boolean existed = broker.vhosts().contains(name);
-    Rest.reply(ctx, broker.declareVhost(name), (c, v) -> c.response().setStatusCode(existed ? 204 : 201).end());
+    Rest.reply(ctx, HttpAuth.broker(ctx).declareVhost(name), (c, v) -> c.response().setStatusCode(existed ? 204 : 201).end());
   }
 
   private void delete(RoutingContext ctx) {
-    Rest.reply(ctx, broker.deleteVhost(Rest.vhost(ctx)), (c, v) -> Rest.noContent(c));
+    Rest.reply(ctx, HttpAuth.broker(ctx).deleteVhost(Rest.vhost(ctx)), (c, v) -> Rest.noContent(c));
   }
 
   private JsonObject json(String vhost) {

@@ -6,6 +6,7 @@ import io.junctionmq.broker.Connection;
 import io.junctionmq.broker.PublishResult;
 import io.junctionmq.model.ErrorCode;
 import io.junctionmq.model.JunctionException;
+import io.junctionmq.security.Identity;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -152,18 +153,34 @@ final class StompSession implements Subscriptions.Sink {
     }
   }
 
+  /**
+   * Logs the client in ({@code login}/{@code passcode}, or the anonymous user without them)
+   * and opens its connection in the vhost its {@code host} names; the frames after CONNECT
+   * wait meanwhile. A refused login is an ERROR frame, and the session closes.
+   */
   private void connect(StompFrame f) {
     String version = version(f.header("accept-version"));
     HeartBeat hb = HeartBeat.negotiate(f.header("heart-beat"), settings.heartBeatMillis());
+    decoder.escaping(!version.equals("1.0"));
+    login = f.header("login");
+    String remote = transport.remoteHost();
+    Future<Identity> user = login == null ? broker.anonymous(remote, "stomp")
+        : broker.login(login, f.header("passcode"), remote, "stomp");
+    control(user.map(u -> {
+      connected(f, version, hb, u);
+      return null;
+    }), null);
+  }
+
+  private void connected(StompFrame f, String version, HeartBeat hb, Identity user) {
     String host = f.header("host");
     // A host that names no vhost (often the server's DNS name) means the default vhost.
     vhost = host != null && broker.vhosts().contains(host) ? host : "/";
-    login = f.header("login");
-    decoder.escaping(!version.equals("1.0"));
-    String name = login != null ? login + "@" + transport.describe() : transport.describe();
-    connection = broker.connect(ClientInfo.of("stomp", name, transport.remote()).with("version", version)
-        .with("transport", transport.kind()).with("vhost", vhost).with("user", login));
-    subscriptions = new Subscriptions(broker, connection, vhost, this);
+    Broker userBroker = broker.as(user);
+    connection = userBroker.connect(ClientInfo.of("stomp", user.name() + "@" + transport.describe(),
+        transport.remote()).with("version", version).with("transport", transport.kind()).vhost(vhost));
+    connection.closedHandler(reason -> fail(ErrorCode.ACCESS_REFUSED.error(reason), null));
+    subscriptions = new Subscriptions(userBroker, connection, vhost, this);
     publisher = new Publisher(connection, subscriptions, vhost);
     write(StompFrame.builder(StompCommand.CONNECTED)
         .header("version", version)

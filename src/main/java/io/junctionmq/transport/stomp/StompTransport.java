@@ -28,6 +28,9 @@ interface StompTransport {
   /** The client's address. */
   String remote();
 
+  /** The client's IP address, without the port (for the loopback rule of logins). */
+  String remoteHost();
+
   /** For logs and connection names: the kind and the client's address. */
   default String describe() {
     return kind() + ":" + remote();

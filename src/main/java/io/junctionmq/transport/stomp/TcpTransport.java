@@ -7,10 +7,12 @@ import io.vertx.core.net.NetSocket;
 final class TcpTransport implements StompTransport {
   private final NetSocket socket;
   private final String remote;
+  private final String remoteHost;
 
   private TcpTransport(NetSocket socket) {
     this.socket = socket;
     this.remote = String.valueOf(socket.remoteAddress());
+    this.remoteHost = socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress();
   }
 
   static void serve(NetSocket socket, SessionFactory sessions) {
@@ -59,5 +61,10 @@ final class TcpTransport implements StompTransport {
   @Override
   public String remote() {
     return remote;
+  }
+
+  @Override
+  public String remoteHost() {
+    return remoteHost;
   }
 }

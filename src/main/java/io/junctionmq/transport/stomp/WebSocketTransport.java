@@ -11,10 +11,12 @@ import io.vertx.core.http.ServerWebSocket;
 final class WebSocketTransport implements StompTransport {
   private final ServerWebSocket ws;
   private final String remote;
+  private final String remoteHost;
 
   private WebSocketTransport(ServerWebSocket ws) {
     this.ws = ws;
     this.remote = String.valueOf(ws.remoteAddress());
+    this.remoteHost = ws.remoteAddress() == null ? null : ws.remoteAddress().hostAddress();
   }
 
   static void serve(ServerWebSocket ws, SessionFactory sessions) {
@@ -63,5 +65,10 @@ final class WebSocketTransport implements StompTransport {
   @Override
   public String remote() {
     return remote;
+  }
+
+  @Override
+  public String remoteHost() {
+    return remoteHost;
   }
 }

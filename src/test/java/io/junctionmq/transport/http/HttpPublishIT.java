@@ -53,7 +53,7 @@ class HttpPublishIT {
         .put("properties", new JsonObject()
             .put("delivery_mode", 2).put("content_type", "text/plain").put("message_id", "m1")
             .put("correlation_id", "c1").put("reply_to", "r1").put("expiration", "60000").put("priority", 3)
-            .put("timestamp", 1700000000).put("type", "t").put("app_id", "a").put("user_id", "u")
+            .put("timestamp", 1700000000).put("type", "t").put("app_id", "a").put("user_id", "guest")
             .put("headers", new JsonObject().put("h1", "v1").put("n", 5)));
     var r = api.post("/exchanges/%2F/amq.default/publish", body);
     assertEquals(200, r.status(), r.body());
@@ -78,7 +78,7 @@ class HttpPublishIT {
     assertEquals(1700000000L, p.getLong("timestamp"));
     assertEquals("t", p.getString("type"));
     assertEquals("a", p.getString("app_id"));
-    assertEquals("u", p.getString("user_id"));
+    assertEquals("guest", p.getString("user_id"));
     assertEquals(new JsonObject().put("h1", "v1").put("n", "5"), p.getJsonObject("headers"));
     assertEquals(0, get("p.json", 1, "ack_requeue_false").size());
   }

@@ -1,0 +1,95 @@
+package io.junctionmq.broker;
+
+import io.junctionmq.model.Binding;
+import io.junctionmq.model.ErrorCode;
+import io.junctionmq.model.Exchange;
+import io.junctionmq.model.ExchangeType;
+import io.junctionmq.model.Message;
+import io.junctionmq.model.Queue;
+import io.junctionmq.security.Access.Kind;
+import io.junctionmq.security.Access.Resource;
+import io.junctionmq.security.Identity;
+import io.junctionmq.security.Tag;
+import java.util.function.BiFunction;
+
+/**
+ * RabbitMQ's access control for one user, where RabbitMQ applies it: declaring and deleting
+ * need {@code configure} on the resource; publishing {@code write} on the exchange (and, on a
+ * topic exchange, the user's topic {@code write} permission on the routing key); binding
+ * {@code write} on the destination and {@code read} on the source (and topic {@code read} on
+ * the binding key); consuming, getting and purging {@code read} on the queue; managing vhosts
+ * the {@code administrator} tag. A message whose {@code user-id} is not the user's name is
+ * refused, so that consumers can trust it. Every check throws ACCESS_REFUSED (or
+ * PRECONDITION_FAILED for the user-id), and runs on the caller's thread: a compiled
+ * expression per check, no I/O.
+ */
+final class Guard {
+  private final Identity user;
+  /** The exchange of that vhost and name, or null (to tell a topic exchange). */
+  private final BiFunction<String, String, Exchange> exchanges;
+
+  Guard(Identity user, BiFunction<String, String, Exchange> exchanges) {
+    this.user = user;
+    this.exchanges = exchanges;
+  }
+
+  Identity user() {
+    return user;
+  }
+
+  void vhost(String vhost) {
+    user.access().checkVhost(vhost);
+  }
+
+  void administrator(String what) {
+    if (!user.has(Tag.ADMINISTRATOR)) {
+      throw ErrorCode.ACCESS_REFUSED.error(what + " needs the administrator tag; user '" + user.name()
+          + "' does not have it");
+    }
+  }
+
+  void configureExchange(String vhost, String name) {
+    user.access().check(Kind.CONFIGURE, vhost, Resource.EXCHANGE, name);
+  }
+
+  void configureQueue(Queue q) {
+    configureQueue(q.vhost(), q.name());
+  }
+
+  void configureQueue(String vhost, String name) {
+    user.access().check(Kind.CONFIGURE, vhost, Resource.QUEUE, name);
+  }
+
+  /** Consume, get and purge. */
+  void readQueue(String vhost, String name) {
+    user.access().check(Kind.READ, vhost, Resource.QUEUE, name);
+  }
+
+  void bind(Binding b) {
+    var access = user.access();
+    Resource destination = b.destinationType() == Binding.DestinationType.QUEUE ? Resource.QUEUE : Resource.EXCHANGE;
+    access.check(Kind.WRITE, b.vhost(), destination, b.destination());
+    access.check(Kind.READ, b.vhost(), Resource.EXCHANGE, b.source());
+    if (isTopic(b.vhost(), b.source())) {
+      access.checkTopic(Kind.READ, b.vhost(), b.source(), b.routingKey());
+    }
+  }
+
+  void publish(String vhost, Message m) {
+    var access = user.access();
+    access.check(Kind.WRITE, vhost, Resource.EXCHANGE, m.exchange());
+    if (isTopic(vhost, m.exchange())) {
+      access.checkTopic(Kind.WRITE, vhost, m.exchange(), m.routingKey());
+    }
+    String userId = m.properties().userId();
+    if (userId != null && !userId.equals(user.name())) {
+      throw ErrorCode.PRECONDITION_FAILED.error("user-id property set to '" + userId + "' but authenticated user was '"
+          + user.name() + "'");
+    }
+  }
+
+  private boolean isTopic(String vhost, String exchange) {
+    Exchange x = exchange.isEmpty() ? null : exchanges.apply(vhost, exchange);
+    return x != null && x.type() == ExchangeType.TOPIC;
+  }
+}

@@ -1,0 +1,21 @@
+package io.junctionmq.security;
+
+import java.util.List;
+
+/**
+ * How clients log in: the user created when the store has none ({@code auth.default-user},
+ * with full permissions on {@code /} and the administrator tag), the users that may connect
+ * only from a loopback address, who a client without credentials is (null: credentials are
+ * required), and how long a refused login waits before it answers.
+ */
+public record AuthSettings(String defaultUser, String defaultPassword, List<String> loopbackUsers,
+                           String anonymousUser, String anonymousPassword, long failureDelayMs) {
+
+  /** RabbitMQ's defaults: guest/guest, from localhost only, and clients without credentials are guest. */
+  public static final AuthSettings DEFAULTS = new AuthSettings("guest", "guest", List.of("guest"), "guest", "guest",
+      1000);
+
+  public AuthSettings {
+    loopbackUsers = List.copyOf(loopbackUsers);
+  }
+}

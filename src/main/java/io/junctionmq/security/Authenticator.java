@@ -1,0 +1,143 @@
+package io.junctionmq.security;
+
+import io.junctionmq.model.ErrorCode;
+import io.junctionmq.model.JunctionException;
+import io.netty.util.NetUtil;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logs clients in, for every transport: a user name and password checked against the
+ * {@link UserDatabase} (off the event loops: a hash costs milliseconds by design); a client
+ * that brings no credentials is the anonymous user (RabbitMQ 4's {@code anonymous_login_user},
+ * {@code guest} by default); users listed as loopback-only ({@code guest} by default, as
+ * RabbitMQ's {@code loopback_users}) may connect only from a loopback address. A refused
+ * login answers after a delay, against guessing. A password that checked out is remembered
+ * for a minute (a digest of it, never the password), so that an HTTP client sending Basic
+ * credentials with every request does not pay a hash each time.
+ */
+public final class Authenticator {
+  private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
+  private static final long REMEMBER_NANOS = 60_000_000_000L;
+
+  /**
+   * @param loopbackUsers users that may log in only from a loopback address
+   * @param anonymousUser who a client without credentials is (null: credentials are required)
+   * @param anonymousPassword that user's password, checked as any other
+   * @param failureDelayMs how long a refused login waits before it answers
+   */
+  public record Settings(List<String> loopbackUsers, String anonymousUser, String anonymousPassword,
+                         long failureDelayMs) {
+  }
+
+  private final Vertx vertx;
+  private final UserDatabase users;
+  private final Settings settings;
+  private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
+
+  public Authenticator(Vertx vertx, UserDatabase users, Settings settings) {
+    this.vertx = vertx;
+    this.users = users;
+    this.settings = settings;
+  }
+
+  private record Remembered(byte[] digest, String storedHash, long until) {
+  }
+
+  /**
+   * Logs {@code username} in with {@code password} from {@code remoteHost} (an IP address, or
+   * null when the transport has none: the event bus, inside the trusted cluster). Completes
+   * with the identity; fails ACCESS_REFUSED, after the failure delay.
+   */
+  public Future<Identity> login(String username, String password, String remoteHost, String transport) {
+    if (username == null || password == null) {
+      return refused(username, remoteHost, transport, "no credentials");
+    }
+    User user = users.user(username).orElse(null);
+    if (user == null) {
+      return refused(username, remoteHost, transport, "unknown user");
+    }
+    if (settings.loopbackUsers().contains(username) && remoteHost != null && !loopback(remoteHost)) {
+      return refused(username, remoteHost, transport, "user may connect only from localhost");
+    }
+    byte[] digest = digest(username, password);
+    Remembered r = remembered.get(username);
+    if (r != null && r.until - System.nanoTime() > 0 && MessageDigest.isEqual(r.digest, digest)
+        && r.storedHash.equals(user.passwordHash())) {
+      return Future.succeededFuture(users.identity(username));
+    }
+    return vertx.executeBlocking(() -> Passwords.verify(user, password), false).compose(ok -> {
+      if (!ok) {
+        return refused(username, remoteHost, transport, "invalid credentials");
+      }
+      if (user.passwordHash() != null) {
+        remembered.put(username, new Remembered(digest, user.passwordHash(), System.nanoTime() + REMEMBER_NANOS));
+      }
+      log.atDebug().addKeyValue("event", "auth.succeeded").addKeyValue("user", username)
+          .addKeyValue("remote", remoteHost).addKeyValue("transport", transport).log("user {} logged in", username);
+      return Future.succeededFuture(users.identity(username));
+    });
+  }
+
+  /** A client without credentials: the anonymous user, if there is one. */
+  public Future<Identity> anonymous(String remoteHost, String transport) {
+    if (settings.anonymousUser() == null || settings.anonymousUser().isEmpty()) {
+      return refused(null, remoteHost, transport, "credentials required");
+    }
+    return login(settings.anonymousUser(), settings.anonymousPassword(), remoteHost, transport);
+  }
+
+  private <T> Future<T> refused(String username, String remoteHost, String transport, String why) {
+    log.atWarn().addKeyValue("event", "auth.denied").addKeyValue("user", username)
+        .addKeyValue("remote", remoteHost).addKeyValue("transport", transport).addKeyValue("reason", why)
+        .log("login refused for user {}: {}", username, why);
+    JunctionException e = ErrorCode.ACCESS_REFUSED.error("login refused"
+        + (username == null ? "" : " for user '" + username + "'") + ": " + why);
+    return vertx.timer(settings.failureDelayMs()).compose(t -> Future.failedFuture(e));
+  }
+
+  /** Whether {@code host} is an IP address on the loopback interface (no DNS: a name is not loopback). */
+  static boolean loopback(String host) {
+    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    byte[] address = NetUtil.createByteArrayFromIpAddressString(h);
+    if (address == null) {
+      return false;
+    }
+    if (address.length == 4) {
+      return address[0] == 127;
+    }
+    // ::1, or an IPv4-mapped 127.x.y.z
+    boolean zeros = true;
+    for (int i = 0; i < 10; i++) {
+      zeros &= address[i] == 0;
+    }
+    if (zeros && address[10] == (byte) 0xff && address[11] == (byte) 0xff) {
+      return address[12] == 127;
+    }
+    for (int i = 0; i < 15; i++) {
+      if (address[i] != 0) {
+        return false;
+      }
+    }
+    return address[15] == 1;
+  }
+
+  private static byte[] digest(String username, String password) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update(username.getBytes(StandardCharsets.UTF_8));
+      md.update((byte) 0);
+      return md.digest(password.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

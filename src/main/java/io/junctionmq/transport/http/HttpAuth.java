@@ -1,0 +1,105 @@
+package io.junctionmq.transport.http;
+
+import io.junctionmq.broker.Broker;
+import io.junctionmq.model.ErrorCode;
+import io.junctionmq.model.JunctionException;
+import io.junctionmq.security.Identity;
+import io.junctionmq.security.Tag;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * Who makes an API request: HTTP Basic credentials, or none (the anonymous user, {@code guest}
+ * from localhost by default). A route needs a login ({@link Need#LOGIN}: messaging, checked by
+ * the user's permissions), one of the management tags ({@link Need#MANAGEMENT}: RabbitMQ's
+ * {@code management}, {@code policymaker}, {@code monitoring} or {@code administrator}), or
+ * {@code administrator}. A refused request is answered 401 with a {@code WWW-Authenticate}
+ * challenge, or 403 when the user lacks the tag.
+ */
+final class HttpAuth {
+  /** What a route needs of its user. */
+  enum Need { LOGIN, MANAGEMENT, ADMINISTRATOR }
+
+  private static final String USER = "junction.user";
+  private static final String BROKER = "junction.broker";
+
+  private final Broker broker;
+
+  HttpAuth(Broker broker) {
+    this.broker = broker;
+  }
+
+  /** {@code handler}, once the request's user is known and has what the route needs. */
+  Handler<RoutingContext> guard(Need need, Handler<RoutingContext> handler) {
+    return ctx -> {
+      ctx.request().pause();
+      authenticate(ctx).onComplete(ar -> {
+        ctx.request().resume();
+        if (ar.failed()) {
+          ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"Junction\"");
+          HttpErrors.send(ctx, 401, HttpErrors.translate(ar.cause(), 500, ctx));
+          return;
+        }
+        Identity user = ar.result();
+        try {
+          check(need, user);
+        } catch (JunctionException e) {
+          HttpErrors.send(ctx, e);
+          return;
+        }
+        ctx.put(USER, user);
+        ctx.put(BROKER, broker.as(user));
+        handler.handle(ctx);
+      });
+    };
+  }
+
+  private Future<Identity> authenticate(RoutingContext ctx) {
+    String remote = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+    String header = ctx.request().getHeader("Authorization");
+    if (header == null) {
+      return broker.anonymous(remote, "http");
+    }
+    if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
+      String decoded;
+      try {
+        decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        return Future.failedFuture(ErrorCode.ACCESS_REFUSED.error("the Authorization header is not valid Basic"));
+      }
+      int colon = decoded.indexOf(':');
+      if (colon < 0) {
+        return Future.failedFuture(ErrorCode.ACCESS_REFUSED.error("the Authorization header is not valid Basic"));
+      }
+      return broker.login(decoded.substring(0, colon), decoded.substring(colon + 1), remote, "http");
+    }
+    return Future.failedFuture(ErrorCode.ACCESS_REFUSED.error("unsupported Authorization scheme; use Basic"));
+  }
+
+  private static void check(Need need, Identity user) {
+    boolean ok = switch (need) {
+      case LOGIN -> true;
+      case MANAGEMENT -> user.has(Tag.MANAGEMENT) || user.has(Tag.POLICYMAKER) || user.has(Tag.MONITORING)
+          || user.has(Tag.ADMINISTRATOR);
+      case ADMINISTRATOR -> user.has(Tag.ADMINISTRATOR);
+    };
+    if (!ok) {
+      throw ErrorCode.ACCESS_REFUSED.error("user '" + user.name() + "' needs the "
+          + (need == Need.ADMINISTRATOR ? "administrator tag" : "management, policymaker, monitoring or administrator tag")
+          + " for this");
+    }
+  }
+
+  /** The request's user (after {@link #guard}). */
+  static Identity user(RoutingContext ctx) {
+    return ctx.get(USER);
+  }
+
+  /** The broker as the request's user may use it (after {@link #guard}). */
+  static Broker broker(RoutingContext ctx) {
+    return ctx.get(BROKER);
+  }
+}
