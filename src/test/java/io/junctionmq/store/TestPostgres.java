@@ -61,7 +61,7 @@ public final class TestPostgres {
 
   /** Empties every table of the database at {@code uri} (for tests sharing one database). */
   public static void truncate(String uri) {
-    execute(uri, "TRUNCATE vhost, exchange, queue, binding, queue_lease, message, queue_delivery CASCADE");
+    execute(uri, "TRUNCATE vhost, exchange, queue, binding, queue_lease, message, queue_delivery, app_user CASCADE");
   }
 
   private static PostgresServer start() {
@@ -104,7 +104,7 @@ public final class TestPostgres {
     execute(server().uri(), sql);
   }
 
-  private static void execute(String uri, String sql) {
+  public static void execute(String uri, String sql) {
     String jdbc = "jdbc:" + uri.replaceFirst("//" + PostgresServer.USER + "@", "//")
         + "?user=" + PostgresServer.USER;
     try (Connection c = DriverManager.getConnection(jdbc); Statement s = c.createStatement()) {

@@ -35,9 +35,15 @@ final class HttpAuth {
   /** {@code handler}, once the request's user is known and has what the route needs. */
   Handler<RoutingContext> guard(Need need, Handler<RoutingContext> handler) {
     return ctx -> {
-      ctx.request().pause();
+      // A streamed body (NDJSON) is not read yet: it waits for the login.
+      boolean streaming = !ctx.request().isEnded();
+      if (streaming) {
+        ctx.request().pause();
+      }
       authenticate(ctx).onComplete(ar -> {
-        ctx.request().resume();
+        if (streaming) {
+          ctx.request().resume();
+        }
         if (ar.failed()) {
           ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"Junction\"");
           HttpErrors.send(ctx, 401, HttpErrors.translate(ar.cause(), 500, ctx));

@@ -1,0 +1,249 @@
+package io.junctionmq.transport.http;
+
+import io.junctionmq.broker.Broker;
+import io.junctionmq.model.ErrorCode;
+import io.junctionmq.security.Passwords;
+import io.junctionmq.security.Permission;
+import io.junctionmq.security.TopicPermission;
+import io.junctionmq.security.User;
+import io.junctionmq.security.UserDatabase;
+import io.junctionmq.security.VhostLimits;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * RabbitMQ's management API for users, permissions and vhost limits: {@code /api/whoami}
+ * (any user), and for administrators {@code /api/users}, {@code /api/permissions}, {@code
+ * /api/topic-permissions} and {@code /api/vhost-limits}, with RabbitMQ's bodies. A password
+ * is hashed here (off the event loop); a hash exported from RabbitMQ is taken as it is.
+ */
+final class UserRoutes {
+  private final Vertx vertx;
+  private final Broker broker;
+  private final UserDatabase users;
+
+  UserRoutes(Vertx vertx, Broker broker) {
+    this.vertx = vertx;
+    this.broker = broker;
+    this.users = broker.users();
+  }
+
+  void mount(ApiRouter api) {
+    var admin = HttpAuth.Need.ADMINISTRATOR;
+    api.on(HttpMethod.GET, "/whoami", HttpAuth.Need.LOGIN, this::whoami)
+        .on(HttpMethod.GET, "/users", admin, ctx -> Rest.json(ctx, 200, array(users.users(), UserRoutes::json)))
+        .on(HttpMethod.GET, "/users/:user", admin, ctx -> Rest.json(ctx, 200, json(user(ctx.pathParam("user")))))
+        .on(HttpMethod.PUT, "/users/:user", admin, this::putUser)
+        .on(HttpMethod.DELETE, "/users/:user", admin, this::deleteUser)
+        .on(HttpMethod.GET, "/users/:user/permissions", admin, ctx -> permissions(ctx, ctx.pathParam("user"), null))
+        .on(HttpMethod.GET, "/permissions", admin, ctx -> permissions(ctx, null, null))
+        .on(HttpMethod.GET, "/vhosts/:vhost/permissions", admin, ctx -> permissions(ctx, null, Rest.vhost(ctx)))
+        .on(HttpMethod.GET, "/permissions/:vhost/:user", admin, this::permission)
+        .on(HttpMethod.PUT, "/permissions/:vhost/:user", admin, this::putPermission)
+        .on(HttpMethod.DELETE, "/permissions/:vhost/:user", admin, ctx -> Rest.reply(ctx,
+            users.clearPermission(ctx.pathParam("user"), Rest.vhost(ctx)), (c, v) -> Rest.noContent(c)))
+        .on(HttpMethod.GET, "/topic-permissions", admin, ctx -> topicPermissions(ctx, null, null))
+        .on(HttpMethod.GET, "/topic-permissions/:vhost/:user", admin,
+            ctx -> topicPermissions(ctx, Rest.vhost(ctx), ctx.pathParam("user")))
+        .on(HttpMethod.PUT, "/topic-permissions/:vhost/:user", admin, this::putTopicPermission)
+        .on(HttpMethod.DELETE, "/topic-permissions/:vhost/:user", admin, this::deleteTopicPermissions)
+        .on(HttpMethod.GET, "/vhost-limits", admin, ctx -> Rest.json(ctx, 200, array(users.limits(), UserRoutes::json)))
+        .on(HttpMethod.GET, "/vhost-limits/:vhost", admin, ctx -> Rest.json(ctx, 200,
+            array(users.limits(Rest.vhost(ctx)).stream().toList(), UserRoutes::json)))
+        .on(HttpMethod.PUT, "/vhost-limits/:vhost/:limit", admin, ctx -> putLimit(ctx, true))
+        .on(HttpMethod.DELETE, "/vhost-limits/:vhost/:limit", admin, ctx -> putLimit(ctx, false));
+  }
+
+  private void whoami(RoutingContext ctx) {
+    var user = users.user(HttpAuth.user(ctx).name()).orElseThrow(() -> ErrorCode.NOT_FOUND.error("no such user"));
+    Rest.json(ctx, 200, new JsonObject().put("name", user.name()).put("tags", new JsonArray(user.tags())));
+  }
+
+  private User user(String name) {
+    return users.user(name).orElseThrow(() -> ErrorCode.NOT_FOUND.error("no user '" + name + "'"));
+  }
+
+  private void putUser(RoutingContext ctx) {
+    String name = ctx.pathParam("user");
+    JsonObject body = Rest.bodyObject(ctx);
+    if (name.isBlank() || name.length() > 255) {
+      throw ErrorCode.INVALID_ARGUMENT.error("a user name must have 1 to 255 characters");
+    }
+    List<String> tags = tags(body.getValue("tags"));
+    String password = Rest.string(body, "password", null);
+    String hash = Rest.string(body, "password_hash", null);
+    Future<User> user;
+    if (password != null && hash != null) {
+      throw ErrorCode.INVALID_ARGUMENT.error("give either 'password' or 'password_hash', not both");
+    } else if (password != null) {
+      user = vertx.executeBlocking(() -> new User(name, Passwords.hash(password), Passwords.PBKDF2, tags), false);
+    } else if (hash != null) {
+      String algorithm = Rest.string(body, "hashing_algorithm", Passwords.RABBIT_SHA256);
+      if (!hash.isEmpty()) {
+        Passwords.checkStored(hash, algorithm);
+      }
+      user = Future.succeededFuture(new User(name, hash.isEmpty() ? null : hash, algorithm, tags));
+    } else {
+      // As RabbitMQ: a user without a password can log in only with a token; an existing user keeps its password.
+      User existing = users.user(name).orElse(null);
+      user = Future.succeededFuture(existing != null
+          ? new User(name, existing.passwordHash(), existing.hashingAlgorithm(), tags)
+          : new User(name, null, Passwords.PBKDF2, tags));
+    }
+    Rest.reply(ctx, user.compose(users::putUser), (c, created) -> c.response().setStatusCode(created ? 201 : 204).end());
+  }
+
+  private void deleteUser(RoutingContext ctx) {
+    String name = ctx.pathParam("user");
+    if (name.equals(HttpAuth.user(ctx).name())) {
+      throw ErrorCode.PRECONDITION_FAILED.error("a user cannot delete itself");
+    }
+    Rest.reply(ctx, users.deleteUser(name), (c, v) -> Rest.noContent(c));
+  }
+
+  /** RabbitMQ's tags: a comma-separated string, or (newer) an array. */
+  private static List<String> tags(Object value) {
+    if (value == null) {
+      return List.of();
+    }
+    if (value instanceof String s) {
+      return Arrays.stream(s.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
+    }
+    if (value instanceof JsonArray a && a.stream().allMatch(String.class::isInstance)) {
+      return a.stream().map(String.class::cast).map(String::trim).filter(t -> !t.isEmpty()).toList();
+    }
+    throw ErrorCode.INVALID_ARGUMENT.error("'tags' must be a comma-separated string or an array of strings");
+  }
+
+  private void permissions(RoutingContext ctx, String user, String vhost) {
+    if (user != null) {
+      user(user);
+    }
+    if (vhost != null && !broker.vhosts().contains(vhost)) {
+      throw ErrorCode.noVhost(vhost);
+    }
+    var matching = users.permissions().stream()
+        .filter(p -> (user == null || p.user().equals(user)) && (vhost == null || p.vhost().equals(vhost))).toList();
+    Rest.json(ctx, 200, array(matching, UserRoutes::json));
+  }
+
+  private void permission(RoutingContext ctx) {
+    String vhost = Rest.vhost(ctx);
+    String user = ctx.pathParam("user");
+    Permission p = users.permissions().stream().filter(x -> x.vhost().equals(vhost) && x.user().equals(user))
+        .findFirst().orElseThrow(() -> ErrorCode.NOT_FOUND.error("no permissions of user '" + user + "' in vhost '"
+            + vhost + "'"));
+    Rest.json(ctx, 200, json(p));
+  }
+
+  private void putPermission(RoutingContext ctx) {
+    String vhost = requireVhost(ctx);
+    JsonObject body = Rest.bodyObject(ctx);
+    var p = new Permission(ctx.pathParam("user"), vhost, required(body, "configure"), required(body, "write"),
+        required(body, "read"));
+    boolean existed = users.permissions().stream().anyMatch(x -> x.user().equals(p.user()) && x.vhost().equals(vhost));
+    Rest.reply(ctx, users.setPermission(p), (c, v) -> c.response().setStatusCode(existed ? 204 : 201).end());
+  }
+
+  private void topicPermissions(RoutingContext ctx, String vhost, String user) {
+    var matching = users.topicPermissions().stream()
+        .filter(p -> (user == null || p.user().equals(user)) && (vhost == null || p.vhost().equals(vhost))).toList();
+    Rest.json(ctx, 200, array(matching, UserRoutes::json));
+  }
+
+  private void putTopicPermission(RoutingContext ctx) {
+    String vhost = requireVhost(ctx);
+    JsonObject body = Rest.bodyObject(ctx);
+    var p = new TopicPermission(ctx.pathParam("user"), vhost, required(body, "exchange"), required(body, "write"),
+        required(body, "read"));
+    Rest.reply(ctx, users.setTopicPermission(p), (c, v) -> c.response().setStatusCode(201).end());
+  }
+
+  /** As RabbitMQ: every topic permission of the user in the vhost. */
+  private void deleteTopicPermissions(RoutingContext ctx) {
+    String vhost = Rest.vhost(ctx);
+    String user = ctx.pathParam("user");
+    var deletions = new ArrayList<Future<Void>>();
+    users.topicPermissions().stream().filter(p -> p.vhost().equals(vhost) && p.user().equals(user))
+        .forEach(p -> deletions.add(users.clearTopicPermission(user, vhost, p.exchange())));
+    Rest.reply(ctx, Future.all(deletions), (c, v) -> Rest.noContent(c));
+  }
+
+  /** {@code max-connections} or {@code max-queues}, set ({@code {"value": N}}, negative: no limit) or removed. */
+  private void putLimit(RoutingContext ctx, boolean set) {
+    String vhost = requireVhost(ctx);
+    String limit = ctx.pathParam("limit");
+    Integer value = null;
+    if (set) {
+      Object v = Rest.bodyObject(ctx).getValue("value");
+      if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
+          || Math.abs(n.longValue()) > Integer.MAX_VALUE) {
+        throw ErrorCode.INVALID_ARGUMENT.error("'value' must be an integer, got " + v);
+      }
+      value = n.longValue() < 0 ? null : n.intValue();
+    }
+    VhostLimits now = users.limits(vhost).orElse(VhostLimits.none(vhost));
+    VhostLimits next = switch (limit) {
+      case "max-connections" -> new VhostLimits(vhost, value, now.maxQueues());
+      case "max-queues" -> new VhostLimits(vhost, now.maxConnections(), value);
+      default -> throw ErrorCode.INVALID_ARGUMENT.error("unknown vhost limit '" + limit
+          + "'; known: max-connections, max-queues");
+    };
+    Rest.reply(ctx, users.setLimits(next), (c, v) -> Rest.noContent(c));
+  }
+
+  private String requireVhost(RoutingContext ctx) {
+    String vhost = Rest.vhost(ctx);
+    if (!broker.vhosts().contains(vhost)) {
+      throw ErrorCode.noVhost(vhost);
+    }
+    return vhost;
+  }
+
+  private static String required(JsonObject body, String field) {
+    String value = Rest.string(body, field, null);
+    if (value == null) {
+      throw ErrorCode.INVALID_ARGUMENT.error("'" + field + "' is required");
+    }
+    return value;
+  }
+
+  private static <T> JsonArray array(List<T> items, java.util.function.Function<T, JsonObject> json) {
+    var a = new JsonArray();
+    items.forEach(i -> a.add(json.apply(i)));
+    return a;
+  }
+
+  private static JsonObject json(User u) {
+    return new JsonObject().put("name", u.name()).put("password_hash", u.passwordHash() == null ? "" : u.passwordHash())
+        .put("hashing_algorithm", u.hashingAlgorithm()).put("tags", new JsonArray(u.tags()));
+  }
+
+  private static JsonObject json(Permission p) {
+    return new JsonObject().put("user", p.user()).put("vhost", p.vhost()).put("configure", p.configure())
+        .put("write", p.write()).put("read", p.read());
+  }
+
+  private static JsonObject json(TopicPermission p) {
+    return new JsonObject().put("user", p.user()).put("vhost", p.vhost()).put("exchange", p.exchange())
+        .put("write", p.write()).put("read", p.read());
+  }
+
+  private static JsonObject json(VhostLimits l) {
+    var value = new JsonObject();
+    if (l.maxConnections() != null) {
+      value.put("max-connections", l.maxConnections());
+    }
+    if (l.maxQueues() != null) {
+      value.put("max-queues", l.maxQueues());
+    }
+    return new JsonObject().put("vhost", l.vhost()).put("value", value);
+  }
+}
