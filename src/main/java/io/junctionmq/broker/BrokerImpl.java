@@ -261,7 +261,7 @@ public final class BrokerImpl implements Broker {
 
   @Override
   public Broker as(Identity user) {
-    return new CheckedBroker(this, new Guard(user, directory::exchangeOrNull));
+    return new CheckedBroker(this, new Guard(user, directory::exchangeOrNull, v -> directory.findVhost(v) != null));
   }
 
   @Override

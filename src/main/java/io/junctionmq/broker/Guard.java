@@ -6,11 +6,13 @@ import io.junctionmq.model.Exchange;
 import io.junctionmq.model.ExchangeType;
 import io.junctionmq.model.Message;
 import io.junctionmq.model.Queue;
+import io.junctionmq.security.Access;
 import io.junctionmq.security.Access.Kind;
 import io.junctionmq.security.Access.Resource;
 import io.junctionmq.security.Identity;
 import io.junctionmq.security.Tag;
 import java.util.function.BiFunction;
+import java.util.function.Predicate;
 
 /**
  * RabbitMQ's access control for one user, where RabbitMQ applies it: declaring and deleting
@@ -27,10 +29,21 @@ final class Guard {
   private final Identity user;
   /** The exchange of that vhost and name, or null (to tell a topic exchange). */
   private final BiFunction<String, String, Exchange> exchanges;
+  private final Predicate<String> vhostExists;
 
-  Guard(Identity user, BiFunction<String, String, Exchange> exchanges) {
+  Guard(Identity user, BiFunction<String, String, Exchange> exchanges, Predicate<String> vhostExists) {
     this.user = user;
     this.exchanges = exchanges;
+    this.vhostExists = vhostExists;
+  }
+
+  /** The user's permissions, for a check in {@code vhost}: an unknown vhost is NOT_FOUND, not a refusal. */
+  private Access access(String vhost) {
+    Access access = user.access();
+    if (!access.mayUse(vhost) && !vhostExists.test(vhost)) {
+      throw ErrorCode.noVhost(vhost);
+    }
+    return access;
   }
 
   Identity user() {
@@ -38,7 +51,7 @@ final class Guard {
   }
 
   void vhost(String vhost) {
-    user.access().checkVhost(vhost);
+    access(vhost).checkVhost(vhost);
   }
 
   void administrator(String what) {
@@ -49,7 +62,7 @@ final class Guard {
   }
 
   void configureExchange(String vhost, String name) {
-    user.access().check(Kind.CONFIGURE, vhost, Resource.EXCHANGE, name);
+    access(vhost).check(Kind.CONFIGURE, vhost, Resource.EXCHANGE, name);
   }
 
   void configureQueue(Queue q) {
@@ -57,16 +70,16 @@ final class Guard {
   }
 
   void configureQueue(String vhost, String name) {
-    user.access().check(Kind.CONFIGURE, vhost, Resource.QUEUE, name);
+    access(vhost).check(Kind.CONFIGURE, vhost, Resource.QUEUE, name);
   }
 
   /** Consume, get and purge. */
   void readQueue(String vhost, String name) {
-    user.access().check(Kind.READ, vhost, Resource.QUEUE, name);
+    access(vhost).check(Kind.READ, vhost, Resource.QUEUE, name);
   }
 
   void bind(Binding b) {
-    var access = user.access();
+    var access = access(b.vhost());
     Resource destination = b.destinationType() == Binding.DestinationType.QUEUE ? Resource.QUEUE : Resource.EXCHANGE;
     access.check(Kind.WRITE, b.vhost(), destination, b.destination());
     access.check(Kind.READ, b.vhost(), Resource.EXCHANGE, b.source());
@@ -76,7 +89,7 @@ final class Guard {
   }
 
   void publish(String vhost, Message m) {
-    var access = user.access();
+    var access = access(vhost);
     access.check(Kind.WRITE, vhost, Resource.EXCHANGE, m.exchange());
     if (isTopic(vhost, m.exchange())) {
       access.checkTopic(Kind.WRITE, vhost, m.exchange(), m.routingKey());

@@ -58,7 +58,12 @@ final class HttpAuth {
         }
         ctx.put(USER, user);
         ctx.put(BROKER, broker.as(user));
-        handler.handle(ctx);
+        // Out of the router's own call now: what the handler throws must still reach HttpErrors.
+        try {
+          handler.handle(ctx);
+        } catch (RuntimeException e) {
+          ctx.fail(e);
+        }
       });
     };
   }
