@@ -75,7 +75,8 @@ public final class Access {
     }
   }
 
-  private static String expand(String regex, String user, String vhost) {
+  /** A topic permission's expression with {@code {username}} and {@code {vhost}} filled in (quoted). */
+  static String expand(String regex, String user, String vhost) {
     return regex.replace("{username}", Pattern.quote(user)).replace("{vhost}", Pattern.quote(vhost));
   }
 

@@ -163,8 +163,8 @@ public final class UserDatabase {
 
   public Future<Void> setTopicPermission(TopicPermission p) {
     requireUser(p.user());
-    Access.checkExpression("write", p.write());
-    Access.checkExpression("read", p.read());
+    Access.checkExpression("write", Access.expand(p.write(), p.user(), p.vhost()));
+    Access.checkExpression("read", Access.expand(p.read(), p.user(), p.vhost()));
     return changed(store.saveTopicPermission(p));
   }
 

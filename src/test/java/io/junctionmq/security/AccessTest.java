@@ -87,4 +87,11 @@ class AccessTest {
     assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
     assertTrue(e.reason().startsWith("'read' is not a regular expression"), e.reason());
   }
+
+  @Test
+  void aTopicExpressionIsCheckedWithItsVariablesFilledIn() {
+    Access.checkExpression("write", Access.expand("^user\\.{username}\\.", "bob", "/"));
+    assertThrows(JunctionException.class, () -> Access.checkExpression("write", "^user\\.{username}\\."),
+        "unexpanded, {username} reads as a broken repetition");
+  }
 }

@@ -43,6 +43,7 @@ final class ConsumerStream {
   private Consumer consumer;
   private long keepAlive = -1;
   private boolean closed;
+  private boolean headWritten;
   private Buffer gathered;
 
   ConsumerStream(RoutingContext ctx, Vertx vertx, Broker broker, HttpConsumers consumers, StreamFormat format,
@@ -60,33 +61,14 @@ final class ConsumerStream {
     this.encoding = encoding;
   }
 
-  /** Checks the queue, answers 200 with the stream's head, then subscribes. */
+  /**
+   * Subscribes, then answers 200 with the stream's head: a refused subscription (no such
+   * queue, no permission) is a plain HTTP error. Deliveries that come before the head wait
+   * for it.
+   */
   void start(long keepAliveMillis) {
-    broker.queueInfo(vhost, queue).onComplete(ar -> {
-      if (ar.failed()) {
-        ctx.fail(ar.cause());
-        return;
-      }
-      response.setChunked(true).setStatusCode(200)
-          .putHeader("Content-Type", format.contentType)
-          .putHeader("Cache-Control", "no-cache")
-          .putHeader("X-Accel-Buffering", "no");
-      response.closeHandler(v -> close("the client closed the stream"));
-      response.exceptionHandler(e -> close("the stream failed: " + e.getMessage()));
-      response.write(format.event("consumer", new JsonObject().put("consumer", id).put("queue", queue)
-          .put("ack", manual ? "manual" : "auto").put("prefetch", prefetch)));
-      if (format == StreamFormat.SSE) {
-        keepAlive = vertx.setPeriodic(keepAliveMillis, t -> {
-          if (!closed && !response.writeQueueFull()) {
-            response.write(": keep-alive\n\n");
-          }
-        });
-      }
-      subscribe();
-    });
-  }
-
-  private void subscribe() {
+    response.closeHandler(v -> close("the client closed the stream"));
+    response.exceptionHandler(e -> close("the stream failed: " + e.getMessage()));
     String peer = String.valueOf(ctx.request().remoteAddress());
     connection = broker.connect(ClientInfo.of("http-stream", "http stream " + peer, peer)
         .vhost(vhost).with("format", format.name().toLowerCase(Locale.ROOT)).with("queue", queue)
@@ -94,7 +76,10 @@ final class ConsumerStream {
     var options = new ConsumeOptions(id, prefetch, manual ? AckMode.CLIENT_INDIVIDUAL : AckMode.AUTO);
     connection.consume(vhost, queue, options, this::deliver).onComplete(ar -> {
       if (ar.failed()) {
-        end(HttpErrors.body(HttpErrors.translate(ar.cause(), 500, ctx)));
+        if (!closed) {
+          close("the subscription was refused");
+          ctx.fail(ar.cause());
+        }
         return;
       }
       consumer = ar.result();
@@ -102,11 +87,29 @@ final class ConsumerStream {
         // Closed while subscribing: close() has closed the connection, which cancels this consumer.
         return;
       }
+      head(keepAliveMillis);
       consumers.add(new HttpConsumers.Entry(id, vhost, queue, manual, prefetch, connection.id(),
           HttpAuth.user(ctx).name(), consumer));
       consumer.endHandler(reason -> end(new JsonObject().put("reason", reason)));
-      pace();
+      writeGathered();
     });
+  }
+
+  private void head(long keepAliveMillis) {
+    response.setChunked(true).setStatusCode(200)
+        .putHeader("Content-Type", format.contentType)
+        .putHeader("Cache-Control", "no-cache")
+        .putHeader("X-Accel-Buffering", "no");
+    response.write(format.event("consumer", new JsonObject().put("consumer", id).put("queue", queue)
+        .put("ack", manual ? "manual" : "auto").put("prefetch", prefetch)));
+    headWritten = true;
+    if (format == StreamFormat.SSE) {
+      keepAlive = vertx.setPeriodic(keepAliveMillis, t -> {
+        if (!closed && !response.writeQueueFull()) {
+          response.write(": keep-alive\n\n");
+        }
+      });
+    }
   }
 
   private void deliver(Delivery d) {
@@ -117,13 +120,18 @@ final class ConsumerStream {
     Buffer event = format.message(d.deliveryTag(), MessageJson.delivery(d, encoding, -1));
     if (gathered == null) {
       gathered = Buffer.buffer(event.length() * 4);
-      vertx.runOnContext(v -> writeGathered());
+      if (headWritten) {
+        vertx.runOnContext(v -> writeGathered());
+      }
     }
     gathered.appendBuffer(event);
   }
 
   /** A queue hands its deliveries over in batches: they go out as one write, not one per message. */
   private void writeGathered() {
+    if (!headWritten) {
+      return;
+    }
     Buffer out = gathered;
     gathered = null;
     if (out == null || closed || response.closed()) {

@@ -193,7 +193,7 @@ class AccessControlIT {
       c.send(StompFrame.builder(StompCommand.SUBSCRIBE).header("id", "0").header("destination", "/queue/bob.stomp")
           .header("receipt", "r0").build());
       assertEquals(StompCommand.RECEIPT, c.receive(Duration.ofSeconds(10)).command());
-      c.send(StompFrame.builder(StompCommand.SEND).header("destination", "/amq/queue/alice.q").header("receipt", "r1")
+      c.send(StompFrame.builder(StompCommand.SEND).header("destination", "/exchange/amq.fanout/x").header("receipt", "r1")
           .body("x".getBytes(StandardCharsets.UTF_8)).build());
       StompFrame refused = c.receive(Duration.ofSeconds(10));
       assertEquals(StompCommand.ERROR, refused.command());
