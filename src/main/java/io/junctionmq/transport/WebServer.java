@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
  * and {@link Health} at {@code /health} and {@code /ready}. They are bound before the broker
  * starts (so a node id derived from the port is known), and each transport mounts its routes on
  * {@link #router()} once the broker is ready; the health paths answer from the start.
+ * {@link BrowserOrigins} checks the pages of other origins on {@code /ws} and {@code /api}.
  */
 public final class WebServer {
   private static final Logger log = LoggerFactory.getLogger(WebServer.class);
@@ -56,6 +57,7 @@ public final class WebServer {
             .end("{\"error\":\"" + ErrorCode.UNAVAILABLE.wireName() + "\",\"reason\":\"the node is starting\"}");
       }
     });
+    BrowserOrigins.mount(router, config, Integer.MIN_VALUE + 2);
     Future<HttpServerOptions> tlsOptions = config.httpTls()
         .map(tls -> vertx.executeBlocking(() -> tls.applyTo(vertx, options(config, config.httpTlsPort())), false))
         .orElse(Future.succeededFuture());
