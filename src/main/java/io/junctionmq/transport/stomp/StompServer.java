@@ -65,12 +65,12 @@ public final class StompServer {
 
   /** The bound plain TCP port (useful when {@code stomp.port} is 0); -1 when {@code stomp.plain} is false. */
   public int port() {
-    return tcp.port(tcp.plain);
+    return tcp.plainPort();
   }
 
   /** The bound STOMP-over-TLS port; -1 without {@code stomp.tls.cert}. */
   public int tlsPort() {
-    return tcp.port(tcp.tls);
+    return tcp.tlsPort();
   }
 
   public StompStats stats() {
@@ -111,8 +111,12 @@ public final class StompServer {
           .listen();
     }
 
-    int port(NetServer server) {
-      return server == null ? -1 : server.actualPort();
+    int plainPort() {
+      return plain == null ? -1 : plain.actualPort();
+    }
+
+    int tlsPort() {
+      return tls == null ? -1 : tls.actualPort();
     }
 
     String describe(String host) {
