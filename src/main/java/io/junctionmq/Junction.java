@@ -187,6 +187,16 @@ public final class Junction {
     return transports.stomp().port();
   }
 
+  /** The port the HTTPS listener is bound to; -1 without {@code http.tls.cert}. */
+  public int httpTlsPort() {
+    return web.tlsPort();
+  }
+
+  /** The port the STOMP-over-TLS listener is bound to; -1 without {@code stomp.tls.cert}. */
+  public int stompTlsPort() {
+    return transports.stomp().tlsPort();
+  }
+
   /** The live broker nodes of the cluster; just this one when standalone. */
   public Membership membership() {
     return membership;

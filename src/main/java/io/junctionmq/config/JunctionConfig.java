@@ -1,5 +1,6 @@
 package io.junctionmq.config;
 
+import io.vertx.core.http.ClientAuth;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -93,6 +94,55 @@ public final class JunctionConfig {
 
   public String stompHost() {
     return get(Keys.STOMP_HOST);
+  }
+
+  /** Whether the plain HTTP listener on {@code http.port} is open. */
+  public boolean httpPlain() {
+    return get(Keys.HTTP_PLAIN);
+  }
+
+  public int httpTlsPort() {
+    return get(Keys.HTTP_TLS_PORT);
+  }
+
+  /** The HTTPS listener's TLS; empty when {@code http.tls.cert} is not set (no HTTPS). */
+  public Optional<TlsSettings> httpTls() {
+    return tls("http.tls", Keys.HTTP_TLS_CERT, Keys.HTTP_TLS_KEY, Keys.HTTP_TLS_CLIENT_CA, Keys.HTTP_TLS_CLIENT_AUTH);
+  }
+
+  /** Whether the plain STOMP listener on {@code stomp.port} is open. */
+  public boolean stompPlain() {
+    return get(Keys.STOMP_PLAIN);
+  }
+
+  public int stompTlsPort() {
+    return get(Keys.STOMP_TLS_PORT);
+  }
+
+  /** The STOMP-over-TLS listener's TLS; empty when {@code stomp.tls.cert} is not set. */
+  public Optional<TlsSettings> stompTls() {
+    return tls("stomp.tls", Keys.STOMP_TLS_CERT, Keys.STOMP_TLS_KEY, Keys.STOMP_TLS_CLIENT_CA,
+        Keys.STOMP_TLS_CLIENT_AUTH);
+  }
+
+  /** Origins besides the server's own whose pages may open {@code /ws}; {@code *} allows any. */
+  public List<String> wsAllowedOrigins() {
+    return get(Keys.WS_ALLOWED_ORIGINS);
+  }
+
+  /** Origins whose pages may call {@code /api} across origins; empty means CORS is off. */
+  public List<String> httpCorsAllowedOrigins() {
+    return get(Keys.HTTP_CORS_ALLOWED_ORIGINS);
+  }
+
+  private Optional<TlsSettings> tls(String prefix, Key<String> cert, Key<String> key, Key<String> clientCa,
+      Key<ClientAuth> clientAuth) {
+    if (get(cert).isEmpty()) {
+      return Optional.empty();
+    }
+    String ca = get(clientCa);
+    return Optional.of(new TlsSettings(prefix, Path.of(get(cert)), Path.of(get(key)),
+        ca.isEmpty() ? Optional.empty() : Optional.of(Path.of(ca)), get(clientAuth)));
   }
 
   public long httpMaxBody() {

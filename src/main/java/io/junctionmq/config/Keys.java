@@ -7,9 +7,11 @@ import io.junctionmq.config.ValueType.IntValue;
 import io.junctionmq.config.ValueType.ListValue;
 import io.junctionmq.config.ValueType.SizeValue;
 import io.junctionmq.config.ValueType.TextValue;
+import io.vertx.core.http.ClientAuth;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -26,6 +28,12 @@ public final class Keys {
   private static final IntValue POSITIVE = new IntValue(1, MAX);
   private static final TextValue HOST =
       new TextValue("string", Pattern.compile("\\S+"), "a host name or IP address");
+  private static final TextValue FILE =
+      new TextValue("path", Pattern.compile("|\\S.*"), "empty or a file path");
+  private static final ListValue ORIGINS = new ListValue(Keys::isOrigin,
+      "a comma-separated list of origins such as https://app.example.com:8443, or *");
+  private static final Pattern ORIGIN = Pattern.compile(
+      "(?i)https?://(?:[a-z0-9-]+(?:\\.[a-z0-9-]+)*|\\[[0-9a-f:.]+\\])(?::(\\d{1,5}))?");
 
   public static final Key<String> NODE_ID = key("node.id",
       new TextValue("string", Pattern.compile("[A-Za-z0-9._-]{0,64}"),
@@ -49,6 +57,36 @@ public final class Keys {
       "Largest total size of a STOMP frame's command and header lines.");
   public static final Key<Duration> STOMP_HEARTBEAT = key("stomp.heartbeat", new DurationValue(), "10s",
       "Heart-beat interval the server offers both ways in CONNECTED; a client silent for twice the agreed interval is disconnected.");
+  public static final Key<Boolean> HTTP_PLAIN = key("http.plain", new BooleanValue(), "true",
+      "Whether the plain HTTP listener on `http.port` is open; false leaves only HTTPS on `http.tls.port` (needs `http.tls.cert`).");
+  public static final Key<Integer> HTTP_TLS_PORT = key("http.tls.port", PORT, "8443",
+      "Port of the HTTPS listener (REST, `wss://` at `/ws`, console), open when `http.tls.cert` is set; 0 picks any free port.");
+  public static final Key<String> HTTP_TLS_CERT = key("http.tls.cert", FILE, "",
+      "PEM file of the HTTPS server certificate, then its chain; empty leaves HTTPS off.");
+  public static final Key<String> HTTP_TLS_KEY = key("http.tls.key", FILE, "",
+      "PEM file of the private key of `http.tls.cert` (PKCS#8, or PKCS#1 RSA or SEC 1 EC), unencrypted.");
+  public static final Key<String> HTTP_TLS_CLIENT_CA = key("http.tls.client-ca", FILE, "",
+      "PEM file of the CA certificates that HTTPS client certificates must chain to; needs `http.tls.client-auth` `request` or `required`.");
+  public static final Key<ClientAuth> HTTP_TLS_CLIENT_AUTH = key("http.tls.client-auth",
+      new EnumValue<>(ClientAuth.class), "none",
+      "`none`, `request` (a client certificate is verified when sent) or `required` (a client without one is refused); the last two need `http.tls.client-ca`.");
+  public static final Key<Boolean> STOMP_PLAIN = key("stomp.plain", new BooleanValue(), "true",
+      "Whether the plain STOMP listener on `stomp.port` is open; false leaves only STOMP over TLS on `stomp.tls.port` (needs `stomp.tls.cert`).");
+  public static final Key<Integer> STOMP_TLS_PORT = key("stomp.tls.port", PORT, "61614",
+      "Port of the STOMP-over-TLS listener, open when `stomp.tls.cert` is set; 0 picks any free port.");
+  public static final Key<String> STOMP_TLS_CERT = key("stomp.tls.cert", FILE, "",
+      "PEM file of the STOMP-over-TLS server certificate, then its chain; empty leaves STOMP over TLS off.");
+  public static final Key<String> STOMP_TLS_KEY = key("stomp.tls.key", FILE, "",
+      "PEM file of the private key of `stomp.tls.cert` (PKCS#8, or PKCS#1 RSA or SEC 1 EC), unencrypted.");
+  public static final Key<String> STOMP_TLS_CLIENT_CA = key("stomp.tls.client-ca", FILE, "",
+      "PEM file of the CA certificates that STOMP client certificates must chain to; needs `stomp.tls.client-auth` `request` or `required`.");
+  public static final Key<ClientAuth> STOMP_TLS_CLIENT_AUTH = key("stomp.tls.client-auth",
+      new EnumValue<>(ClientAuth.class), "none",
+      "`none`, `request` (a client certificate is verified when sent) or `required` (a client without one is refused); the last two need `stomp.tls.client-ca`.");
+  public static final Key<List<String>> WS_ALLOWED_ORIGINS = key("ws.allowed-origins", ORIGINS, "",
+      "Origins whose pages may open `/ws` besides the server's own, e.g. `https://app.example.com`; `*` allows any. A request without `Origin` (not a browser) is always let through.");
+  public static final Key<List<String>> HTTP_CORS_ALLOWED_ORIGINS = key("http.cors.allowed-origins", ORIGINS, "",
+      "Origins whose pages may call `/api` across origins (CORS), e.g. `https://app.example.com`; `*` allows any; empty turns CORS off.");
   public static final Key<String> DATA_DIR = key("data.dir",
       new TextValue("path", Pattern.compile("\\S.*"), "a directory path"),
       "./data", "Directory for local state; the embedded PostgreSQL lives in `${data.dir}/postgres`.");
@@ -127,7 +165,10 @@ public final class Keys {
 
   public static final List<Key<?>> ALL = List.of(
       NODE_ID, HTTP_PORT, HTTP_HOST, STOMP_PORT, STOMP_HOST, HTTP_MAX_BODY, HTTP_STREAM_KEEP_ALIVE, STOMP_MAX_FRAME,
-      STOMP_MAX_HEADERS, STOMP_HEARTBEAT, DATA_DIR,
+      STOMP_MAX_HEADERS, STOMP_HEARTBEAT,
+      HTTP_PLAIN, HTTP_TLS_PORT, HTTP_TLS_CERT, HTTP_TLS_KEY, HTTP_TLS_CLIENT_CA, HTTP_TLS_CLIENT_AUTH,
+      STOMP_PLAIN, STOMP_TLS_PORT, STOMP_TLS_CERT, STOMP_TLS_KEY, STOMP_TLS_CLIENT_CA, STOMP_TLS_CLIENT_AUTH,
+      WS_ALLOWED_ORIGINS, HTTP_CORS_ALLOWED_ORIGINS, DATA_DIR,
       PG_URI, PG_POOL_MAX_SIZE, PG_EMBEDDED_PORT, PG_EMBEDDED_FSYNC,
       QUEUE_WINDOW_MESSAGES, QUEUE_WINDOW_BYTES, CONSUMER_PREFETCH_DEFAULT, CONSUMER_PREFETCH_MAX,
       PUBLISH_MAX_IN_FLIGHT, STORE_BATCH_MAX_MESSAGES, STORE_MAX_PENDING,
@@ -178,6 +219,66 @@ public final class Keys {
       problems.add(CONSUMER_PREFETCH_DEFAULT.name() + ": must be <= consumer.prefetch.max ("
           + prefetchMax + "), got '" + shown.apply(CONSUMER_PREFETCH_DEFAULT) + "'");
     }
+    checkListener(value, problems, HTTP_PORT, HTTP_PLAIN, HTTP_TLS_PORT, HTTP_TLS_CERT, HTTP_TLS_KEY,
+        HTTP_TLS_CLIENT_CA, HTTP_TLS_CLIENT_AUTH);
+    checkListener(value, problems, STOMP_PORT, STOMP_PLAIN, STOMP_TLS_PORT, STOMP_TLS_CERT, STOMP_TLS_KEY,
+        STOMP_TLS_CLIENT_CA, STOMP_TLS_CLIENT_AUTH);
+    for (Key<List<String>> origins : List.of(WS_ALLOWED_ORIGINS, HTTP_CORS_ALLOWED_ORIGINS)) {
+      @SuppressWarnings("unchecked")
+      var list = (List<String>) value.apply(origins);
+      if (list != null && list.contains("*") && list.size() > 1) {
+        problems.add(origins.name() + ": '*' allows any origin and cannot be listed with others, got '"
+            + shown.apply(origins) + "'");
+      }
+    }
+  }
+
+  /**
+   * A listener's TLS keys go together: a certificate with its key, client certificates with the
+   * CAs to check them against; and a listener whose plain port is off must have TLS.
+   */
+  private static void checkListener(Function<Key<?>, Object> value, List<String> problems, Key<Integer> port,
+      Key<Boolean> plain, Key<Integer> tlsPort, Key<String> cert, Key<String> key, Key<String> clientCa,
+      Key<ClientAuth> clientAuth) {
+    boolean hasCert = !"".equals(value.apply(cert));
+    boolean hasKey = !"".equals(value.apply(key));
+    boolean hasCa = !"".equals(value.apply(clientCa));
+    if (hasCert && !hasKey) {
+      problems.add(key.name() + ": must be set with " + cert.name() + " (the private key of its certificate)");
+    }
+    if (hasKey && !hasCert) {
+      problems.add(cert.name() + ": must be set with " + key.name() + " (the certificate of that key)");
+    }
+    if (Boolean.FALSE.equals(value.apply(plain)) && !hasCert) {
+      problems.add(plain.name() + ": false needs " + cert.name() + " and " + key.name()
+          + ", or no listener would be left");
+    }
+    var auth = (ClientAuth) value.apply(clientAuth);
+    boolean wantsClientCerts = auth != null && auth != ClientAuth.NONE;
+    if (wantsClientCerts && !hasCa) {
+      problems.add(clientAuth.name() + ": " + auth.name().toLowerCase(Locale.ROOT)
+          + " needs " + clientCa.name() + " (the CAs that client certificates must chain to)");
+    }
+    if (auth == ClientAuth.NONE && hasCa) {
+      problems.add(clientCa.name() + ": takes effect only with " + clientAuth.name()
+          + " request or required, which is none");
+    }
+    if ((hasCa || wantsClientCerts) && !hasCert) {
+      problems.add(clientAuth.name() + ": client certificates need TLS: set " + cert.name() + " and " + key.name());
+    }
+    Object plainPort = value.apply(port);
+    if (hasCert && Boolean.TRUE.equals(value.apply(plain)) && plainPort != null && !plainPort.equals(0)
+        && plainPort.equals(value.apply(tlsPort))) {
+      problems.add(tlsPort.name() + ": must differ from " + port.name() + " (" + plainPort + ")");
+    }
+  }
+
+  private static boolean isOrigin(String s) {
+    if (s.equals("*")) {
+      return true;
+    }
+    Matcher m = ORIGIN.matcher(s);
+    return m.matches() && (m.group(1) == null || Integer.parseInt(m.group(1)) <= 65535);
   }
 
   private static boolean isHostPort(String s) {

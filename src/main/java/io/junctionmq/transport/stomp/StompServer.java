@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * STOMP on a node: WebSocket at {@code /ws} on the HTTP server and plain TCP on
- * {@code stomp.port}, both served by {@link StompSession}.
+ * STOMP on a node: WebSocket at {@code /ws} on the HTTP server (plain and HTTPS), TCP on
+ * {@code stomp.port} and TLS on {@code stomp.tls.port}, all served by {@link StompSession}.
  */
 public final class StompServer {
   private static final Logger log = LoggerFactory.getLogger(StompServer.class);
@@ -32,8 +32,9 @@ public final class StompServer {
   }
 
   /**
-   * Mounts {@code /ws} on {@code router} and listens on the STOMP TCP port; completes when it
-   * listens, fails when the port cannot be bound.
+   * Mounts {@code /ws} on {@code router} and listens on the STOMP TCP ports (plain and TLS, as
+   * configured); completes when it listens, fails when a port cannot be bound or (with a
+   * {@link io.junctionmq.config.ConfigException} naming the key) a TLS file is wrong.
    */
   public static Future<StompServer> start(Vertx vertx, JunctionConfig config, Broker broker, Router router) {
     var settings = StompSettings.of(config);
@@ -46,16 +47,30 @@ public final class StompServer {
             ctx.response().setStatusCode(400).end("STOMP over WebSocket: " + e.getMessage());
           }
         }));
-    var tcp = new TcpListener(config, sessions);
-    return vertx.deployVerticle(tcp).map(id -> {
-      log.info("STOMP listening on tcp {}:{} and ws {}", config.stompHost(), tcp.port(), WS_PATH);
-      return new StompServer(vertx, stats, tcp, id);
+    Future<NetServerOptions> tlsOptions = config.stompTls()
+        .map(tls -> vertx.executeBlocking(() -> tls.applyTo(vertx, options(config, config.stompTlsPort())), false))
+        .orElse(Future.succeededFuture());
+    return tlsOptions.compose(withTls -> {
+      var tcp = new TcpListener(config.stompPlain() ? options(config, config.stompPort()) : null, withTls, sessions);
+      return vertx.deployVerticle(tcp).map(id -> {
+        log.info("STOMP listening on {} and ws {}", tcp.describe(config.stompHost()), WS_PATH);
+        return new StompServer(vertx, stats, tcp, id);
+      });
     });
   }
 
-  /** The bound TCP port (useful when {@code stomp.port} is 0). */
+  private static NetServerOptions options(JunctionConfig config, int port) {
+    return new NetServerOptions().setHost(config.stompHost()).setPort(port).setTcpNoDelay(true);
+  }
+
+  /** The bound plain TCP port (useful when {@code stomp.port} is 0); -1 when {@code stomp.plain} is false. */
   public int port() {
-    return tcp.port();
+    return tcp.plainPort();
+  }
+
+  /** The bound STOMP-over-TLS port; -1 without {@code stomp.tls.cert}. */
+  public int tlsPort() {
+    return tcp.tlsPort();
   }
 
   public StompStats stats() {
@@ -67,28 +82,47 @@ public final class StompServer {
     return vertx.undeploy(deploymentId);
   }
 
-  /** The TCP listener, in a verticle of its own so that it has its own event loop. */
+  /** The TCP listeners, in a verticle of their own so that they have their own event loop. */
   private static final class TcpListener extends VerticleBase {
-    private final JunctionConfig config;
+    private final NetServerOptions plainOptions;
+    private final NetServerOptions tlsOptions;
     private final SessionFactory sessions;
-    private volatile NetServer server;
+    private volatile NetServer plain;
+    private volatile NetServer tls;
 
-    TcpListener(JunctionConfig config, SessionFactory sessions) {
-      this.config = config;
+    /** Either options may be null: that listener is off. */
+    TcpListener(NetServerOptions plainOptions, NetServerOptions tlsOptions, SessionFactory sessions) {
+      this.plainOptions = plainOptions;
+      this.tlsOptions = tlsOptions;
       this.sessions = sessions;
     }
 
     @Override
     public Future<?> start() {
-      var options = new NetServerOptions().setHost(config.stompHost()).setPort(config.stompPort()).setTcpNoDelay(true);
-      return vertx.createNetServer(options)
-          .connectHandler(socket -> TcpTransport.serve(socket, sessions))
-          .listen()
-          .onSuccess(s -> server = s);
+      return listen(plainOptions).compose(p -> {
+        plain = p;
+        return listen(tlsOptions);
+      }).onSuccess(t -> tls = t);
     }
 
-    int port() {
-      return server.actualPort();
+    private Future<NetServer> listen(NetServerOptions options) {
+      return options == null ? Future.succeededFuture() : vertx.createNetServer(options)
+          .connectHandler(socket -> TcpTransport.serve(socket, sessions))
+          .listen();
+    }
+
+    int plainPort() {
+      return plain == null ? -1 : plain.actualPort();
+    }
+
+    int tlsPort() {
+      return tls == null ? -1 : tls.actualPort();
+    }
+
+    String describe(String host) {
+      return (plain == null ? "" : "tcp " + host + ":" + plain.actualPort())
+          + (plain != null && tls != null ? ", " : "")
+          + (tls == null ? "" : "tls " + host + ":" + tls.actualPort());
     }
   }
 }

@@ -37,6 +37,14 @@ public final class RawStompClient implements AutoCloseable {
     out = socket.getOutputStream();
   }
 
+  /** Over a socket already connected (a TLS one, say). */
+  public RawStompClient(Socket socket) throws IOException {
+    this.socket = socket;
+    socket.setTcpNoDelay(true);
+    in = socket.getInputStream();
+    out = socket.getOutputStream();
+  }
+
   /** Connects as STOMP 1.2 with {@code heart-beat} and returns CONNECTED. */
   public StompFrame connect(String heartBeat) throws IOException {
     send(StompFrame.builder(StompCommand.CONNECT).header("accept-version", "1.2").header("host", "/")
