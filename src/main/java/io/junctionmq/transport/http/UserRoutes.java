@@ -27,18 +27,20 @@ import java.util.List;
 final class UserRoutes {
   private final Vertx vertx;
   private final Broker broker;
-  private final UserDatabase users;
 
   UserRoutes(Vertx vertx, Broker broker) {
     this.vertx = vertx;
     this.broker = broker;
-    this.users = broker.users();
+  }
+
+  private UserDatabase users() {
+    return broker.users();
   }
 
   void mount(ApiRouter api) {
     var admin = HttpAuth.Need.ADMINISTRATOR;
     api.on(HttpMethod.GET, "/whoami", HttpAuth.Need.LOGIN, this::whoami)
-        .on(HttpMethod.GET, "/users", admin, ctx -> Rest.json(ctx, 200, array(users.users(), UserRoutes::json)))
+        .on(HttpMethod.GET, "/users", admin, ctx -> Rest.json(ctx, 200, array(users().users(), UserRoutes::json)))
         .on(HttpMethod.GET, "/users/:user", admin, ctx -> Rest.json(ctx, 200, json(user(ctx.pathParam("user")))))
         .on(HttpMethod.PUT, "/users/:user", admin, this::putUser)
         .on(HttpMethod.DELETE, "/users/:user", admin, this::deleteUser)
@@ -48,26 +50,26 @@ final class UserRoutes {
         .on(HttpMethod.GET, "/permissions/:vhost/:user", admin, this::permission)
         .on(HttpMethod.PUT, "/permissions/:vhost/:user", admin, this::putPermission)
         .on(HttpMethod.DELETE, "/permissions/:vhost/:user", admin, ctx -> Rest.reply(ctx,
-            users.clearPermission(ctx.pathParam("user"), Rest.vhost(ctx)), (c, v) -> Rest.noContent(c)))
+            users().clearPermission(ctx.pathParam("user"), Rest.vhost(ctx)), (c, v) -> Rest.noContent(c)))
         .on(HttpMethod.GET, "/topic-permissions", admin, ctx -> topicPermissions(ctx, null, null))
         .on(HttpMethod.GET, "/topic-permissions/:vhost/:user", admin,
             ctx -> topicPermissions(ctx, Rest.vhost(ctx), ctx.pathParam("user")))
         .on(HttpMethod.PUT, "/topic-permissions/:vhost/:user", admin, this::putTopicPermission)
         .on(HttpMethod.DELETE, "/topic-permissions/:vhost/:user", admin, this::deleteTopicPermissions)
-        .on(HttpMethod.GET, "/vhost-limits", admin, ctx -> Rest.json(ctx, 200, array(users.limits(), UserRoutes::json)))
+        .on(HttpMethod.GET, "/vhost-limits", admin, ctx -> Rest.json(ctx, 200, array(users().limits(), UserRoutes::json)))
         .on(HttpMethod.GET, "/vhost-limits/:vhost", admin, ctx -> Rest.json(ctx, 200,
-            array(users.limits(Rest.vhost(ctx)).stream().toList(), UserRoutes::json)))
+            array(users().limits(Rest.vhost(ctx)).stream().toList(), UserRoutes::json)))
         .on(HttpMethod.PUT, "/vhost-limits/:vhost/:limit", admin, ctx -> putLimit(ctx, true))
         .on(HttpMethod.DELETE, "/vhost-limits/:vhost/:limit", admin, ctx -> putLimit(ctx, false));
   }
 
   private void whoami(RoutingContext ctx) {
-    var user = users.user(HttpAuth.user(ctx).name()).orElseThrow(() -> ErrorCode.NOT_FOUND.error("no such user"));
+    var user = users().user(HttpAuth.user(ctx).name()).orElseThrow(() -> ErrorCode.NOT_FOUND.error("no such user"));
     Rest.json(ctx, 200, new JsonObject().put("name", user.name()).put("tags", new JsonArray(user.tags())));
   }
 
   private User user(String name) {
-    return users.user(name).orElseThrow(() -> ErrorCode.NOT_FOUND.error("no user '" + name + "'"));
+    return users().user(name).orElseThrow(() -> ErrorCode.NOT_FOUND.error("no user '" + name + "'"));
   }
 
   private void putUser(RoutingContext ctx) {
@@ -92,12 +94,12 @@ final class UserRoutes {
       user = Future.succeededFuture(new User(name, hash.isEmpty() ? null : hash, algorithm, tags));
     } else {
       // As RabbitMQ: a user without a password can log in only with a token; an existing user keeps its password.
-      User existing = users.user(name).orElse(null);
+      User existing = users().user(name).orElse(null);
       user = Future.succeededFuture(existing != null
           ? new User(name, existing.passwordHash(), existing.hashingAlgorithm(), tags)
           : new User(name, null, Passwords.PBKDF2, tags));
     }
-    Rest.reply(ctx, user.compose(users::putUser), (c, created) -> c.response().setStatusCode(created ? 201 : 204).end());
+    Rest.reply(ctx, user.compose(users()::putUser), (c, created) -> c.response().setStatusCode(created ? 201 : 204).end());
   }
 
   private void deleteUser(RoutingContext ctx) {
@@ -105,7 +107,7 @@ final class UserRoutes {
     if (name.equals(HttpAuth.user(ctx).name())) {
       throw ErrorCode.PRECONDITION_FAILED.error("a user cannot delete itself");
     }
-    Rest.reply(ctx, users.deleteUser(name), (c, v) -> Rest.noContent(c));
+    Rest.reply(ctx, users().deleteUser(name), (c, v) -> Rest.noContent(c));
   }
 
   /** RabbitMQ's tags: a comma-separated string, or (newer) an array. */
@@ -129,7 +131,7 @@ final class UserRoutes {
     if (vhost != null && !broker.vhosts().contains(vhost)) {
       throw ErrorCode.noVhost(vhost);
     }
-    var matching = users.permissions().stream()
+    var matching = users().permissions().stream()
         .filter(p -> (user == null || p.user().equals(user)) && (vhost == null || p.vhost().equals(vhost))).toList();
     Rest.json(ctx, 200, array(matching, UserRoutes::json));
   }
@@ -137,7 +139,7 @@ final class UserRoutes {
   private void permission(RoutingContext ctx) {
     String vhost = Rest.vhost(ctx);
     String user = ctx.pathParam("user");
-    Permission p = users.permissions().stream().filter(x -> x.vhost().equals(vhost) && x.user().equals(user))
+    Permission p = users().permissions().stream().filter(x -> x.vhost().equals(vhost) && x.user().equals(user))
         .findFirst().orElseThrow(() -> ErrorCode.NOT_FOUND.error("no permissions of user '" + user + "' in vhost '"
             + vhost + "'"));
     Rest.json(ctx, 200, json(p));
@@ -148,12 +150,12 @@ final class UserRoutes {
     JsonObject body = Rest.bodyObject(ctx);
     var p = new Permission(ctx.pathParam("user"), vhost, required(body, "configure"), required(body, "write"),
         required(body, "read"));
-    boolean existed = users.permissions().stream().anyMatch(x -> x.user().equals(p.user()) && x.vhost().equals(vhost));
-    Rest.reply(ctx, users.setPermission(p), (c, v) -> c.response().setStatusCode(existed ? 204 : 201).end());
+    boolean existed = users().permissions().stream().anyMatch(x -> x.user().equals(p.user()) && x.vhost().equals(vhost));
+    Rest.reply(ctx, users().setPermission(p), (c, v) -> c.response().setStatusCode(existed ? 204 : 201).end());
   }
 
   private void topicPermissions(RoutingContext ctx, String vhost, String user) {
-    var matching = users.topicPermissions().stream()
+    var matching = users().topicPermissions().stream()
         .filter(p -> (user == null || p.user().equals(user)) && (vhost == null || p.vhost().equals(vhost))).toList();
     Rest.json(ctx, 200, array(matching, UserRoutes::json));
   }
@@ -163,7 +165,7 @@ final class UserRoutes {
     JsonObject body = Rest.bodyObject(ctx);
     var p = new TopicPermission(ctx.pathParam("user"), vhost, required(body, "exchange"), required(body, "write"),
         required(body, "read"));
-    Rest.reply(ctx, users.setTopicPermission(p), (c, v) -> c.response().setStatusCode(201).end());
+    Rest.reply(ctx, users().setTopicPermission(p), (c, v) -> c.response().setStatusCode(201).end());
   }
 
   /** As RabbitMQ: every topic permission of the user in the vhost. */
@@ -171,8 +173,8 @@ final class UserRoutes {
     String vhost = Rest.vhost(ctx);
     String user = ctx.pathParam("user");
     var deletions = new ArrayList<Future<Void>>();
-    users.topicPermissions().stream().filter(p -> p.vhost().equals(vhost) && p.user().equals(user))
-        .forEach(p -> deletions.add(users.clearTopicPermission(user, vhost, p.exchange())));
+    users().topicPermissions().stream().filter(p -> p.vhost().equals(vhost) && p.user().equals(user))
+        .forEach(p -> deletions.add(users().clearTopicPermission(user, vhost, p.exchange())));
     Rest.reply(ctx, Future.all(deletions), (c, v) -> Rest.noContent(c));
   }
 
@@ -189,14 +191,14 @@ final class UserRoutes {
       }
       value = n.longValue() < 0 ? null : n.intValue();
     }
-    VhostLimits now = users.limits(vhost).orElse(VhostLimits.none(vhost));
+    VhostLimits now = users().limits(vhost).orElse(VhostLimits.none(vhost));
     VhostLimits next = switch (limit) {
       case "max-connections" -> new VhostLimits(vhost, value, now.maxQueues());
       case "max-queues" -> new VhostLimits(vhost, now.maxConnections(), value);
       default -> throw ErrorCode.INVALID_ARGUMENT.error("unknown vhost limit '" + limit
           + "'; known: max-connections, max-queues");
     };
-    Rest.reply(ctx, users.setLimits(next), (c, v) -> Rest.noContent(c));
+    Rest.reply(ctx, users().setLimits(next), (c, v) -> Rest.noContent(c));
   }
 
   private String requireVhost(RoutingContext ctx) {
