@@ -119,10 +119,10 @@ public final class Junction {
           .onSuccess(v -> web.health().recovered())
           .map(transports -> new Junction(vertx, config, pg, pool, durableStore, broker, web, transports, membership,
               metrics))
-          .onFailure(e -> {
+          // The embedded server is stopped before the failure is reported: main exits right after.
+          .recover(e -> {
             metrics.close();
-            pool.close();
-            stopPostgres(vertx, pg);
+            return pool.close().eventually(() -> stopPostgres(vertx, pg)).transform(v -> Future.failedFuture(e));
           });
     });
   }

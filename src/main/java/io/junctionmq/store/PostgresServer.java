@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * An embedded PostgreSQL server (a real {@code postgres} process) keeping its data in a
  * directory across restarts. Starting blocks for about a second (several on the very first
- * start, which unpacks the binaries): never start one on an event loop.
+ * start, which unpacks the binaries): never start one on an event loop. Nothing stops it when
+ * the JVM stops: whoever started it closes it.
  *
  * <pre>{@code
  * try (var pg = PostgresServer.start(Path.of("pgdata"), 0)) {
@@ -56,6 +57,9 @@ public final class PostgresServer implements AutoCloseable {
         .setDataDirectory(dir)
         .setCleanDataDirectory(false)
         .setPort(port)
+        // zonky's hook would stop the server as soon as the JVM is told to stop, while the
+        // broker still hands its queues over and writes what is pending: its owner closes it, last.
+        .setRegisterShutdownHook(false)
         // zonky passes -F (fsync off) and synchronous_commit=off; -c options given later win.
         .setServerConfig("fsync", onOff)
         .setServerConfig("synchronous_commit", onOff)

@@ -73,7 +73,6 @@ public final class TestPostgres {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {
           pg.close();
-          // zonky's own hook may be the one stopping it: wait until the server is gone.
           Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(dir.resolve("postmaster.pid")));
         } finally {
           deleteRecursively(dir);
