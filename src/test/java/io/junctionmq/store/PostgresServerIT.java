@@ -1,0 +1,131 @@
+package io.junctionmq.store;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The embedded server's life on one data directory: one owner at a time, lock files left by
+ * servers that are gone. Each test starts and stops its own server on the same directory.
+ */
+class PostgresServerIT {
+  private static Path dir;
+
+  @BeforeAll
+  static void initialize() throws IOException {
+    dir = Path.of(System.getProperty("basedir", "."), "target", "postgres-server-it", "pg-" + ProcessHandle.current().pid())
+        .toAbsolutePath();
+    PostgresServer.start(dir, 0, false).close();
+  }
+
+  @AfterAll
+  static void deleteData() throws IOException {
+    try (Stream<Path> paths = Files.walk(dir.getParent())) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  @Test
+  void aSecondServerOnTheSameDataDirectoryIsRefusedAndTheFirstRunsOn() throws Exception {
+    try (PostgresServer first = PostgresServer.start(dir, 0, false)) {
+      IOException refused = assertThrows(IOException.class, () -> PostgresServer.start(dir, 0, false));
+      assertTrue(refused.getMessage().contains("in use by another process"), refused.getMessage());
+      assertEquals(1, queryInt(first, "SELECT 1"));
+    }
+  }
+
+  @Test
+  void aLockFileNamingAnotherLiveProgramIsRemovedAndThatProgramIsLeftAlone() throws Exception {
+    Process other = new ProcessBuilder("sleep", "60").start();
+    try {
+      writeLockFile(other.pid());
+      try (PostgresServer pg = PostgresServer.start(dir, 0, false)) {
+        assertEquals(1, queryInt(pg, "SELECT 1"));
+        assertNotEquals(other.pid(), pg.pid());
+      }
+      assertTrue(other.isAlive(), "the program the stale lock file named was left running");
+    } finally {
+      other.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aLockFileNamingAnExitedButUnreapedProcessIsRemoved() throws Exception {
+    // sleep 60 never reaps the child its shell left it: that child stays a zombie, whose PID answers signals.
+    Process parent = new ProcessBuilder("sh", "-c", "sleep 0.05 & exec sleep 60").start();
+    try {
+      ProcessHandle child = await().atMost(Duration.ofSeconds(10))
+          .until(() -> parent.children().findFirst().orElse(null), c -> c != null && zombie(c.pid()));
+      writeLockFile(child.pid());
+      try (PostgresServer pg = PostgresServer.start(dir, 0, false)) {
+        assertEquals(1, queryInt(pg, "SELECT 1"));
+      }
+    } finally {
+      parent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void closingStopsThePostmasterAndLeavesTheDirectoryFree() throws Exception {
+    long pid;
+    try (PostgresServer pg = PostgresServer.start(dir, 0, false)) {
+      pid = pg.pid();
+    }
+    // Exited, though perhaps not reaped yet by its parent (init, which took it over from pg_ctl).
+    assertNotEquals(Postmasters.Kind.POSTMASTER, Postmasters.inspect(pid, dir), "postmaster " + pid + " still runs");
+    assertFalse(Files.exists(dir.resolve(PostmasterPid.FILE)));
+    PostgresServer.start(dir, 0, false).close();
+  }
+
+  private static void writeLockFile(long pid) throws IOException {
+    Files.writeString(dir.resolve(PostmasterPid.FILE), pid + "\n" + dir + "\n1796647120\n5432\n\nlocalhost\n"
+        + "  2253027     98346\nready   \n", StandardCharsets.UTF_8);
+  }
+
+  private static boolean zombie(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+      return stat.charAt(stat.lastIndexOf(')') + 2) == 'Z';
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static Connection connect(PostgresServer pg) throws SQLException {
+    return DriverManager.getConnection("jdbc:postgresql://localhost:" + pg.port() + "/" + PostgresServer.DATABASE
+        + "?user=" + PostgresServer.USER);
+  }
+
+  private static void execute(PostgresServer pg, String sql) throws SQLException {
+    try (Connection c = connect(pg); Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  private static int queryInt(PostgresServer pg, String sql) throws SQLException {
+    try (Connection c = connect(pg); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+}
