@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * <p>One process at a time runs a server on a directory ({@link DataDirectoryLock}). A server
  * left running by a process that was killed is stopped before a new one starts
  * ({@link LeftoverServer}). Nothing stops it on the JVM's shutdown by itself (zonky's shutdown
- * hook is off): its owner closes it, after whatever still writes to it.
+ * hook is off): its owner closes it, after whatever still writes to it. PostgreSQL's own log
+ * goes to {@code <data directory>.log} beside the directory.
  */
 public final class PostgresServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PostgresServer.class);
@@ -72,8 +73,10 @@ public final class PostgresServer implements AutoCloseable {
     DataDirectoryLock lock = DataDirectoryLock.acquire(dir);
     try {
       logLeftover(LeftoverServer.clear(dir, FAST_STOP, IMMEDIATE_STOP), dir);
+      Path serverLog = ServerLog.file(dir);
+      ServerLog.rotate(serverLog);
       long started = System.nanoTime();
-      EmbeddedPostgres pg = embedded(dir, port, durable);
+      EmbeddedPostgres pg = embedded(dir, port, durable, serverLog);
       long pid = PostmasterPid.read(dir).orElseThrow(() -> new IOException("PostgreSQL started on " + dir
           + " but wrote no " + PostmasterPid.FILE)).pid();
       log.atInfo().addKeyValue("event", "postgres.started").addKeyValue("pid", pid).addKeyValue("port", pg.getPort())
@@ -87,8 +90,9 @@ public final class PostgresServer implements AutoCloseable {
     }
   }
 
-  private static EmbeddedPostgres embedded(Path dir, int port, boolean durable) throws IOException {
+  private static EmbeddedPostgres embedded(Path dir, int port, boolean durable, Path serverLog) throws IOException {
     String onOff = durable ? "on" : "off";
+    long logEnd = ServerLog.end(serverLog);
     try {
       return EmbeddedPostgres.builder()
           .setDataDirectory(dir)
@@ -98,6 +102,8 @@ public final class PostgresServer implements AutoCloseable {
           // broker still hands its queues over and writes what is pending: its owner closes it, last.
           .setRegisterShutdownHook(false)
           .setPGStartupWait(START_TIMEOUT)
+          .setOutputRedirector(ProcessBuilder.Redirect.appendTo(serverLog.toFile()))
+          .setErrorRedirector(ProcessBuilder.Redirect.appendTo(serverLog.toFile()))
           // zonky passes -F (fsync off) and synchronous_commit=off; -c options given later win.
           .setServerConfig("fsync", onOff)
           .setServerConfig("synchronous_commit", onOff)
@@ -117,7 +123,8 @@ public final class PostgresServer implements AutoCloseable {
       } catch (IOException | RuntimeException suppressed) {
         e.addSuppressed(suppressed);
       }
-      throw new IOException("PostgreSQL did not start on " + dir + ": " + e.getMessage(), e);
+      throw new IOException("PostgreSQL did not start on " + dir + ": " + e.getMessage()
+          + "; its log (" + serverLog + ") says: " + ServerLog.explain(serverLog, logEnd), e);
     }
   }
 
