@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One process at a time runs a server on a directory ({@link DataDirectoryLock}). A server
  * left running by a process that was killed is stopped before a new one starts
- * ({@link LeftoverServer}). Nothing stops it on the JVM's shutdown by itself (zonky's shutdown
- * hook is off): its owner closes it, after whatever still writes to it. PostgreSQL's own log
- * goes to {@code <data directory>.log} beside the directory.
+ * ({@link LeftoverServer}); when this process dies, however it dies, a {@link Watchdog} stops
+ * the server. Nothing stops it on the JVM's shutdown by itself (zonky's shutdown hook is off):
+ * its owner closes it, after whatever still writes to it. PostgreSQL's own log goes to
+ * {@code <data directory>.log} beside the directory.
  */
 public final class PostgresServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PostgresServer.class);
@@ -43,13 +44,16 @@ public final class PostgresServer implements AutoCloseable {
   private final Path dataDirectory;
   private final DataDirectoryLock lock;
   private final long pid;
+  private final Watchdog watchdog;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private PostgresServer(EmbeddedPostgres postgres, Path dataDirectory, DataDirectoryLock lock, long pid) {
+  private PostgresServer(EmbeddedPostgres postgres, Path dataDirectory, DataDirectoryLock lock, long pid,
+                         Watchdog watchdog) {
     this.postgres = postgres;
     this.dataDirectory = dataDirectory;
     this.lock = lock;
     this.pid = pid;
+    this.watchdog = watchdog;
   }
 
   /** Starts a durable server (fsync and synchronous commit on): see {@link #start(Path, int, boolean)}. */
@@ -83,7 +87,7 @@ public final class PostgresServer implements AutoCloseable {
           .addKeyValue("data_dir", dir).addKeyValue("durable", durable)
           .addKeyValue("elapsed_ms", (System.nanoTime() - started) / 1_000_000)
           .log("PostgreSQL started on port {} with data in {} (durable={})", pg.getPort(), dir, durable);
-      return new PostgresServer(pg, dir, lock, pid);
+      return new PostgresServer(pg, dir, lock, pid, watchdog(pid, dir));
     } catch (IOException | RuntimeException e) {
       lock.close();
       throw e;
@@ -125,6 +129,16 @@ public final class PostgresServer implements AutoCloseable {
       }
       throw new IOException("PostgreSQL did not start on " + dir + ": " + e.getMessage()
           + "; its log (" + serverLog + ") says: " + ServerLog.explain(serverLog, logEnd), e);
+    }
+  }
+
+  private static Watchdog watchdog(long pid, Path dir) {
+    try {
+      return Watchdog.start(pid, dir).orElse(null);
+    } catch (IOException e) {
+      log.atWarn().addKeyValue("event", "postgres.watchdog.failed").addKeyValue("error", e.getMessage())
+          .log("no watchdog for the embedded PostgreSQL: it outlives this process if this process is killed");
+      return null;
     }
   }
 
@@ -186,6 +200,9 @@ public final class PostgresServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
+      if (watchdog != null) {
+        watchdog.close();
+      }
       try {
         lock.close();
       } catch (IOException e) {

@@ -97,6 +97,40 @@ class PostgresServerIT {
     PostgresServer.start(dir, 0, false).close();
   }
 
+  @Test
+  void theWatchdogStopsThePostmasterWhenTheProcessThatStartedItDies() throws Exception {
+    try (PostgresServer pg = PostgresServer.start(dir, 0, false)) {
+      long postmaster = pg.pid();
+      Process watchdog = watchdog(postmaster);
+      // What the kernel does for a process that dies: its end of the pipe closes.
+      watchdog.getOutputStream().close();
+      assertTrue(watchdog.waitFor(10, TimeUnit.SECONDS));
+      await("the postmaster stops").atMost(Duration.ofSeconds(20))
+          .until(() -> Postmasters.inspect(postmaster, dir) != Postmasters.Kind.POSTMASTER);
+      assertTrue(Files.readString(ServerLog.file(dir)).contains("received fast shutdown request"));
+    }
+  }
+
+  @Test
+  void theWatchdogSignalsNoProcessThatTheLockFileDoesNotName() throws Exception {
+    Process other = new ProcessBuilder("sleep", "60").start();
+    try (PostgresServer pg = PostgresServer.start(dir, 0, false)) {
+      Process watchdog = watchdog(other.pid());
+      watchdog.getOutputStream().close();
+      assertTrue(watchdog.waitFor(10, TimeUnit.SECONDS));
+      assertTrue(other.isAlive(), "the watchdog signalled a process postmaster.pid does not name");
+      assertEquals(Postmasters.Kind.POSTMASTER, Postmasters.inspect(pg.pid(), dir));
+    } finally {
+      other.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** A watchdog as {@link Watchdog} starts one, whose pipe the test holds. */
+  private static Process watchdog(long pid) throws IOException {
+    return new ProcessBuilder("/bin/sh", "-c", Watchdog.SCRIPT, "watchdog", String.valueOf(pid), dir.toString())
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+  }
+
   private static void writeLockFile(long pid) throws IOException {
     Files.writeString(dir.resolve(PostmasterPid.FILE), pid + "\n" + dir + "\n1796647120\n5432\n\nlocalhost\n"
         + "  2253027     98346\nready   \n", StandardCharsets.UTF_8);
