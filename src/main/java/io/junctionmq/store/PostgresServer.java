@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -24,10 +25,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One process at a time runs a server on a directory ({@link DataDirectoryLock}). A server
  * left running by a process that was killed is stopped before a new one starts
- * ({@link LeftoverServer}); when this process dies, however it dies, a {@link Watchdog} stops
- * the server. Nothing stops it on the JVM's shutdown by itself (zonky's shutdown hook is off):
- * its owner closes it, after whatever still writes to it. PostgreSQL's own log goes to
- * {@code <data directory>.log} beside the directory.
+ * ({@link LeftoverServer}); one that dies while its process runs is started again
+ * ({@link PostmasterSupervisor}); and when this process dies, however it dies, a
+ * {@link Watchdog} stops the server. Nothing stops it on the JVM's shutdown by itself (zonky's
+ * shutdown hook is off): its owner closes it, after whatever still writes to it.
+ * PostgreSQL's own log goes to {@code <data directory>.log} beside the directory.
  */
 public final class PostgresServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PostgresServer.class);
@@ -43,17 +45,15 @@ public final class PostgresServer implements AutoCloseable {
   private final EmbeddedPostgres postgres;
   private final Path dataDirectory;
   private final DataDirectoryLock lock;
-  private final long pid;
-  private final Watchdog watchdog;
+  private final PostmasterSupervisor supervisor;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private PostgresServer(EmbeddedPostgres postgres, Path dataDirectory, DataDirectoryLock lock, long pid,
-                         Watchdog watchdog) {
+  private PostgresServer(EmbeddedPostgres postgres, Path dataDirectory, DataDirectoryLock lock,
+                         PostmasterSupervisor supervisor) {
     this.postgres = postgres;
     this.dataDirectory = dataDirectory;
     this.lock = lock;
-    this.pid = pid;
-    this.watchdog = watchdog;
+    this.supervisor = supervisor;
   }
 
   /** Starts a durable server (fsync and synchronous commit on): see {@link #start(Path, int, boolean)}. */
@@ -83,11 +83,13 @@ public final class PostgresServer implements AutoCloseable {
       EmbeddedPostgres pg = embedded(dir, port, durable, serverLog);
       long pid = PostmasterPid.read(dir).orElseThrow(() -> new IOException("PostgreSQL started on " + dir
           + " but wrote no " + PostmasterPid.FILE)).pid();
+      var supervisor = new PostmasterSupervisor(dir, serverLog, pg.getPort(), pid, Postmasters.command(pid),
+          START_TIMEOUT);
       log.atInfo().addKeyValue("event", "postgres.started").addKeyValue("pid", pid).addKeyValue("port", pg.getPort())
           .addKeyValue("data_dir", dir).addKeyValue("durable", durable)
           .addKeyValue("elapsed_ms", (System.nanoTime() - started) / 1_000_000)
           .log("PostgreSQL started on port {} with data in {} (durable={})", pg.getPort(), dir, durable);
-      return new PostgresServer(pg, dir, lock, pid, watchdog(pid, dir));
+      return new PostgresServer(pg, dir, lock, supervisor);
     } catch (IOException | RuntimeException e) {
       lock.close();
       throw e;
@@ -132,16 +134,6 @@ public final class PostgresServer implements AutoCloseable {
     }
   }
 
-  private static Watchdog watchdog(long pid, Path dir) {
-    try {
-      return Watchdog.start(pid, dir).orElse(null);
-    } catch (IOException e) {
-      log.atWarn().addKeyValue("event", "postgres.watchdog.failed").addKeyValue("error", e.getMessage())
-          .log("no watchdog for the embedded PostgreSQL: it outlives this process if this process is killed");
-      return null;
-    }
-  }
-
   /** Logs what {@link LeftoverServer#clear} found, if anything. */
   static void logLeftover(LeftoverServer.Outcome outcome, Path dir) {
     if (outcome instanceof LeftoverServer.Outcome.Stopped s) {
@@ -174,9 +166,14 @@ public final class PostgresServer implements AutoCloseable {
     return dataDirectory;
   }
 
-  /** The PID of the postmaster. */
+  /** Why the server cannot be used now (it exited and is being restarted, or could not be); empty while it runs. */
+  public Optional<String> outage() {
+    return supervisor.outage();
+  }
+
+  /** The PID of the running postmaster (of the last one, while it is down). */
   public long pid() {
-    return pid;
+    return supervisor.pid();
   }
 
   /**
@@ -189,6 +186,7 @@ public final class PostgresServer implements AutoCloseable {
       return;
     }
     long started = System.nanoTime();
+    supervisor.stop();
     try {
       // zonky runs pg_ctl stop (fast, waiting 5 s) and releases its own lock file.
       postgres.close();
@@ -200,9 +198,7 @@ public final class PostgresServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
-      if (watchdog != null) {
-        watchdog.close();
-      }
+      supervisor.closeWatchdog();
       try {
         lock.close();
       } catch (IOException e) {

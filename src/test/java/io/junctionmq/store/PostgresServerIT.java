@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The embedded server's life on one data directory: one owner at a time, lock files left by
- * servers that are gone. Each test starts and stops its own server on the same directory.
+ * servers that are gone, a watchdog for when its owner dies, a postmaster killed under a
+ * running broker. Each test starts and stops its own server on the same directory.
  */
 class PostgresServerIT {
   private static Path dir;
@@ -82,6 +83,27 @@ class PostgresServerIT {
       }
     } finally {
       parent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aPostmasterKilledWithSigkillIsStartedAgainOnTheSamePortWithItsData() throws Exception {
+    // Durable: with synchronous_commit off a commit may still be in memory when the server is killed.
+    try (PostgresServer pg = PostgresServer.start(dir, 0, true)) {
+      execute(pg, "CREATE TABLE IF NOT EXISTS survivor (n int)");
+      execute(pg, "INSERT INTO survivor VALUES (7)");
+      long killed = pg.pid();
+      int port = pg.port();
+      ProcessHandle.of(killed).orElseThrow().destroyForcibly();
+
+      await("the outage is reported").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+          .until(() -> pg.outage().isPresent());
+      assertTrue(pg.outage().get().contains("pid " + killed), pg.outage().get());
+      await("the server runs again").atMost(Duration.ofSeconds(30)).until(() -> pg.outage().isEmpty());
+      assertNotEquals(killed, pg.pid());
+      assertEquals(port, pg.port());
+      assertEquals(7, queryInt(pg, "SELECT n FROM survivor"));
+      execute(pg, "DROP TABLE survivor");
     }
   }
 

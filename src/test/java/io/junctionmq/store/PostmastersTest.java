@@ -38,4 +38,10 @@ class PostmastersTest {
         List.of("-D", "/data/postgres", "-p", "36003", "-F", "-c", "fsync=on", "-c", "unix_socket_directories="));
     assertEquals(List.of("-p", "36003", "-F", "-c", "fsync=on", "-c", "unix_socket_directories="), command.options());
   }
+
+  @Test
+  void pgCtlOptionsAreQuotedForTheShell() {
+    assertEquals("'-c' 'unix_socket_directories=' '-c' 'search_path='\\''x'\\'''",
+        PgCtl.shellWords(List.of("-c", "unix_socket_directories=", "-c", "search_path='x'")));
+  }
 }
