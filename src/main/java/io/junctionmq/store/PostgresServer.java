@@ -80,9 +80,15 @@ public final class PostgresServer implements AutoCloseable {
       Path serverLog = ServerLog.file(dir);
       ServerLog.rotate(serverLog);
       long started = System.nanoTime();
-      EmbeddedPostgres pg = embedded(dir, port, durable, serverLog);
-      long pid = PostmasterPid.read(dir).orElseThrow(() -> new IOException("PostgreSQL started on " + dir
-          + " but wrote no " + PostmasterPid.FILE)).pid();
+      long logEnd = ServerLog.end(serverLog);
+      EmbeddedPostgres pg = embedded(dir, port, durable, serverLog, logEnd);
+      long pid;
+      try {
+        pid = runningPostmaster(dir, pg.getPort(), serverLog, logEnd);
+      } catch (IOException e) {
+        pg.close();
+        throw e;
+      }
       var supervisor = new PostmasterSupervisor(dir, serverLog, pg.getPort(), pid, Postmasters.command(pid),
           START_TIMEOUT);
       log.atInfo().addKeyValue("event", "postgres.started").addKeyValue("pid", pid).addKeyValue("port", pg.getPort())
@@ -96,9 +102,9 @@ public final class PostgresServer implements AutoCloseable {
     }
   }
 
-  private static EmbeddedPostgres embedded(Path dir, int port, boolean durable, Path serverLog) throws IOException {
+  private static EmbeddedPostgres embedded(Path dir, int port, boolean durable, Path serverLog, long logEnd)
+      throws IOException {
     String onOff = durable ? "on" : "off";
-    long logEnd = ServerLog.end(serverLog);
     try {
       return EmbeddedPostgres.builder()
           .setDataDirectory(dir)
@@ -132,6 +138,20 @@ public final class PostgresServer implements AutoCloseable {
       throw new IOException("PostgreSQL did not start on " + dir + ": " + e.getMessage()
           + "; its log (" + serverLog + ") says: " + ServerLog.explain(serverLog, logEnd), e);
     }
+  }
+
+  /**
+   * The PID of the postmaster zonky started, checked: zonky takes a server that answers on the
+   * port for its own, and another one may listen there.
+   */
+  private static long runningPostmaster(Path dir, int port, Path serverLog, long logEnd) throws IOException {
+    PostmasterPid running = PostmasterPid.read(dir).orElse(null);
+    if (running == null || running.port() != port
+        || Postmasters.inspect(running.pid(), dir) != Postmasters.Kind.POSTMASTER) {
+      throw new IOException("PostgreSQL did not start on " + dir + " (a server answered on port " + port
+          + ", not this one); its log (" + serverLog + ") says: " + ServerLog.explain(serverLog, logEnd));
+    }
+    return running.pid();
   }
 
   /** Logs what {@link LeftoverServer#clear} found, if anything. */
