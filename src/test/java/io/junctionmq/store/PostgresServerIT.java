@@ -50,7 +50,8 @@ class PostgresServerIT {
   void aSecondServerOnTheSameDataDirectoryIsRefusedAndTheFirstRunsOn() throws Exception {
     try (PostgresServer first = PostgresServer.start(dir, 0, false)) {
       IOException refused = assertThrows(IOException.class, () -> PostgresServer.start(dir, 0, false));
-      assertTrue(refused.getMessage().contains("in use by another process"), refused.getMessage());
+      assertTrue(refused.getMessage().contains("in use by this process already"),
+          refused.getMessage());
       assertEquals(1, queryInt(first, "SELECT 1"));
     }
   }
