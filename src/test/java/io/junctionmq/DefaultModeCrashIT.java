@@ -190,6 +190,23 @@ class DefaultModeCrashIT {
     }
   }
 
+  @Test
+  void aSecondBrokerOnTheSameDataDirectoryIsRefusedAndTheFirstRunsOn(TestInfo test) {
+    try (var node = node(test)) {
+      node.start().awaitReady();
+      long postmaster = node.postmasterPid().orElseThrow();
+
+      // The same command in the same directory: the same ./data. It exits; closing it would stop the first's server.
+      var second = DefaultModeNode.in(ROOT.resolve(test.getTestMethod().orElseThrow().getName()), "second");
+      assertEquals(1, second.start().awaitExit());
+      assertTrue(second.logText().contains("is in use by another process (pid " + node.pid() + ")"), second.logText());
+      assertTrue(node.isPostmaster(postmaster), "the first broker's PostgreSQL runs on");
+      assertEquals(200, node.ready().status());
+      node.declareQueue(QUEUE);
+      assertEquals(200, node.publish(QUEUE, "after").status());
+    }
+  }
+
   /** A node in a directory of its own, whose data directory starts as a copy of the template. */
   private static DefaultModeNode node(TestInfo test) {
     Path dir = ROOT.resolve(test.getTestMethod().orElseThrow().getName());

@@ -56,24 +56,31 @@ final class DefaultModeNode implements AutoCloseable {
   }
 
   private final Path dir;
+  private final String name;
   private final int httpPort = FreePorts.next();
   private final int stompPort = FreePorts.next();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private volatile Process process;
 
-  private DefaultModeNode(Path dir) {
+  private DefaultModeNode(Path dir, String name) {
     this.dir = dir;
+    this.name = name;
   }
 
   /** A node that will run in {@code dir} (created if needed; the log of an earlier run is removed): {@link #start()}. */
   static DefaultModeNode in(Path dir) {
+    return in(dir, "junction");
+  }
+
+  /** Another node in {@code dir}, logging to {@code <name>.log} there. */
+  static DefaultModeNode in(Path dir, String name) {
     try {
       Files.createDirectories(dir);
-      Files.deleteIfExists(dir.resolve("junction.log"));
+      Files.deleteIfExists(dir.resolve(name + ".log"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new DefaultModeNode(dir);
+    return new DefaultModeNode(dir, name);
   }
 
   /** The embedded PostgreSQL's data directory: {@code ./data/postgres}, {@code data.dir}'s default. */
@@ -82,7 +89,7 @@ final class DefaultModeNode implements AutoCloseable {
   }
 
   Path log() {
-    return dir.resolve("junction.log");
+    return dir.resolve(name + ".log");
   }
 
   String logText() {
@@ -141,6 +148,13 @@ final class DefaultModeNode implements AutoCloseable {
       return ready().status() == 200;
     });
     return this;
+  }
+
+  /** Waits until the JVM exits by itself (a start that fails); returns its exit code. */
+  int awaitExit() {
+    waitFor(process);
+    running.remove(this);
+    return process.exitValue();
   }
 
   /** {@code kill -9} of the JVM alone: its watchdog sees it die. */
