@@ -68,7 +68,7 @@ final class PostmasterSupervisor {
     this.state = new State.Up(pid, watchdog(pid));
     // Once stopping, a restart waiting for its turn is dropped rather than waited for.
     executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-    executor.scheduleWithFixedDelay(this::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
+    executor.scheduleWithFixedDelay(this::pollSafely, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   /** Why the embedded server cannot be used now; empty while it runs. */
@@ -122,6 +122,15 @@ final class PostmasterSupervisor {
   void closeWatchdog() {
     if (state instanceof State.Closed c && c.watchdog() != null) {
       c.watchdog().close();
+    }
+  }
+
+  /** A periodic task that throws is never run again: whatever goes wrong, the next look still comes. */
+  private void pollSafely() {
+    try {
+      poll();
+    } catch (RuntimeException e) {
+      log.warn("supervising the embedded PostgreSQL: {}", e.toString());
     }
   }
 
