@@ -52,7 +52,8 @@ final class DefaultModeNode implements AutoCloseable {
   private static final Set<DefaultModeNode> running = ConcurrentHashMap.newKeySet();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> running.forEach(DefaultModeNode::close), "default-mode-reaper"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> running.forEach(DefaultModeNode::close),
+        "default-mode-reaper"));
   }
 
   private final Path dir;
@@ -67,7 +68,7 @@ final class DefaultModeNode implements AutoCloseable {
     this.name = name;
   }
 
-  /** A node that will run in {@code dir} (created if needed; the log of an earlier run is removed): {@link #start()}. */
+  /** A node that will run in {@code dir} (created if needed; an earlier run's log is removed): {@link #start()}. */
   static DefaultModeNode in(Path dir) {
     return in(dir, "junction");
   }
@@ -258,7 +259,7 @@ final class DefaultModeNode implements AutoCloseable {
         .put("properties", new JsonObject().put("delivery_mode", 2)));
   }
 
-  /** Takes up to {@code count} messages from {@code queue} with {@code ackmode}; the messages as {@code /get} answers them. */
+  /** Takes up to {@code count} messages from {@code queue} with {@code ackmode}, as {@code /get} answers them. */
   JsonArray get(String queue, int count, String ackmode) {
     Response r = send("POST", "/api/queues/%2F/" + queue + "/get", new JsonObject().put("count", count)
         .put("ackmode", ackmode));

@@ -49,7 +49,8 @@ final class PgCtl {
       throw new IOException("interrupted while starting PostgreSQL", e);
     }
     if (process.exitValue() != 0) {
-      throw new IOException("pg_ctl start failed (exit " + process.exitValue() + "): " + ServerLog.explain(log, logEnd));
+      throw new IOException("pg_ctl start failed (exit " + process.exitValue() + "): "
+          + ServerLog.explain(log, logEnd));
     }
   }
 

@@ -135,7 +135,8 @@ final class PostmasterSupervisor {
   }
 
   private void poll() {
-    if (!(state instanceof State.Up up) || Postmasters.inspect(up.pid(), dataDirectory) == Postmasters.Kind.POSTMASTER) {
+    if (!(state instanceof State.Up up)
+        || Postmasters.inspect(up.pid(), dataDirectory) == Postmasters.Kind.POSTMASTER) {
       return;
     }
     if (up.watchdog() != null) {

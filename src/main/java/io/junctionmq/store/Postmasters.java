@@ -123,7 +123,10 @@ final class Postmasters {
     }
   }
 
-  /** Waits up to {@code timeout} until {@code pid} is no longer the postmaster of {@code dataDirectory}; returns whether it went. */
+  /**
+   * Waits up to {@code timeout} until {@code pid} is no longer the postmaster of
+   * {@code dataDirectory}; returns whether it went.
+   */
   static boolean awaitGone(long pid, Path dataDirectory, Duration timeout) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (inspect(pid, dataDirectory) == Kind.POSTMASTER) {

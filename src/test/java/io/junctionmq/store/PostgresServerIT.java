@@ -34,8 +34,8 @@ class PostgresServerIT {
 
   @BeforeAll
   static void initialize() throws IOException {
-    dir = Path.of(System.getProperty("basedir", "."), "target", "postgres-server-it", "pg-" + ProcessHandle.current().pid())
-        .toAbsolutePath();
+    dir = Path.of(System.getProperty("basedir", "."), "target", "postgres-server-it",
+        "pg-" + ProcessHandle.current().pid()).toAbsolutePath();
     PostgresServer.start(dir, 0, false).close();
   }
 
