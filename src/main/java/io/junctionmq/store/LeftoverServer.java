@@ -61,7 +61,9 @@ final class LeftoverServer {
       case GONE -> new Outcome.StaleLock(pid, names + "is gone", false);
       case EXITED -> removed(dataDirectory, pid, names + "has exited but was not reaped yet");
       case OTHER -> removed(dataDirectory, pid, names + "is another program now ("
-          + ProcessHandle.of(pid).flatMap(p -> p.info().command()).orElse("?") + ")");
+          + ProcessHandle.of(pid).flatMap(p -> p.info().command()).orElse("?") + ")"
+          + (found.dataDirectory().isEmpty() || Postmasters.sameDirectory(found.dataDirectory(), dataDirectory) ? ""
+              : "; the lock file was written for " + found.dataDirectory() + ": a copied data directory?"));
       case UNREADABLE -> throw new IOException(dataDirectory.resolve(PostmasterPid.FILE) + " names process " + pid
           + ", which runs but whose command line cannot be read; stop PostgreSQL on " + dataDirectory
           + " if it runs, or remove that file");

@@ -72,6 +72,20 @@ class PostgresServerIT {
   }
 
   @Test
+  void aLockFileCopiedFromAnotherRunningServerLeavesThatServerAlone() throws Exception {
+    Path otherDirectory = dir.resolveSibling(dir.getFileName() + "-other");
+    try (PostgresServer other = PostgresServer.start(otherDirectory, 0, false)) {
+      // A data directory copied while its server ran: the lock file names a live postmaster, of another directory.
+      Files.copy(otherDirectory.resolve(PostmasterPid.FILE), dir.resolve(PostmasterPid.FILE));
+      try (PostgresServer pg = PostgresServer.start(dir, 0, false)) {
+        assertEquals(1, queryInt(pg, "SELECT 1"));
+      }
+      assertEquals(Postmasters.Kind.POSTMASTER, Postmasters.inspect(other.pid(), otherDirectory));
+      assertEquals(1, queryInt(other, "SELECT 1"));
+    }
+  }
+
+  @Test
   void aLockFileNamingAnExitedButUnreapedProcessIsRemoved() throws Exception {
     // sleep 60 never reaps the child its shell left it: that child stays a zombie, whose PID answers signals.
     Process parent = new ProcessBuilder("sh", "-c", "sleep 0.05 & exec sleep 60").start();
