@@ -35,6 +35,7 @@ import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,7 +105,8 @@ public final class Junction {
     return embedded.compose(pg -> {
       String uri = pg != null ? pg.uri() : config.pgUri().orElseThrow();
       Pool pool = PgPools.create(vertx, uri, config.pgPoolMaxSize());
-      web.health().store(new StoreProbe(pool, READY_STORE_TIMEOUT, READY_STORE_CACHE));
+      web.health().store(new StoreProbe(pool, READY_STORE_TIMEOUT, READY_STORE_CACHE,
+          pg != null ? pg::outage : Optional::empty));
       String nodeId = config.nodeId();
       var limits = new QueueLimits(config.queueWindowMessages(), config.queueWindowBytes(),
           config.consumerPrefetchDefault(), config.consumerPrefetchMax());
@@ -122,10 +124,10 @@ public final class Junction {
           .onSuccess(v -> web.health().recovered())
           .map(transports -> new Junction(vertx, config, pg, pool, durableStore, broker, web, transports, membership,
               metrics))
-          .onFailure(e -> {
+          // The embedded server is stopped before the failure is reported: main exits right after.
+          .recover(e -> {
             metrics.close();
-            pool.close();
-            stopPostgres(vertx, pg);
+            return pool.close().eventually(() -> stopPostgres(vertx, pg)).transform(v -> Future.failedFuture(e));
           });
     });
   }

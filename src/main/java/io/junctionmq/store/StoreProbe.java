@@ -4,7 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Asks PostgreSQL, through the stores' pool, for the schema version: one cheap query that
@@ -29,6 +31,7 @@ public final class StoreProbe {
   }
 
   private final Pool pool;
+  private final Supplier<Optional<String>> outage;
   private final long timeoutNanos;
   private final long cacheNanos;
   private Result last;
@@ -42,13 +45,26 @@ public final class StoreProbe {
    * @param cacheFor how long an answer is reused
    */
   public StoreProbe(Pool pool, Duration timeout, Duration cacheFor) {
+    this(pool, timeout, cacheFor, Optional::empty);
+  }
+
+  /**
+   * A probe that first asks {@code outage} whether the store is known to be down, and why (the
+   * embedded server exited, say): then it answers that at once, without a query.
+   */
+  public StoreProbe(Pool pool, Duration timeout, Duration cacheFor, Supplier<Optional<String>> outage) {
     this.pool = pool;
+    this.outage = outage;
     this.timeoutNanos = timeout.toNanos();
     this.cacheNanos = cacheFor.toNanos();
   }
 
   /** Completes (never fails) with the last answer if it is recent, else with a new one within the timeout. */
   public synchronized Future<Result> probe() {
+    Optional<String> down = outage.get();
+    if (down.isPresent()) {
+      return Future.succeededFuture(withKnownVersion(new Result(false, down.get(), -1, 0)));
+    }
     long now = System.nanoTime();
     if (last != null && now - lastAt < cacheNanos) {
       return Future.succeededFuture(last);

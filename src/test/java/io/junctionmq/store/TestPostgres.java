@@ -73,10 +73,11 @@ public final class TestPostgres {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {
           pg.close();
-          // zonky's own hook may be the one stopping it: wait until the server is gone.
           Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(dir.resolve("postmaster.pid")));
         } finally {
           deleteRecursively(dir);
+          deleteRecursively(DataDirectoryLock.file(dir));
+          deleteRecursively(ServerLog.file(dir));
         }
       }, "test-postgres-stop"));
       execute(pg.uri(), "CREATE DATABASE " + TEMPLATE);
@@ -120,8 +121,9 @@ public final class TestPostgres {
       return;
     }
     try (Stream<Path> dirs = Files.list(parent)) {
-      dirs.filter(d -> d.getFileName().toString().matches("pg-\\d+"))
-          .filter(d -> ProcessHandle.of(Long.parseLong(d.getFileName().toString().substring(3))).isEmpty())
+      // pg-<pid>, with pg-<pid>.lock and pg-<pid>.log beside it.
+      dirs.filter(d -> d.getFileName().toString().matches("pg-\\d+(\\.lock|\\.log)?"))
+          .filter(d -> ProcessHandle.of(Long.parseLong(d.getFileName().toString().replaceAll("\\D", ""))).isEmpty())
           .forEach(TestPostgres::deleteRecursively);
     }
   }

@@ -204,6 +204,9 @@ class HealthIT {
         pg.close();
       }
       deleteRecursively(dir);
+      // The server's lock file and log, beside its data directory.
+      deleteRecursively(dir.resolveSibling(dir.getFileName() + ".lock"));
+      deleteRecursively(dir.resolveSibling(dir.getFileName() + ".log"));
     }
   }
 
