@@ -8,18 +8,26 @@
 #
 # Each pair runs OLD then NEW (the order flips every other pair). The STOMP runs drive the
 # node with the bench client of NEW.jar for both, so that only the broker differs. Prints
-# one line per run and the mean per build and scenario. See docs/benchmarks.md.
+# one line per run and the mean per build and scenario; a run that gives no RESULT line stops
+# the script with that run's output. See docs/benchmarks.md.
 set -euo pipefail
-OLD=$1
-NEW=$2
+OLD=$(realpath "$1")
+NEW=$(realpath "$2")
 PAIRS=${3:-4}
 SECONDS_PER_RUN=${4:-20}
 PORT=18190
 WORK=$(mktemp -d /tmp/junction-oldnew.XXXXXX)
 NODE=
 trap 'if [ -n "$NODE" ]; then kill $NODE 2>/dev/null; wait $NODE 2>/dev/null; fi; rm -rf "$WORK"' EXIT
+# Away from any conf/ of a checkout: each jar runs on its own defaults (an older jar refuses newer keys).
+cd "$WORK"
 
-sent() { grep -o 'RESULT sent=[0-9]*' | tail -1 | cut -d= -f2; }
+# The msg/s of a bench run's RESULT line; without one, the run's output and a failure.
+sent() {
+  local out
+  out=$(cat)
+  grep -o 'RESULT sent=[0-9]*' <<< "$out" | tail -1 | cut -d= -f2 | grep . || { echo "$out" >&2; return 1; }
+}
 
 inprocess() {
   java -jar "$1" bench --persistent --producers 1 --consumers 1 --duration "$SECONDS_PER_RUN" 2>&1 | sent
