@@ -97,10 +97,12 @@ final class Publishing {
   /**
    * Enqueues into {@code q}; when its owner refused or never got the message (QUEUE_UNAVAILABLE:
    * the queue is changing owner, nothing was stored), tries again on the queue's owner of the
-   * moment, a bounded number of times.
+   * moment, a bounded number of times. A former owner may have handed the message out before
+   * its write was fenced, so a retry goes in flagged redelivered.
    */
   private Future<Void> enqueue(Vhost h, QueueEntry q, Message message, int attempt) {
-    return q.link().enqueue(message).recover(e -> {
+    Future<Void> stored = attempt == 0 ? q.link().enqueue(message) : q.link().enqueueAgain(message);
+    return stored.recover(e -> {
       if (attempt >= ENQUEUE_RETRIES || !(e instanceof JunctionException j && j.code() == ErrorCode.QUEUE_UNAVAILABLE)) {
         return Future.failedFuture(e);
       }

@@ -114,6 +114,7 @@ final class NodeEndpoint extends VerticleBase {
     QueueVerticle queue = q.local().verticle();
     switch (op) {
       case Protocol.ENQUEUE -> reply(request, queue.enqueue(r.message()));
+      case Protocol.ENQUEUE_AGAIN -> reply(request, queue.enqueueAgain(r.message()));
       case Protocol.CONSUME -> {
         String tag = r.str();
         int prefetch = r.i32();

@@ -37,6 +37,8 @@ public final class Protocol {
    * leaves the cluster); the reply is {@link #got(Got)}.
    */
   public static final byte GET = 10;
+  /** An enqueue retried after QUEUE_UNAVAILABLE: the message may have been handed out (QueueLink#enqueueAgain). */
+  public static final byte ENQUEUE_AGAIN = 11;
   // Requests to a node.
   /** Take the lease of a queue and serve it: vhost, name; the reply is the epoch. */
   public static final byte OWN = 20;

@@ -54,6 +54,11 @@ public final class RemoteQueue implements QueueLink {
   }
 
   @Override
+  public Future<Void> enqueueAgain(Message message) {
+    return request(op(Protocol.ENQUEUE_AGAIN).message(message)).mapEmpty();
+  }
+
+  @Override
   public Future<Void> consume(String consumerTag, int prefetch, AckMode mode, Context consumerContext,
                               DeliverySink sink) {
     String tag = consumers.register(consumerTag, queueId, epoch, consumerContext, sink);

@@ -16,6 +16,13 @@ public interface QueueLink {
   /** Enqueues a message; completes when the queue's store holds it. */
   Future<Void> enqueue(Message message);
 
+  /**
+   * Enqueues a message whose earlier enqueue failed QUEUE_UNAVAILABLE: the owner that refused
+   * to store it may have handed it out before its write was fenced, so it is flagged
+   * redelivered, as a message may come twice only with the flag the second time.
+   */
+  Future<Void> enqueueAgain(Message message);
+
   /** Adds a consumer whose deliveries go to {@code sink} on {@code consumerContext}. */
   Future<Void> consume(String consumerTag, int prefetch, AckMode mode, Context consumerContext, DeliverySink sink);
 

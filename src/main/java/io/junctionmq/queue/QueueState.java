@@ -77,8 +77,17 @@ public final class QueueState {
    * which the host stores, or {@link Enqueued#REFUSED} when a length limit refuses it.
    */
   public Result<Enqueued> enqueue(Message message) {
+    return enqueue(message, false);
+  }
+
+  /**
+   * Like {@link #enqueue(Message)}; {@code again} says that the message may have been handed
+   * out already (a publish retried after its former owner refused to store it), so it is
+   * flagged redelivered.
+   */
+  public Result<Enqueued> enqueue(Message message, boolean again) {
     long expiresAt = policy.expiresAt(message, clock.getAsLong());
-    var m = new QueuedMessage(nextSeq, message, durableQueue && message.persistent(), 0, expiresAt);
+    var m = new QueuedMessage(nextSeq, message, durableQueue && message.persistent(), again ? 1 : 0, expiresAt);
     if (policy.overflow() != QueuePolicy.Overflow.DROP_HEAD
         && policy.overLength(messagesReady() + 1, ready.bodyBytes() + m.message.body().length)) {
       if (policy.overflow() == QueuePolicy.Overflow.REJECT_PUBLISH_DLX) {

@@ -155,8 +155,16 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
    * Fails QUEUE_FULL when a length limit with {@code x-overflow} reject-publish refuses it.
    */
   public Future<Void> enqueue(Message message) {
+    return enqueue(message, false);
+  }
+
+  public Future<Void> enqueueAgain(Message message) {
+    return enqueue(message, true);
+  }
+
+  private Future<Void> enqueue(Message message, boolean again) {
     return call(promise -> {
-      Result<Enqueued> r = state.enqueue(message);
+      Result<Enqueued> r = state.enqueue(message, again);
       if (r.reply() instanceof QueuedMessage m) {
         counters.published(m);
         writes.append(m, promise);

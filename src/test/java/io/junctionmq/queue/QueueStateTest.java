@@ -51,6 +51,17 @@ class QueueStateTest {
   }
 
   @Test
+  void aMessageEnqueuedAgainAfterAnOwnerRefusedItIsFlaggedRedeliveredAndAFreshOneIsNot() {
+    var q = new QueueState(QueueLimits.DEFAULT, true);
+    q.consume("c", 2, AckMode.CLIENT_INDIVIDUAL);
+    var fresh = deliveries(q.enqueue(msg("fresh")));
+    var again = deliveries(q.enqueue(msg("again"), true));
+    assertFalse(fresh.get(0).message().redelivered());
+    assertTrue(again.get(0).message().redelivered());
+    assertEquals(2, again.get(0).message().deliveryCount());
+  }
+
+  @Test
   void transientMessageInDurableQueueIsNotDurable() {
     var q = new QueueState(QueueLimits.DEFAULT, true);
     var m = new Message("", "q", MessageProperties.TRANSIENT, new byte[1]);

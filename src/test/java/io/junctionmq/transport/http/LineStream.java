@@ -1,5 +1,6 @@
 package io.junctionmq.transport.http;
 
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
@@ -7,6 +8,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.parsetools.RecordParser;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,13 +20,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class LineStream implements AutoCloseable {
   private final HttpClient client;
   private final HttpClientResponse response;
+  private final RecordParser parser;
+  private final Context context;
   private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
   final AtomicBoolean ended = new AtomicBoolean();
 
   private LineStream(HttpClient client, HttpClientResponse response) {
     this.client = client;
     this.response = response;
-    RecordParser parser = RecordParser.newDelimited("\n", response);
+    this.context = Vertx.currentContext();
+    this.parser = RecordParser.newDelimited("\n", response);
     parser.handler(b -> lines.add(b.toString()));
     parser.endHandler(v -> ended.set(true));
     parser.exceptionHandler(e -> ended.set(true));
@@ -75,12 +80,26 @@ final class LineStream implements AutoCloseable {
     return lines.size();
   }
 
+  /**
+   * Stops reading. The parser is paused, not the response under it: a parser with demand
+   * resumes its stream whenever it runs out of lines, which would undo a pause of the response.
+   * It runs on the response's event loop, as the parser is not thread-safe; returns once done.
+   */
   void pause() {
-    response.pause();
+    onContext(parser::pause);
   }
 
   void resume() {
-    response.resume();
+    onContext(parser::resume);
+  }
+
+  private void onContext(Runnable action) {
+    var done = new CompletableFuture<Void>();
+    context.runOnContext(v -> {
+      action.run();
+      done.complete(null);
+    });
+    done.orTimeout(10, TimeUnit.SECONDS).join();
   }
 
   @Override
