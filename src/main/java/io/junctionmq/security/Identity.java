@@ -1,6 +1,7 @@
 package io.junctionmq.security;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -40,6 +41,14 @@ public final class Identity {
       return token.tags().contains(tag.wireName());
     }
     return users.user(name).map(u -> u.has(tag)).orElse(false);
+  }
+
+  /** The user's tags as RabbitMQ names them, those Junction does not know included (a token's: sorted). */
+  public List<String> tags() {
+    if (token != null) {
+      return token.tags().stream().sorted().toList();
+    }
+    return users.user(name).map(User::tags).orElse(List.of());
   }
 
   /** The user's permissions now; none once a stored user is deleted. */
