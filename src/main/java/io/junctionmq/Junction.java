@@ -15,6 +15,7 @@ import io.junctionmq.metrics.NodeSources;
 import io.junctionmq.metrics.VertxMeters;
 import io.junctionmq.queue.QueueLimits;
 import io.junctionmq.security.AuthSettings;
+import io.junctionmq.security.JwtSettings;
 import io.junctionmq.security.PgSecurityStore;
 import io.junctionmq.store.InMemoryMessageStore;
 import io.junctionmq.store.Migrations;
@@ -135,7 +136,10 @@ public final class Junction {
   private static AuthSettings authSettings(JunctionConfig config) {
     return new AuthSettings(config.get(Keys.AUTH_DEFAULT_USER), config.get(Keys.AUTH_DEFAULT_PASS),
         config.get(Keys.AUTH_LOOPBACK_USERS), config.get(Keys.AUTH_ANONYMOUS_USER), config.get(Keys.AUTH_ANONYMOUS_PASS),
-        config.get(Keys.AUTH_FAILURE_DELAY).toMillis());
+        config.get(Keys.AUTH_FAILURE_DELAY).toMillis(), new JwtSettings(config.get(Keys.AUTH_JWT_KEYS),
+            config.get(Keys.AUTH_JWT_JWKS_URL), config.get(Keys.AUTH_JWT_AUDIENCE),
+            config.get(Keys.AUTH_JWT_USERNAME_CLAIM), config.get(Keys.AUTH_JWT_LEEWAY),
+            config.get(Keys.AUTH_JWT_JWKS_TIMEOUT)));
   }
 
   /**

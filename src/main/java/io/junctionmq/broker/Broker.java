@@ -122,6 +122,14 @@ public interface Broker {
    */
   Future<Identity> login(String user, String password, String remoteHost, String transport);
 
+  /**
+   * Logs in the user of a JSON Web Token (RabbitMQ's OAuth 2 tokens), from {@code remoteHost}
+   * over {@code transport}; its permissions and tags are the token's scopes. Completes with its
+   * identity; fails ACCESS_REFUSED, after a delay, saying why (expired, wrong audience, ...), and
+   * always when no keys are configured.
+   */
+  Future<Identity> loginWithToken(String token, String remoteHost, String transport);
+
   /** A client that brings no credentials: the anonymous user, if there is one and it may connect from there. */
   Future<Identity> anonymous(String remoteHost, String transport);
 

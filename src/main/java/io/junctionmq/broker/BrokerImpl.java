@@ -255,6 +255,11 @@ public final class BrokerImpl implements Broker {
   }
 
   @Override
+  public Future<Identity> loginWithToken(String token, String remoteHost, String transport) {
+    return security.authenticator().loginWithToken(token, remoteHost, transport);
+  }
+
+  @Override
   public Future<Identity> anonymous(String remoteHost, String transport) {
     return security.authenticator().anonymous(remoteHost, transport);
   }

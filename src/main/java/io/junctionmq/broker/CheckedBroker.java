@@ -162,6 +162,11 @@ final class CheckedBroker implements Broker {
   }
 
   @Override
+  public Future<Identity> loginWithToken(String token, String remoteHost, String transport) {
+    return broker.loginWithToken(token, remoteHost, transport);
+  }
+
+  @Override
   public Future<Identity> anonymous(String remoteHost, String transport) {
     return broker.anonymous(remoteHost, transport);
   }

@@ -156,6 +156,23 @@ public final class Keys {
       Pattern.compile(".*"), "a password"), "guest", "Password `auth.anonymous-user` logs in with.", true);
   public static final Key<Duration> AUTH_FAILURE_DELAY = key("auth.failure-delay", new DurationValue(), "1s",
       "How long a refused login waits before it is answered, against guessing.");
+  public static final Key<List<String>> AUTH_JWT_KEYS = key("auth.jwt.keys",
+      new ListValue(s -> !s.isBlank(), "a comma-separated list of file paths"), "",
+      "PEM files of the public keys (`BEGIN PUBLIC KEY`) or certificates whose RS256 or ES256 signatures tokens may carry; with `auth.jwt.jwks-url` also empty, tokens are not accepted.");
+  public static final Key<String> AUTH_JWT_JWKS_URL = key("auth.jwt.jwks-url", new TextValue("url",
+      Pattern.compile("|https://\\S+|http://(?:localhost|127\\.\\d+\\.\\d+\\.\\d+|\\[::1\\])(?::\\d+)?(?:/\\S*)?"),
+      "empty, an https:// URL, or an http:// URL on the loopback interface"), "",
+      "JWK Set of the token issuer's signing keys, e.g. `https://idp.example.com/realms/x/protocol/openid-connect/certs`; fetched at start, when a token names an unknown key id, and hourly.");
+  public static final Key<String> AUTH_JWT_AUDIENCE = key("auth.jwt.audience", new TextValue("string",
+      Pattern.compile("|[^\\s.]\\S*"), "empty or a name without spaces"), "",
+      "What a token's `aud` must include, RabbitMQ's `resource_server_id`; also the prefix of its scopes (`<audience>.read:*/*`). Required with `auth.jwt.keys` or `auth.jwt.jwks-url`.");
+  public static final Key<String> AUTH_JWT_USERNAME_CLAIM = key("auth.jwt.username-claim", new TextValue("string",
+      Pattern.compile("\\S+"), "a claim name"), "sub",
+      "Claim of a token that names its user; without it, `sub`, then `client_id`, as RabbitMQ's `preferred_username_claims`.");
+  public static final Key<Duration> AUTH_JWT_LEEWAY = key("auth.jwt.leeway", new DurationValue(), "10s",
+      "Clock skew allowed when checking a token's `exp` and `nbf`.");
+  public static final Key<Duration> AUTH_JWT_JWKS_TIMEOUT = key("auth.jwt.jwks-timeout", new DurationValue(), "5s",
+      "Longest a fetch of `auth.jwt.jwks-url` may take.");
   public static final Key<String> LOG_LEVEL = key("log.level",
       new TextValue("level", Pattern.compile("(?i)TRACE|DEBUG|INFO|WARN|ERROR|OFF"), "TRACE, DEBUG, INFO, WARN, ERROR or OFF"),
       "INFO", "Level of Junction's own log (Hazelcast, Netty and the embedded PostgreSQL log warnings only).");
@@ -174,7 +191,9 @@ public final class Keys {
       PUBLISH_MAX_IN_FLIGHT, STORE_BATCH_MAX_MESSAGES, STORE_MAX_PENDING,
       LEASE_TTL, LEASE_RENEW_INTERVAL, CLUSTER_ENABLED, CLUSTER_NAME, CLUSTER_HOST, CLUSTER_PORT, CLUSTER_MEMBERS,
       CLUSTER_CONFIG, CLUSTER_REQUEST_TIMEOUT, METRICS_QUEUE_SERIES_MAX, AUTH_DEFAULT_USER, AUTH_DEFAULT_PASS,
-      AUTH_LOOPBACK_USERS, AUTH_ANONYMOUS_USER, AUTH_ANONYMOUS_PASS, AUTH_FAILURE_DELAY, LOG_LEVEL, LOG_FORMAT);
+      AUTH_LOOPBACK_USERS, AUTH_ANONYMOUS_USER, AUTH_ANONYMOUS_PASS, AUTH_FAILURE_DELAY, AUTH_JWT_KEYS,
+      AUTH_JWT_JWKS_URL, AUTH_JWT_AUDIENCE, AUTH_JWT_USERNAME_CLAIM, AUTH_JWT_LEEWAY, AUTH_JWT_JWKS_TIMEOUT,
+      LOG_LEVEL, LOG_FORMAT);
 
   private static final Map<String, Key<?>> BY_NAME = index(Key::name);
   private static final Map<String, Key<?>> BY_ENV_NAME = index(Key::envName);
@@ -223,6 +242,13 @@ public final class Keys {
         HTTP_TLS_CLIENT_CA, HTTP_TLS_CLIENT_AUTH);
     checkListener(value, problems, STOMP_PORT, STOMP_PLAIN, STOMP_TLS_PORT, STOMP_TLS_CERT, STOMP_TLS_KEY,
         STOMP_TLS_CLIENT_CA, STOMP_TLS_CLIENT_AUTH);
+    @SuppressWarnings("unchecked")
+    var jwtKeys = (List<String>) value.apply(AUTH_JWT_KEYS);
+    boolean tokens = jwtKeys != null && !jwtKeys.isEmpty() || !"".equals(value.apply(AUTH_JWT_JWKS_URL));
+    if (tokens && "".equals(value.apply(AUTH_JWT_AUDIENCE))) {
+      problems.add(AUTH_JWT_AUDIENCE.name() + ": must be set with " + AUTH_JWT_KEYS.name() + " or "
+          + AUTH_JWT_JWKS_URL.name() + " (what a token's aud must include, the prefix of its scopes)");
+    }
     for (Key<List<String>> origins : List.of(WS_ALLOWED_ORIGINS, HTTP_CORS_ALLOWED_ORIGINS)) {
       @SuppressWarnings("unchecked")
       var list = (List<String>) value.apply(origins);

@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
  * {@code configure}, {@code write} or {@code read} expression in the vhost (a match anywhere
  * in the name, as Erlang's {@code re:run}; a blank expression matches nothing), and of a
  * routing key against its topic permissions on a topic exchange. The default exchange is
- * named {@code amq.default} for these checks, as in RabbitMQ. Immutable; built again when the
- * user's permissions change.
+ * named {@code amq.default} for these checks, as in RabbitMQ. A token's user has its scopes
+ * instead ({@link Scopes}), checked the same way. Immutable; built again when the user's
+ * permissions change.
  */
 public final class Access {
   public enum Kind {
@@ -32,25 +33,39 @@ public final class Access {
     }
   }
 
+  /** What a user may do, whatever grants it: answers without throwing. */
+  interface Grants {
+    boolean mayUse(String vhost);
+
+    /** {@code name} as checked: the default exchange is {@code amq.default}. */
+    boolean allows(Kind kind, String vhost, Resource resource, String name);
+
+    /** On a topic exchange; {@code kind} is {@code WRITE} to publish, {@code READ} to bind. */
+    boolean allowsTopic(Kind kind, String vhost, String exchange, String routingKey);
+  }
+
   /** A user with no permissions anywhere. */
-  static final Access NONE = new Access("", Map.of(), Map.of());
+  static final Access NONE = new Access("", new Stored(Map.of(), Map.of()));
 
   private final String user;
-  private final Map<String, Grants> vhosts;
-  private final Map<String, Map<String, TopicGrants>> topics;
+  private final Grants grants;
 
-  private Access(String user, Map<String, Grants> vhosts, Map<String, Map<String, TopicGrants>> topics) {
+  private Access(String user, Grants grants) {
     this.user = user;
-    this.vhosts = vhosts;
-    this.topics = topics;
+    this.grants = grants;
+  }
+
+  /** {@code user}'s permissions as {@code grants} give them (a token's scopes). */
+  static Access of(String user, Grants grants) {
+    return new Access(user, grants);
   }
 
   /** Compiles {@code user}'s permissions; every expression must compile (they are checked when stored). */
   static Access of(String user, List<Permission> permissions, List<TopicPermission> topicPermissions) {
-    var vhosts = new HashMap<String, Grants>();
+    var vhosts = new HashMap<String, VhostGrants>();
     for (Permission p : permissions) {
       if (p.user().equals(user)) {
-        vhosts.put(p.vhost(), new Grants(Expression.of(p.configure()), Expression.of(p.write()),
+        vhosts.put(p.vhost(), new VhostGrants(Expression.of(p.configure()), Expression.of(p.write()),
             Expression.of(p.read())));
       }
     }
@@ -62,7 +77,7 @@ public final class Access {
                 Expression.of(expand(t.read(), user, t.vhost()))));
       }
     }
-    return new Access(user, Map.copyOf(vhosts), Map.copyOf(topics));
+    return new Access(user, new Stored(Map.copyOf(vhosts), Map.copyOf(topics)));
   }
 
   /** Fails INVALID_ARGUMENT when {@code regex} does not compile; {@code field} names it. */
@@ -82,7 +97,7 @@ public final class Access {
 
   /** Whether the user may use the vhost at all: it has permissions there. */
   public boolean mayUse(String vhost) {
-    return vhosts.containsKey(vhost);
+    return grants.mayUse(vhost);
   }
 
   /** Fails ACCESS_REFUSED unless the user has permissions in the vhost. */
@@ -94,22 +109,20 @@ public final class Access {
 
   /** Fails ACCESS_REFUSED unless the user's {@code kind} expression in the vhost matches the resource's name. */
   public void check(Kind kind, String vhost, Resource resource, String name) {
-    Grants g = vhosts.get(vhost);
     String checked = resource == Resource.EXCHANGE && name.isEmpty() ? "amq.default" : name;
-    if (g == null || !g.of(kind).matches(checked)) {
+    if (!grants.allows(kind, vhost, resource, checked)) {
       throw refused(kind.word() + " access to " + resource.word() + " '" + checked + "' in vhost '" + vhost + "'");
     }
   }
 
   /**
-   * Fails ACCESS_REFUSED when the user has topic permissions on the (topic) exchange and the
-   * routing key does not match the {@code kind} one ({@code WRITE} to publish, {@code READ}
-   * to bind). No topic permissions on an exchange: every key may be used.
+   * Fails ACCESS_REFUSED when the user may not use the routing key on the (topic) exchange:
+   * stored topic permissions on the exchange whose {@code kind} expression ({@code WRITE} to
+   * publish, {@code READ} to bind) does not match it (none on an exchange: every key may be
+   * used), or no scope of a token that grants it.
    */
   public void checkTopic(Kind kind, String vhost, String exchange, String routingKey) {
-    Map<String, TopicGrants> inVhost = topics.get(vhost);
-    TopicGrants g = inVhost == null ? null : inVhost.get(exchange);
-    if (g != null && !(kind == Kind.WRITE ? g.write : g.read).matches(routingKey)) {
+    if (!grants.allowsTopic(kind, vhost, exchange, routingKey)) {
       throw refused(kind.word() + " access to topic '" + routingKey + "' in exchange '" + exchange + "' in vhost '"
           + vhost + "'");
     }
@@ -119,7 +132,29 @@ public final class Access {
     return ErrorCode.ACCESS_REFUSED.error(what + " refused for user '" + user + "'");
   }
 
-  private record Grants(Expression configure, Expression write, Expression read) {
+  /** A stored user's permissions and topic permissions, by vhost. */
+  private record Stored(Map<String, VhostGrants> vhosts, Map<String, Map<String, TopicGrants>> topics)
+      implements Grants {
+    @Override
+    public boolean mayUse(String vhost) {
+      return vhosts.containsKey(vhost);
+    }
+
+    @Override
+    public boolean allows(Kind kind, String vhost, Resource resource, String name) {
+      VhostGrants g = vhosts.get(vhost);
+      return g != null && g.of(kind).matches(name);
+    }
+
+    @Override
+    public boolean allowsTopic(Kind kind, String vhost, String exchange, String routingKey) {
+      Map<String, TopicGrants> inVhost = topics.get(vhost);
+      TopicGrants g = inVhost == null ? null : inVhost.get(exchange);
+      return g == null || (kind == Kind.WRITE ? g.write : g.read).matches(routingKey);
+    }
+  }
+
+  private record VhostGrants(Expression configure, Expression write, Expression read) {
     Expression of(Kind kind) {
       return switch (kind) {
         case CONFIGURE -> configure;

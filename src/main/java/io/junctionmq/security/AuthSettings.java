@@ -6,10 +6,10 @@ import java.util.List;
  * How clients log in: the user created when the store has none ({@code auth.default-user},
  * with full permissions on {@code /} and the administrator tag), the users that may connect
  * only from a loopback address, who a client without credentials is (null: credentials are
- * required), and how long a refused login waits before it answers.
+ * required), how long a refused login waits before it answers, and which tokens are accepted.
  */
 public record AuthSettings(String defaultUser, String defaultPassword, List<String> loopbackUsers,
-                           String anonymousUser, String anonymousPassword, long failureDelayMs) {
+                           String anonymousUser, String anonymousPassword, long failureDelayMs, JwtSettings jwt) {
 
   /** RabbitMQ's defaults: guest/guest, from localhost only, and clients without credentials are guest. */
   public static final AuthSettings DEFAULTS = new AuthSettings("guest", "guest", List.of("guest"), "guest", "guest",
@@ -17,5 +17,12 @@ public record AuthSettings(String defaultUser, String defaultPassword, List<Stri
 
   public AuthSettings {
     loopbackUsers = List.copyOf(loopbackUsers);
+  }
+
+  /** Without tokens. */
+  public AuthSettings(String defaultUser, String defaultPassword, List<String> loopbackUsers, String anonymousUser,
+                      String anonymousPassword, long failureDelayMs) {
+    this(defaultUser, defaultPassword, loopbackUsers, anonymousUser, anonymousPassword, failureDelayMs,
+        JwtSettings.OFF);
   }
 }

@@ -1,5 +1,6 @@
 package io.junctionmq.security;
 
+import io.junctionmq.async.Hop;
 import io.junctionmq.model.ErrorCode;
 import io.junctionmq.model.JunctionException;
 import io.netty.util.NetUtil;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * RabbitMQ's {@code loopback_users}) may connect only from a loopback address. A refused
  * login answers after a delay, against guessing. A password that checked out is remembered
  * for a minute (a digest of it, never the password), so that an HTTP client sending Basic
- * credentials with every request does not pay a hash each time.
+ * credentials with every request does not pay a hash each time. A JSON Web Token logs in its
+ * own user, with the permissions of its scopes ({@link TokenVerifier}).
  */
 public final class Authenticator {
   private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
@@ -41,12 +43,18 @@ public final class Authenticator {
   private final Vertx vertx;
   private final UserDatabase users;
   private final Settings settings;
+  private final TokenVerifier tokens;
   private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
 
   public Authenticator(Vertx vertx, UserDatabase users, Settings settings) {
+    this(vertx, users, settings, new TokenVerifier(vertx, JwtSettings.OFF));
+  }
+
+  public Authenticator(Vertx vertx, UserDatabase users, Settings settings, TokenVerifier tokens) {
     this.vertx = vertx;
     this.users = users;
     this.settings = settings;
+    this.tokens = tokens;
   }
 
   private record Remembered(byte[] digest, String storedHash, long until) {
@@ -84,6 +92,35 @@ public final class Authenticator {
       log.atDebug().addKeyValue("event", "auth.succeeded").addKeyValue("user", username)
           .addKeyValue("remote", remoteHost).addKeyValue("transport", transport).log("user {} logged in", username);
       return Future.succeededFuture(users.identity(username));
+    });
+  }
+
+  /**
+   * Logs in the user of a JSON Web Token, from {@code remoteHost} over {@code transport}.
+   * Completes with the identity, whose permissions and tags are the token's scopes; fails
+   * ACCESS_REFUSED, after the failure delay, saying why the token is refused (and when tokens
+   * are not accepted: then a token is just a wrong password).
+   */
+  public Future<Identity> loginWithToken(String token, String remoteHost, String transport) {
+    if (!tokens.enabled()) {
+      return refused(null, remoteHost, transport, "tokens are not accepted (auth.jwt.keys and auth.jwt.jwks-url"
+          + " are empty)");
+    }
+    if (token == null || token.isEmpty()) {
+      return refused(null, remoteHost, transport, "no token");
+    }
+    return Hop.toCaller(tokens.verify(token)).transform(ar -> {
+      if (ar.failed()) {
+        return refused(null, remoteHost, transport, "token refused: " + ar.cause().getMessage());
+      }
+      Identity user = ar.result();
+      if (settings.loopbackUsers().contains(user.name()) && remoteHost != null && !loopback(remoteHost)) {
+        return refused(user.name(), remoteHost, transport, "user may connect only from localhost");
+      }
+      log.atDebug().addKeyValue("event", "auth.succeeded").addKeyValue("user", user.name())
+          .addKeyValue("remote", remoteHost).addKeyValue("transport", transport).addKeyValue("method", "token")
+          .log("user {} logged in with a token", user.name());
+      return Future.succeededFuture(user);
     });
   }
 

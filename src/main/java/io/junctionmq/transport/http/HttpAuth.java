@@ -12,12 +12,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * Who makes an API request: HTTP Basic credentials, or none (the anonymous user, {@code guest}
- * from localhost by default). A route needs a login ({@link Need#LOGIN}: messaging, checked by
+ * Who makes an API request: HTTP Basic credentials, a token ({@code Authorization: Bearer}, a
+ * JSON Web Token with RabbitMQ's OAuth 2 scopes), or none (the anonymous user, {@code guest} from
+ * localhost by default). A route needs a login ({@link Need#LOGIN}: messaging, checked by
  * the user's permissions), one of the management tags ({@link Need#MANAGEMENT}: RabbitMQ's
  * {@code management}, {@code policymaker}, {@code monitoring} or {@code administrator}), or
  * {@code administrator}. A refused request is answered 401 with a {@code WWW-Authenticate}
- * challenge, or 403 when the user lacks the tag.
+ * challenge (Bearer when a token was refused, else Basic), or 403 when the user lacks the tag.
  */
 final class HttpAuth {
   /** What a route needs of its user. */
@@ -45,7 +46,8 @@ final class HttpAuth {
           ctx.request().resume();
         }
         if (ar.failed()) {
-          ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"Junction\"");
+          ctx.response().putHeader("WWW-Authenticate", bearer(ctx) ? "Bearer realm=\"Junction\", error=\"invalid_token\""
+              : "Basic realm=\"Junction\"");
           HttpErrors.send(ctx, 401, HttpErrors.translate(ar.cause(), 500, ctx));
           return;
         }
@@ -87,7 +89,15 @@ final class HttpAuth {
       }
       return broker.login(decoded.substring(0, colon), decoded.substring(colon + 1), remote, "http");
     }
-    return Future.failedFuture(ErrorCode.ACCESS_REFUSED.error("unsupported Authorization scheme; use Basic"));
+    if (bearer(ctx)) {
+      return broker.loginWithToken(header.substring(7).trim(), remote, "http");
+    }
+    return Future.failedFuture(ErrorCode.ACCESS_REFUSED.error("unsupported Authorization scheme; use Basic or Bearer"));
+  }
+
+  private static boolean bearer(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7);
   }
 
   private static void check(Need need, Identity user) {

@@ -2,6 +2,7 @@ package io.junctionmq.transport.http;
 
 import io.junctionmq.broker.Broker;
 import io.junctionmq.model.ErrorCode;
+import io.junctionmq.security.Identity;
 import io.junctionmq.security.Passwords;
 import io.junctionmq.security.Permission;
 import io.junctionmq.security.TopicPermission;
@@ -64,7 +65,10 @@ final class UserRoutes {
   }
 
   private void whoami(RoutingContext ctx) {
-    var user = users().user(HttpAuth.user(ctx).name()).orElseThrow(() -> ErrorCode.NOT_FOUND.error("no such user"));
+    Identity user = HttpAuth.user(ctx);
+    if (!user.exists()) {
+      throw ErrorCode.NOT_FOUND.error("no such user");
+    }
     Rest.json(ctx, 200, new JsonObject().put("name", user.name()).put("tags", new JsonArray(user.tags())));
   }
 

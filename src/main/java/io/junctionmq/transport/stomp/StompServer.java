@@ -12,8 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * STOMP on a node: WebSocket at {@code /ws} on the HTTP server (plain and HTTPS), TCP on
- * {@code stomp.port} and TLS on {@code stomp.tls.port}, all served by {@link StompSession}.
+ * STOMP on a node: WebSocket at {@code /ws} on the HTTP server (plain and HTTPS, with a token on
+ * the handshake if the client has one: {@link WebSocketLogin}), TCP on {@code stomp.port} and
+ * TLS on {@code stomp.tls.port}, all served by {@link StompSession}.
  */
 public final class StompServer {
   private static final Logger log = LoggerFactory.getLogger(StompServer.class);
@@ -40,13 +41,13 @@ public final class StompServer {
     var settings = StompSettings.of(config);
     var stats = new StompStats();
     SessionFactory sessions = transport -> new StompSession(vertx, broker, settings, stats, transport);
-    router.route(WS_PATH).handler(ctx -> ctx.request().toWebSocket()
-        .onSuccess(ws -> WebSocketTransport.serve(ws, sessions))
+    router.route(WS_PATH).handler(ctx -> WebSocketLogin.handle(ctx, broker, user -> ctx.request().toWebSocket()
+        .onSuccess(ws -> WebSocketTransport.serve(ws, sessions, user))
         .onFailure(e -> {
           if (!ctx.response().ended()) {
             ctx.response().setStatusCode(400).end("STOMP over WebSocket: " + e.getMessage());
           }
-        }));
+        })));
     Future<NetServerOptions> tlsOptions = config.stompTls()
         .map(tls -> vertx.executeBlocking(() -> tls.applyTo(vertx, options(config, config.stompTlsPort())), false))
         .orElse(Future.succeededFuture());

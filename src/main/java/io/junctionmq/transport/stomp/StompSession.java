@@ -7,9 +7,12 @@ import io.junctionmq.broker.PublishResult;
 import io.junctionmq.model.ErrorCode;
 import io.junctionmq.model.JunctionException;
 import io.junctionmq.security.Identity;
+import io.junctionmq.security.TokenVerifier;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +43,6 @@ final class StompSession implements Subscriptions.Sink {
   private Subscriptions subscriptions;
   private Publisher publisher;
   private String vhost;
-  private String login;
   private boolean busy;
   private boolean flowStopped;
   private boolean readingPaused;
@@ -154,18 +156,29 @@ final class StompSession implements Subscriptions.Sink {
   }
 
   /**
-   * Logs the client in ({@code login}/{@code passcode}, or the anonymous user without them)
-   * and opens its connection in the vhost its {@code host} names; the frames after CONNECT
-   * wait meanwhile. A refused login is an ERROR frame, and the session closes.
+   * Logs the client in and opens its connection in the vhost its {@code host} names; the frames
+   * after CONNECT wait meanwhile. Who the client is: the user of a token given as {@code
+   * passcode} (RabbitMQ's convention: {@code login} may be anything), else {@code
+   * login}/{@code passcode}, else the user the WebSocket handshake logged in, else the anonymous
+   * user. A refused login is an ERROR frame, and the session closes.
    */
   private void connect(StompFrame f) {
     String version = version(f.header("accept-version"));
     HeartBeat hb = HeartBeat.negotiate(f.header("heart-beat"), settings.heartBeatMillis());
     decoder.escaping(!version.equals("1.0"));
-    login = f.header("login");
+    String login = f.header("login");
+    String passcode = f.header("passcode");
     String remote = transport.remoteHost();
-    Future<Identity> user = login == null ? broker.anonymous(remote, "stomp")
-        : broker.login(login, f.header("passcode"), remote, "stomp");
+    Future<Identity> user;
+    if (TokenVerifier.looksLikeToken(passcode)) {
+      user = broker.loginWithToken(passcode, remote, "stomp");
+    } else if (login != null) {
+      user = broker.login(login, passcode, remote, "stomp");
+    } else if (transport.handshakeUser() != null) {
+      user = Future.succeededFuture(transport.handshakeUser());
+    } else {
+      user = broker.anonymous(remote, "stomp");
+    }
     control(user.map(u -> {
       connected(f, version, hb, u);
       return null;
@@ -190,6 +203,13 @@ final class StompSession implements Subscriptions.Sink {
         .header("session", connection.id())
         .build());
     startHeartBeats(hb);
+    user.expiresAt().ifPresent(this::closeAt);
+  }
+
+  /** A token's user is logged out when the token expires: RabbitMQ closes the connection too. */
+  private void closeAt(Instant expiry) {
+    long in = Math.max(1, Duration.between(Instant.now(), expiry).toMillis());
+    timers.add(vertx.setTimer(in, t -> fail(ErrorCode.ACCESS_REFUSED.error("token expired"), null)));
   }
 
   private static String version(String accept) {

@@ -1,5 +1,6 @@
 package io.junctionmq.transport.stomp;
 
+import io.junctionmq.security.Identity;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -30,6 +31,11 @@ interface StompTransport {
 
   /** The client's IP address, without the port (for the loopback rule of logins). */
   String remoteHost();
+
+  /** The user the transport's own handshake logged in (a WebSocket's token), or null. */
+  default Identity handshakeUser() {
+    return null;
+  }
 
   /** For logs and connection names: the kind and the client's address. */
   default String describe() {

@@ -89,12 +89,16 @@ class AccessControlIT {
   void wrongCredentialsAreA401WithAChallenge() {
     for (var r : new ApiClient.Response[] {as("bob", "nope", "GET", "/whoami", null),
         as("nobody", "x", "GET", "/whoami", null),
-        api.send("GET", "/whoami", null, Map.of("Authorization", "Basic !!!")),
-        api.send("GET", "/whoami", null, Map.of("Authorization", "Bearer abc"))}) {
+        api.send("GET", "/whoami", null, Map.of("Authorization", "Basic !!!"))}) {
       assertEquals(401, r.status(), r.body());
       assertEquals("Basic realm=\"Junction\"", r.header("WWW-Authenticate"));
       assertEquals("access_refused", r.json().getString("error"));
     }
+    var token = api.send("GET", "/whoami", null, Map.of("Authorization", "Bearer abc"));
+    assertEquals(401, token.status(), token.body());
+    assertEquals("Bearer realm=\"Junction\", error=\"invalid_token\"", token.header("WWW-Authenticate"));
+    assertEquals("login refused: tokens are not accepted (auth.jwt.keys and auth.jwt.jwks-url are empty)",
+        token.json().getString("reason"));
   }
 
   @Test
