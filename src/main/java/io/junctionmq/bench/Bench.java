@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
@@ -123,10 +124,18 @@ public final class Bench {
         var brokerConfig = config.with(Map.of("pg.uri", db.uri(), "node.id", "bench-" + runId,
             "http.port", 0, "stomp.port", 0));
         InProcessTarget target = InProcessTarget.start(vertx, brokerConfig).await(START_TIMEOUT_S, TimeUnit.SECONDS);
+        Soak soak = o.samples() == null ? null : Soak.open(vertx, db.uri(), Path.of(o.samples()), o.sampleIntervalS(), out);
         try {
           out.println("bench: " + target.description() + "; " + describe(o));
-          result = runScraped(vertx, o, target.httpUrl(), new BrokerRun(vertx, target, o, runId, template, out), out);
+          var run = new BrokerRun(vertx, target, o, runId, template, out).sampling(soak);
+          result = runScraped(vertx, o, target.httpUrl(), run, out);
+          if (soak != null) {
+            soak.finish();
+          }
         } finally {
+          if (soak != null) {
+            soak.close();
+          }
           target.close().await(30, TimeUnit.SECONDS);
         }
       }

@@ -18,6 +18,9 @@ import java.util.Set;
  * @param scrapeIntervalMs how often to scrape, in milliseconds
  * @param scrapeAlternateS 0 to scrape all run long, else the length in seconds of the phases
  *     that alternate without and with scraping, so that one run measures both
+ * @param samples a directory where a soak run writes {@code soak.csv} and {@code soak.png}
+ *     (see {@link Soak}), or null for none
+ * @param sampleIntervalS how often a soak run samples, in seconds
  */
 public record BenchOptions(
     String url,
@@ -39,6 +42,8 @@ public record BenchOptions(
     String scrape,
     int scrapeIntervalMs,
     int scrapeAlternateS,
+    String samples,
+    int sampleIntervalS,
     boolean help) {
 
   /** How consumers settle: AUTO on delivery, or CLIENT with one ack per message. */
@@ -55,15 +60,17 @@ public record BenchOptions(
       "                      [--ack auto|client] [--prefetch N] [--fanout N] [--rate MSG_PER_S]",
       "                      [--duration SECONDS] [--pg-ceiling] [--pg-ceiling-only]",
       "                      [--scrape http://…/metrics|/metrics] [--scrape-interval 100ms]",
-      "                      [--scrape-alternate SECONDS]",
+      "                      [--scrape-alternate SECONDS] [--samples DIR] [--sample-interval SECONDS]",
       "  defaults: in-process broker, 1 producer, 1 consumer, 1 queue, 1024 bytes, persistent,",
       "  confirm window 100, client ack, prefetch 1000, no fanout, unlimited rate, 10 s, no scraping",
       "  (a path scrapes the driven broker's HTTP server; the interval defaults to 1 s;",
-      "  --scrape-alternate N scrapes only every other N seconds and compares the two).",
+      "  --scrape-alternate N scrapes only every other N seconds and compares the two;",
+      "  --samples DIR samples throughput, p99, heap and PostgreSQL's storage every 10 s into",
+      "  DIR/soak.csv and DIR/soak.png, for soak runs: bench/soak.sh).",
       "  See docs/benchmarks.md.");
 
   public static final BenchOptions DEFAULTS = new BenchOptions(null, null, null, 1, 1, 1, 1024, true, 100, Ack.CLIENT,
-      1000, 0, 0, 10, false, false, null, 1000, 0, false);
+      1000, 0, 0, 10, false, false, null, 1000, 0, null, 10, false);
 
   /** An option that cannot be used; the message is one line, fit for the user. */
   public static final class Invalid extends IllegalArgumentException {
@@ -158,6 +165,9 @@ public record BenchOptions(
         case "--scrape-interval" -> b.scrapeIntervalMs = millis(name, value, 10, 60_000);
         case "--scrape-alternate" -> b.scrapeAlternateS = integer(name, value.endsWith("s")
             ? value.substring(0, value.length() - 1) : value, 1, 3600);
+        case "--samples" -> b.samples = value;
+        case "--sample-interval" -> b.sampleIntervalS = integer(name, value.endsWith("s")
+            ? value.substring(0, value.length() - 1) : value, 1, 3600);
         default -> throw new Invalid("unknown option '" + name + "'");
       }
     }
@@ -183,6 +193,14 @@ public record BenchOptions(
     if (b.scrapeAlternateS > 0 && b.duration < 2 * b.scrapeAlternateS) {
       throw new Invalid("--scrape-alternate " + b.scrapeAlternateS + " needs a --duration of at least "
           + 2 * b.scrapeAlternateS + " s, one phase without and one with scraping");
+    }
+    if (b.samples != null && (b.url != null || b.pgCeilingOnly)) {
+      throw new Invalid("--samples reads the PostgreSQL of an in-process broker run; leave out --url and"
+          + " --pg-ceiling-only");
+    }
+    if (b.samples != null && b.duration < 2 * b.sampleIntervalS) {
+      throw new Invalid("--samples needs a --duration of at least two sample intervals ("
+          + 2 * b.sampleIntervalS + " s)");
     }
     b.persistent = !transientSeen;
     return b.build();
@@ -292,12 +310,14 @@ public record BenchOptions(
     String scrape = DEFAULTS.scrape;
     int scrapeIntervalMs = DEFAULTS.scrapeIntervalMs;
     int scrapeAlternateS = DEFAULTS.scrapeAlternateS;
+    String samples = DEFAULTS.samples;
+    int sampleIntervalS = DEFAULTS.sampleIntervalS;
     boolean help;
 
     BenchOptions build() {
       return new BenchOptions(url, login, passcode, producers, consumers, queues, size, persistent, confirmWindow, ack,
           prefetch, fanout, rate, duration, pgCeiling, pgCeilingOnly, scrape, scrapeIntervalMs,
-          scrapeAlternateS, help);
+          scrapeAlternateS, samples, sampleIntervalS, help);
     }
   }
 }

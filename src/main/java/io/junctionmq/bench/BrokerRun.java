@@ -32,6 +32,7 @@ final class BrokerRun {
   private final List<String> consumers = new ArrayList<>();
   private final List<String> producers = new ArrayList<>();
   private Scraper alternated;
+  private Soak soak;
 
   BrokerRun(Vertx vertx, BenchTarget target, BenchOptions options, String runId, byte[] template, PrintStream out) {
     this.vertx = vertx;
@@ -54,6 +55,12 @@ final class BrokerRun {
     return this;
   }
 
+  /** Makes the run hand {@code soak} the figures of every sample interval. */
+  BrokerRun sampling(Soak soak) {
+    this.soak = soak;
+    return this;
+  }
+
   Stats.Result run() throws Exception {
     try {
       declare();
@@ -67,6 +74,9 @@ final class BrokerRun {
         }
         sleepUntil(t0 + t * 1_000_000_000L);
         out.println(stats.tick(t));
+        if (soak != null && t % soak.intervalS() == 0) {
+          soak.sample(t, stats.window());
+        }
       }
       stats.endOfPublishing();
       if (alternated != null) {

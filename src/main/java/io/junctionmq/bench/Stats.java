@@ -32,6 +32,9 @@ final class Stats {
   // (-1: none) and, per phase, the confirmed publishes and nanoseconds counted in it.
   private int phase = -1;
   private final List<long[]> phases = new ArrayList<>();
+  // Since the last window(): its first snapshot and its latencies.
+  private final Histogram windowLatency = new Histogram(3);
+  private Snapshot windowFrom;
 
   private record Snapshot(long nanos, long sent, long received) {
   }
@@ -91,6 +94,21 @@ final class Stats {
   void start() {
     interval = latency.getIntervalHistogram();
     last = snapshot();
+    windowFrom = last;
+  }
+
+  /** Rates in messages per second and the p99 in milliseconds of the seconds a window covers. */
+  record Window(double seconds, double sent, double received, double p99) {
+  }
+
+  /** The figures of the ticks since the last window, or since the start; starts the next. */
+  Window window() {
+    double secs = Math.max(1e-9, (last.nanos - windowFrom.nanos) / 1e9);
+    var w = new Window(secs, (last.sent - windowFrom.sent) / secs, (last.received - windowFrom.received) / secs,
+        ms(windowLatency, 99));
+    windowLatency.reset();
+    windowFrom = last;
+    return w;
   }
 
   /** Closes second {@code t} of the run; returns its progress line. */
@@ -101,6 +119,7 @@ final class Stats {
     String line = String.format(Locale.ROOT, "t=%ds sent=%.0f msg/s recv=%.0f msg/s p50=%.3fms p99=%.3fms backlog=%d",
         t, (now.sent - last.sent) / secs, (now.received - last.received) / secs,
         ms(interval, 50), ms(interval, 99), backlog());
+    windowLatency.add(interval);
     if (t == WARMUP_SECONDS) {
       warm = now;
     } else if (t > WARMUP_SECONDS) {

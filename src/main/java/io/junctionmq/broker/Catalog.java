@@ -177,7 +177,7 @@ final class Catalog {
   }
 
   private Future<QueueEntry> ownHere(long id, Queue queue, String exclusiveOwner, long started) {
-    return ownership.own(id, queue, exclusiveOwner, null, false)
+    return ownership.own(id, queue, exclusiveOwner, null)
         .onSuccess(q -> ownership.logOwned(q, "declared", null, started));
   }
 

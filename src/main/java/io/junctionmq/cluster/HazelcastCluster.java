@@ -45,10 +45,11 @@ final class HazelcastCluster {
    * Starts Hazelcast, configured by {@code hazelcast} (usually {@link #config}), and a Vert.x
    * with {@code options} on it; completes once this node has joined (or formed) the cluster.
    * The event bus listens on {@link #host} when there is one, so that nodes on loopback reach
-   * each other there.
+   * each other there, and on {@code cluster.bus-port} (0: a free port).
    */
   static Future<Vertx> vertx(JunctionConfig config, Config hazelcast, VertxOptions options) {
     host(config).ifPresent(host -> options.getEventBusOptions().setHost(host));
+    options.getEventBusOptions().setPort(config.get(Keys.CLUSTER_BUS_PORT));
     return Vertx.builder()
         .with(options)
         .withClusterManager(new HazelcastClusterManager(hazelcast))

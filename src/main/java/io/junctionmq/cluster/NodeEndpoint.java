@@ -94,7 +94,7 @@ final class NodeEndpoint extends VerticleBase {
         return Future.succeededFuture(known.epoch());
       }
       long started = System.nanoTime();
-      return ownership.own(id, queue, null, null, false)
+      return ownership.own(id, queue, null, null)
           .onSuccess(q -> ownership.logOwned(q, "assigned", null, started))
           .map(QueueEntry::epoch);
     }).onComplete(ar -> reply(request, ar, epoch -> Wire.reply().i64(epoch).buffer()));

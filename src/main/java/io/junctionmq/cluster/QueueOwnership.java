@@ -98,17 +98,13 @@ public final class QueueOwnership {
 
   /**
    * Takes the queue's lease (from {@code former}, a node known to be gone, when not null),
-   * starts its verticle, records it as owned here and tells the other nodes. {@code unclean}:
-   * the former owner did not stop cleanly, so every stored message may have been delivered.
+   * starts its verticle, records it as owned here and tells the other nodes.
    */
-  public Future<QueueEntry> own(long id, Queue queue, String exclusiveOwner, String former, boolean unclean) {
+  public Future<QueueEntry> own(long id, Queue queue, String exclusiveOwner, String former) {
     Future<Long> lease = former == null ? metadata.acquireLease(id, self, leaseTtl)
         : metadata.takeOverLease(id, self, leaseTtl, former);
     return lease.compose(epoch -> {
       QueueVerticle verticle = hooks.verticle(id, queue, epoch);
-      if (unclean) {
-        verticle.assumeDelivered();
-      }
       return vertx.deployVerticle(verticle).map(deploymentId -> {
         var owned = QueueEntry.ownedHere(id, queue, exclusiveOwner, self, epoch, verticle, deploymentId);
         directory.put(owned);
@@ -160,25 +156,23 @@ public final class QueueOwnership {
       } else if (h == null || !q.durable() || q.exclusive()) {
         chain = chain.compose(v -> metadata.deleteQueue(sq.id()));
       } else {
-        // A lease still held (by this node after a crash, or by one whose lease ran out): unclean.
-        boolean unclean = holder != null;
         long deadline = System.nanoTime() + leaseTtl.multipliedBy(2).toNanos();
-        chain = chain.compose(v -> recover(sq.id(), q, unclean, deadline));
+        chain = chain.compose(v -> recover(sq.id(), q, deadline));
       }
     }
     return chain;
   }
 
   /** Owns a recovered queue; while another node's lease on it is unexpired, waits for it to run out, up to {@code deadline}. */
-  private Future<Void> recover(long id, Queue queue, boolean unclean, long deadline) {
+  private Future<Void> recover(long id, Queue queue, long deadline) {
     long started = System.nanoTime();
-    return own(id, queue, null, null, unclean).onSuccess(q -> logOwned(q, "recovered", null, started))
+    return own(id, queue, null, null).onSuccess(q -> logOwned(q, "recovered", null, started))
         .<Void>mapEmpty().recover(e -> {
           if (!(e instanceof LeaseHeldException) || System.nanoTime() > deadline) {
             return Future.failedFuture(e);
           }
           log.info("queue {}: {}; waiting for the lease to expire", queue.name(), e.getMessage());
-          return vertx.timer(leaseRenewInterval.toMillis()).compose(t -> recover(id, queue, unclean, deadline));
+          return vertx.timer(leaseRenewInterval.toMillis()).compose(t -> recover(id, queue, deadline));
         });
   }
 
@@ -196,8 +190,8 @@ public final class QueueOwnership {
   }
 
   private Future<Void> handOver(QueueEntry q, String successor) {
-    Future<Void> drained = successor == null ? Future.succeededFuture()
-        : q.local().verticle().drain(HAND_OVER_DRAIN_MS);
+    // A queue handed over waits for its consumers' acks; one that stops here waits for none.
+    Future<Void> drained = q.local().verticle().drain(successor == null ? 0 : HAND_OVER_DRAIN_MS);
     return drained
         .compose(v -> vertx.undeploy(q.local().deploymentId()))
         .recover(e -> Future.succeededFuture())

@@ -156,7 +156,7 @@ public final class Takeovers {
       });
     }
     long started = System.nanoTime();
-    return ownership.own(q.id(), q.queue(), null, fromDepartedOwner ? q.owner() : null, true)
+    return ownership.own(q.id(), q.queue(), null, fromDepartedOwner ? q.owner() : null)
         .onSuccess(taken -> ownership.logOwned(taken, "taken-over", q.formerOwner(), started)).mapEmpty();
   }
 }

@@ -130,6 +130,8 @@ public final class Keys {
       "", "IP address Hazelcast and the event bus bind to and advertise; empty picks `127.0.0.1` when every `cluster.members` entry is on loopback, else the address Hazelcast chooses.");
   public static final Key<Integer> CLUSTER_PORT = key("cluster.port", new IntValue(1, 65535),
       "5701", "Port Hazelcast listens on for other members.");
+  public static final Key<Integer> CLUSTER_BUS_PORT = key("cluster.bus-port", new IntValue(0, 65535),
+      "0", "Port the event bus listens on for other members (queue requests, deliveries, hand-overs); 0 picks a free port. Set it when a firewall sits between the nodes.");
   public static final Key<List<String>> CLUSTER_MEMBERS = key("cluster.members",
       new ListValue(Keys::isHostPort, "a comma-separated list of host:port"), "",
       "Comma-separated `host:port` of members to contact (TCP-IP join), e.g. `10.0.0.1:5701,10.0.0.2:5701`; empty keeps the join of the Hazelcast file.");
@@ -189,11 +191,11 @@ public final class Keys {
       PG_URI, PG_POOL_MAX_SIZE, PG_EMBEDDED_PORT, PG_EMBEDDED_FSYNC,
       QUEUE_WINDOW_MESSAGES, QUEUE_WINDOW_BYTES, CONSUMER_PREFETCH_DEFAULT, CONSUMER_PREFETCH_MAX,
       PUBLISH_MAX_IN_FLIGHT, STORE_BATCH_MAX_MESSAGES, STORE_MAX_PENDING,
-      LEASE_TTL, LEASE_RENEW_INTERVAL, CLUSTER_ENABLED, CLUSTER_NAME, CLUSTER_HOST, CLUSTER_PORT, CLUSTER_MEMBERS,
-      CLUSTER_CONFIG, CLUSTER_REQUEST_TIMEOUT, METRICS_QUEUE_SERIES_MAX, AUTH_DEFAULT_USER, AUTH_DEFAULT_PASS,
-      AUTH_LOOPBACK_USERS, AUTH_ANONYMOUS_USER, AUTH_ANONYMOUS_PASS, AUTH_FAILURE_DELAY, AUTH_JWT_KEYS,
-      AUTH_JWT_JWKS_URL, AUTH_JWT_AUDIENCE, AUTH_JWT_USERNAME_CLAIM, AUTH_JWT_LEEWAY, AUTH_JWT_JWKS_TIMEOUT,
-      LOG_LEVEL, LOG_FORMAT);
+      LEASE_TTL, LEASE_RENEW_INTERVAL, CLUSTER_ENABLED, CLUSTER_NAME, CLUSTER_HOST, CLUSTER_PORT, CLUSTER_BUS_PORT,
+      CLUSTER_MEMBERS, CLUSTER_CONFIG, CLUSTER_REQUEST_TIMEOUT, METRICS_QUEUE_SERIES_MAX, AUTH_DEFAULT_USER,
+      AUTH_DEFAULT_PASS, AUTH_LOOPBACK_USERS, AUTH_ANONYMOUS_USER, AUTH_ANONYMOUS_PASS, AUTH_FAILURE_DELAY,
+      AUTH_JWT_KEYS, AUTH_JWT_JWKS_URL, AUTH_JWT_AUDIENCE, AUTH_JWT_USERNAME_CLAIM, AUTH_JWT_LEEWAY,
+      AUTH_JWT_JWKS_TIMEOUT, LOG_LEVEL, LOG_FORMAT);
 
   private static final Map<String, Key<?>> BY_NAME = index(Key::name);
   private static final Map<String, Key<?>> BY_ENV_NAME = index(Key::envName);

@@ -3,7 +3,10 @@ package io.junctionmq.queue;
 /** The reply to {@link QueueState#get} (AMQP's {@code basic.get}). */
 public sealed interface GetReply {
 
-  /** The head is being paged in from the stores: ask again once {@link QueueState#pagedIn} ran. */
+  /**
+   * The head is being paged in from the stores, or waits for a delivered-up-to to be saved:
+   * ask again once {@link QueueState#pagedIn} or {@link QueueState#reserved} ran.
+   */
   PagingIn PAGING_IN = new PagingIn();
 
   /**

@@ -39,6 +39,10 @@ public final class QueueState {
   private long nextGetTag = 1;
   private boolean mayExpire;
   private boolean holding;
+  // Deliveries stop before this seq until the host saved a higher delivered-up-to, in steps
+  // of reserveStep (0: the host saves none ahead, nothing stops); see reserveAhead.
+  private long reservedUpTo = Long.MAX_VALUE;
+  private int reserveStep;
 
   private ArrayList<Effect> out = new ArrayList<>();
 
@@ -68,6 +72,41 @@ public final class QueueState {
     this.ready = new ReadyMessages(limits, tailCount, tailBytes);
     this.recoveredDeliveredUpTo = deliveredUpTo;
     this.deliveredUpTo = deliveredUpTo;
+  }
+
+  /**
+   * Makes this queue deliver (and hand to gets) only messages up to a delivered-up-to that its
+   * host has saved: {@code saved} now, then what {@link #reservationWanted()} asks for, in
+   * steps of {@code step} seqs, once the host reports it with {@link #reserved}. So whatever
+   * was delivered is at or below the saved delivered-up-to, even after a crash, and a
+   * recovery flags as redelivered only the messages that may have been delivered — at most
+   * {@code step} more than were.
+   */
+  public void reserveAhead(int step, long saved) {
+    this.reserveStep = step;
+    this.reservedUpTo = saved;
+  }
+
+  /**
+   * The delivered-up-to the host should save now, or 0: asked for half a step before the
+   * deliveries reach the saved one (so that they seldom wait), or when they wait for it.
+   */
+  public long reservationWanted() {
+    if (reserveStep == 0 || holding) {
+      return 0;
+    }
+    long waiting = ready.hasHead() && ready.headSeq() > reservedUpTo ? ready.headSeq() : 0;
+    if (waiting == 0 && deliveredUpTo + reserveStep / 2 <= reservedUpTo) {
+      return 0;
+    }
+    return Math.max(deliveredUpTo, waiting) + reserveStep;
+  }
+
+  /** The host saved {@code upTo} as the delivered-up-to: deliveries may go up to it. */
+  public Result<Void> reserved(long upTo) {
+    reservedUpTo = Math.max(reservedUpTo, upTo);
+    deliverAll();
+    return done(null);
   }
 
   // ---- commands ----
@@ -241,6 +280,9 @@ public final class QueueState {
       maybePageIn();
       return done(ready.size() > 0 ? GetReply.PAGING_IN : new GetReply.Empty(0));
     }
+    if (ready.headSeq() > reservedUpTo) {
+      return done(GetReply.PAGING_IN);
+    }
     QueuedMessage m = ready.poll();
     m.deliveryCount++;
     deliveredUpTo = Math.max(deliveredUpTo, m.seq);
@@ -381,7 +423,7 @@ public final class QueueState {
       return;
     }
     expireHead();
-    while (ready.hasHead()) {
+    while (ready.hasHead() && ready.headSeq() <= reservedUpTo) {
       QueueConsumer c = consumers.next();
       if (c == null) {
         break;

@@ -32,6 +32,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class QueueVerticle extends VerticleBase implements QueueLink {
   private static final Logger log = LoggerFactory.getLogger(QueueVerticle.class);
+  /**
+   * How far ahead of the deliveries a durable queue saves its delivered-up-to: after a crash,
+   * at most this many messages that were never delivered come back flagged redelivered; one
+   * write per half of it delivered.
+   */
+  static final int RESERVE_STEP = 1024;
+  private static final long RESERVE_RETRY_MS = 500;
+  private static final long FLUSH_WAIT_MS = 2000;
 
   private final String name;
   private final long queueId;
@@ -48,7 +56,7 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
 
   private LeaseClock leaseClock = new LeaseClock(Long.MAX_VALUE / 4);
   private MessageLatency latency = MessageLatency.NONE;
-  private boolean assumeDelivered;
+  private boolean reserving;
 
   private QueueState state;
   private QueueWrites writes;
@@ -90,12 +98,12 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
     tail = new TailReader(queueId, durable, durableStore, memoryStore, context);
     Future<QueueStoreStats> recovered = durable ? durableStore.stats(queueId) : Future.succeededFuture(QueueStoreStats.EMPTY);
     return recovered.map(s -> {
-      // After a crash the saved delivered-up-to may lag what was delivered: count every
-      // message as possibly delivered, so that a second delivery is always flagged redelivered.
-      long deliveredUpTo = assumeDelivered ? s.maxSeq() : s.deliveredUpTo();
+      // Nothing was delivered beyond the saved delivered-up-to, however the last owner ended.
       state = new QueueState(limits, policy, System::currentTimeMillis, durable, s.maxSeq() + 1, s.messages(),
-          s.bytes(), deliveredUpTo);
-      writes.recovered(s.deliveredUpTo());
+          s.bytes(), s.deliveredUpTo());
+      if (durable) {
+        state.reserveAhead(RESERVE_STEP, s.deliveredUpTo());
+      }
       if (s.messages() > 0) {
         log.info("queue {} recovered {} messages", name, s.messages());
       }
@@ -123,15 +131,6 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
   /** Where sampled delivery latencies go (metrics). Set before deployment. */
   public QueueVerticle latency(MessageLatency latency) {
     this.latency = latency;
-    return this;
-  }
-
-  /**
-   * The queue's previous owner did not stop cleanly (it crashed, or its lease was taken):
-   * every recovered message counts as possibly delivered. Set before deployment.
-   */
-  public QueueVerticle assumeDelivered() {
-    this.assumeDelivered = true;
     return this;
   }
 
@@ -263,29 +262,30 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
   }
 
   /**
-   * Prepares a hand-over to another node: delivers nothing more, waits (up to {@code
-   * timeoutMs}) for the consumers to settle what they hold, and completes when every write
-   * (stored messages, settled ones) is in the store, so the next owner finds what this one
-   * saw.
+   * Prepares a hand-over to another node, or a clean stop: delivers nothing more, waits (up
+   * to {@code ackWaitMs}) for the consumers to settle what they hold, writes the exact
+   * delivered-up-to, and completes when every write (stored messages, settled ones) is in
+   * the store, or after {@link #FLUSH_WAIT_MS}, so the next owner finds what this one saw.
    */
-  public Future<Void> drain(long timeoutMs) {
+  public Future<Void> drain(long ackWaitMs) {
     Promise<Void> drained = Promise.promise();
     context.runOnContext(v -> {
       state.hold();
       gets.answerAll();
-      awaitSettled(System.currentTimeMillis() + timeoutMs, timeoutMs, drained);
+      awaitSettled(System.currentTimeMillis() + ackWaitMs, drained);
     });
     return drained.future();
   }
 
-  private void awaitSettled(long deadline, long timeoutMs, Promise<Void> drained) {
+  private void awaitSettled(long deadline, Promise<Void> drained) {
     if (state.messagesUnacknowledged() > 0 && System.currentTimeMillis() < deadline && !closed) {
-      vertx.setTimer(20, t -> awaitSettled(deadline, timeoutMs, drained));
+      vertx.setTimer(20, t -> awaitSettled(deadline, drained));
       return;
     }
+    // Below the one saved ahead: the next owner flags no more than was delivered.
     writes.saveDeliveredUpTo(state.deliveredUpTo());
     writes.flushAll().onComplete(ar -> drained.tryComplete());
-    vertx.setTimer(timeoutMs, t -> drained.tryComplete());
+    vertx.setTimer(FLUSH_WAIT_MS, t -> drained.tryComplete());
   }
 
   // ---- inside, on the queue's context ----
@@ -368,9 +368,38 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
     }
     writes.flushRemovals();
     outbox.flush();
-    writes.saveDeliveredUpTo(state.deliveredUpTo());
+    reserveDeliveries();
     scheduleExpiry();
     gets.answerAll();
+  }
+
+  /**
+   * Saves the delivered-up-to that the state asks for ahead of its deliveries (one save at a
+   * time), then lets them go on; a failed save is tried again after {@link #RESERVE_RETRY_MS}
+   * — meanwhile the deliveries beyond the saved one wait, as a PostgreSQL outage makes them.
+   */
+  private void reserveDeliveries() {
+    long wanted = state.reservationWanted();
+    if (wanted == 0 || reserving || closed) {
+      return;
+    }
+    reserving = true;
+    writes.saveDeliveredUpTo(wanted).onComplete(ar -> {
+      reserving = false;
+      if (closed) {
+        return;
+      }
+      if (ar.succeeded()) {
+        carryOut(state.reserved(wanted));
+      } else {
+        log.debug("queue {}: saving the delivered-up-to failed: {}", name, ar.cause().getMessage());
+        vertx.setTimer(RESERVE_RETRY_MS, t -> {
+          if (!closed) {
+            reserveDeliveries();
+          }
+        });
+      }
+    });
   }
 
   /**

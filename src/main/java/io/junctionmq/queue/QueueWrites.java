@@ -46,9 +46,6 @@ final class QueueWrites {
   private final List<Promise<Void>> removalConfirms = new ArrayList<>();
   private final List<Long> memoryRemovals = new ArrayList<>();
   private boolean flushScheduled;
-  private long deliveredUpTo;
-  private long savedDeliveredUpTo;
-  private boolean deliveredUpToInFlight;
   private boolean closed;
   /** The latest write sent to the durable store; the store carries out writes in order. */
   private Future<Void> lastWrite = Future.succeededFuture();
@@ -70,12 +67,6 @@ final class QueueWrites {
     this.context = context;
     this.stored = stored;
     this.storeFailed = storeFailed;
-  }
-
-  /** The delivered-up-to the durable store held when the queue started. */
-  void recovered(long savedDeliveredUpTo) {
-    this.savedDeliveredUpTo = savedDeliveredUpTo;
-    this.deliveredUpTo = savedDeliveredUpTo;
   }
 
   /** Stores a new message and completes {@code confirm} when it is stored. */
@@ -123,25 +114,17 @@ final class QueueWrites {
   }
 
   /**
-   * Saves the delivered-up-to (the highest seq delivered) so that a restart flags what may
-   * have been delivered. One write at a time: a newer value waits for the one in flight.
+   * Saves {@code upTo} as the delivered-up-to ahead of the deliveries it allows
+   * ({@link QueueState#reserveAhead}); completes on the queue's context once it is stored. The
+   * store carries out writes in order, so a later save always wins.
    */
-  void saveDeliveredUpTo(long upTo) {
-    deliveredUpTo = Math.max(deliveredUpTo, upTo);
-    if (!durable || deliveredUpToInFlight || deliveredUpTo <= savedDeliveredUpTo) {
-      return;
+  Future<Void> saveDeliveredUpTo(long upTo) {
+    if (!durable) {
+      return Future.succeededFuture();
     }
-    long saving = deliveredUpTo;
-    deliveredUpToInFlight = true;
-    Future<Void> save = durableStore.saveDeliveredUpTo(queueId, epoch, saving);
+    Future<Void> save = durableStore.saveDeliveredUpTo(queueId, epoch, upTo);
     lastWrite = save;
-    onQueue(save, ar -> {
-      deliveredUpToInFlight = false;
-      if (ar.succeeded()) {
-        savedDeliveredUpTo = saving;
-        saveDeliveredUpTo(deliveredUpTo);
-      }
-    });
+    return Hop.toContext(context, save);
   }
 
   /** Removes every stored message up to the purge's seq but the unacked ones. */

@@ -131,6 +131,11 @@ final class ReadyMessages {
     return !window.isEmpty() || !returned.isEmpty();
   }
 
+  /** The seq of the head (returned messages first); call only if {@link #hasHead()}. */
+  long headSeq() {
+    return returned.isEmpty() ? window.peekFirst().seq : returned.peek().seq;
+  }
+
   /** Takes the head (returned messages first); call only if {@link #hasHead()}. */
   QueuedMessage poll() {
     return taken(returned.isEmpty() ? window.pollFirst() : returned.poll());

@@ -41,7 +41,20 @@ class BenchOptionsTest {
         "--duration", "15", "--url", "ws://localhost:8080/ws", "--login", "guest", "--passcode=secret",
         "--scrape", "/metrics", "--scrape-interval=250ms", "--scrape-alternate", "5s");
     assertEquals(new BenchOptions("ws://localhost:8080/ws", "guest", "secret", 4, 3, 2, 4096, false, 1000,
-        BenchOptions.Ack.AUTO, 50, 0, 20000, 15, false, false, "/metrics", 250, 5, false), o);
+        BenchOptions.Ack.AUTO, 50, 0, 20000, 15, false, false, "/metrics", 250, 5, null, 10, false), o);
+  }
+
+  @Test
+  void aSoakRunSamplesAnInProcessBrokerEveryIntervalForAtLeastTwoIntervals() {
+    BenchOptions o = BenchOptions.parse("--samples", "/tmp/soak", "--sample-interval", "5s", "--duration", "600");
+    assertEquals("/tmp/soak", o.samples());
+    assertEquals(5, o.sampleIntervalS());
+    assertEquals(10, BenchOptions.parse("--samples", "out", "--duration", "60").sampleIntervalS());
+    assertThrows(BenchOptions.Invalid.class, () -> BenchOptions.parse("--samples", "out"));
+    assertThrows(BenchOptions.Invalid.class,
+        () -> BenchOptions.parse("--samples", "out", "--duration", "60", "--url", "http://127.0.0.1:8080"));
+    assertThrows(BenchOptions.Invalid.class,
+        () -> BenchOptions.parse("--samples", "out", "--duration", "60", "--pg-ceiling-only"));
   }
 
   @Test

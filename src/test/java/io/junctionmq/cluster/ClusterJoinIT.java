@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.junctionmq.model.Queue;
 import io.junctionmq.store.TestPostgres;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class ClusterJoinIT {
 
   @Test
-  void threeNodesFormAClusterSeeOneCrashAndSeeItComeBack() {
+  void threeNodesFormAClusterSeeOneCrashAndSeeItComeBack() throws Exception {
     long t0 = System.nanoTime();
     try (var cluster = TestCluster.start(3)) {
       System.out.printf("[cluster] 3 in-JVM nodes formed a cluster in %d ms%n", millisSince(t0));
@@ -32,6 +33,9 @@ class ClusterJoinIT {
         assertEquals(all, cluster.node(i).membership().members());
         assertEquals("n" + i, cluster.node(i).membership().self());
         assertEquals(Optional.of(all), NodesApi.names(cluster.httpUrl(i)));
+        try (var bus = new Socket("127.0.0.1", cluster.busPort(i))) {
+          assertTrue(bus.isConnected(), "the event bus listens on cluster.bus-port");
+        }
       }
       List<Set<String>> seenByNode0 = new CopyOnWriteArrayList<>();
       cluster.vertx(0).runOnContext(v -> cluster.node(0).membership().onChange(seenByNode0::add));

@@ -45,7 +45,8 @@ class ProcessFailoverClusterIT {
   private static final Duration LEASE_TTL = Duration.ofSeconds(10);
   /** Asserted on every failover; the target is 2 s, printed next to each figure. */
   private static final Duration FAILOVER_BOUND = Duration.ofSeconds(10);
-  private static final int KILL_ROUNDS = 3;
+  /** Kill rounds: 3 in the suite; bench/chaos.sh runs 100 ({@code -Djunction.chaos.kills=N}). */
+  private static final int KILL_ROUNDS = Integer.getInteger("junction.chaos.kills", 3);
   private static final int PREFETCH = 20;
   private static final int WINDOW = 4;
 
@@ -87,11 +88,24 @@ class ProcessFailoverClusterIT {
   void killNineOfABusyOwnerLosesNoConfirmedMessageAndRedeliversOnlyUnackedOnes() {
     var ledger = new Ledger();
     var figures = new ArrayList<Long>();
+    var queues = new ArrayList<String>();
+    try {
+      killRounds(ledger, figures, queues);
+    } finally {
+      System.out.println(chaosLine(ledger, figures, queues));
+    }
+    long max = figures.stream().mapToLong(Long::longValue).max().orElseThrow();
+    System.out.printf("[failover] kill -9: kill -> first delivery from the new owner %s ms, max %d ms%n", figures, max);
+    assertTrue(max <= FAILOVER_BOUND.toMillis(), "failover took " + figures + " ms");
+  }
+
+  private void killRounds(Ledger ledger, List<Long> figures, List<String> queues) {
     for (int round = 0; round < KILL_ROUNDS; round++) {
       int v = round % nodes.size();
       NodeProcess victim = nodes.get(v);
       List<NodeProcess> survivors = others(v);
       Map<String, String> owners = declareUntilEveryNodeOwnsOne("kill" + round, survivors.get(0));
+      queues.addAll(owners.keySet());
       String busy = ownedBy(owners, victim);
       System.out.printf("[failover] kill round %d: owners %s; victim %s owns %s%n", round, owners, victim.nodeId(), busy);
 
@@ -118,9 +132,26 @@ class ProcessFailoverClusterIT {
       }
       nodes.forEach(NodeProcess::awaitReady);
     }
-    long max = figures.stream().mapToLong(Long::longValue).max().orElseThrow();
-    System.out.printf("[failover] kill -9: kill -> first delivery from the new owner %s ms, max %d ms%n", figures, max);
-    assertTrue(max <= FAILOVER_BOUND.toMillis(), "failover took " + figures + " ms");
+  }
+
+  /**
+   * The figures of the kill rounds run so far, as bench/chaos.sh prints them: confirmed
+   * publishes, confirmed messages never received, messages delivered more than once (and of
+   * them, those that broke the rules), and the failover times.
+   */
+  private static String chaosLine(Ledger ledger, List<Long> figures, List<String> queues) {
+    long confirmed = queues.stream().mapToLong(ledger::confirmedCount).sum();
+    long lost = queues.stream().mapToLong(q -> ledger.missing(q).size()).sum();
+    long duplicates = queues.stream().mapToLong(q -> ledger.duplicates(q).size()).sum();
+    long violations = queues.stream().mapToLong(q -> ledger.violations(q).size()).sum();
+    List<Long> sorted = figures.stream().sorted().toList();
+    return String.format("CHAOS kills=%d confirmed=%d lost=%d duplicates=%d unflagged-or-after-ack=%d"
+        + " failover-ms p50=%d p99=%d max=%d", figures.size(), confirmed, lost, duplicates, violations,
+        percentile(sorted, 50), percentile(sorted, 99), sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1));
+  }
+
+  private static long percentile(List<Long> sorted, int p) {
+    return sorted.isEmpty() ? 0 : sorted.get(Math.max(0, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
   }
 
   @Test

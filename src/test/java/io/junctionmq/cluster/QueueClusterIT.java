@@ -19,6 +19,9 @@ import io.junctionmq.model.ExchangeType;
 import io.junctionmq.model.Message;
 import io.junctionmq.model.MessageProperties;
 import io.junctionmq.model.Queue;
+import io.junctionmq.transport.stomp.RawStompClient;
+import io.junctionmq.transport.stomp.StompCommand;
+import io.junctionmq.transport.stomp.StompFrame;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -287,6 +290,38 @@ class QueueClusterIT {
       }
       for (int i = 0; i < 100; i++) {
         assertFalse(deliveries.get("after-" + i).contains(true), "published after the kill: delivered once");
+      }
+    }
+  }
+
+  @Test
+  void aStompAckOfTheFormerOwnersDeliveryIsAnsweredAndTheSessionGoesOn() throws Exception {
+    try (TestCluster fresh = TestCluster.start(2)) {
+      fresh.awaitMembers(2);
+      fresh.node(0).broker().declareQueue(Queue.durable("/", "stomp-moved")).await();
+      int owner = fresh.indexOf(fresh.awaitOwner("/", "stomp-moved"));
+      int survivor = 1 - owner;
+      await().atMost(WAIT).until(() -> fresh.node(survivor).broker().queues("/").size() == 1);
+      try (var stomp = new RawStompClient(fresh.stompPort(survivor))) {
+        assertEquals(StompCommand.CONNECTED, stomp.connect("0,0").command());
+        stomp.send(StompFrame.builder(StompCommand.SUBSCRIBE).header("id", "s").header("destination", "/queue/stomp-moved")
+            .header("ack", "client-individual").header("receipt", "sub").build());
+        assertEquals(StompCommand.RECEIPT, stomp.receive(WAIT).command());
+        fresh.node(owner).broker().publish("/", persistent("stomp-moved", "m0"), true).await();
+        StompFrame first = stomp.receive(WAIT);
+        assertEquals("m0", first.bodyText());
+
+        fresh.kill(owner);
+
+        StompFrame again = stomp.receive(WAIT);
+        assertEquals("m0", again.bodyText());
+        assertEquals("true", again.header("redelivered"));
+        stomp.send(StompFrame.builder(StompCommand.ACK).header("id", first.header("ack")).header("receipt", "stale").build());
+        StompFrame answer = stomp.receive(WAIT);
+        assertEquals(StompCommand.RECEIPT, answer.command(), "not an ERROR: " + answer);
+        stomp.send(StompFrame.builder(StompCommand.ACK).header("id", again.header("ack")).header("receipt", "fresh").build());
+        assertEquals("fresh", stomp.receive(WAIT).header("receipt-id"));
+        assertEquals(0, fresh.node(survivor).broker().queueInfo("/", "stomp-moved").await().stats().messages());
       }
     }
   }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import com.hazelcast.config.Config;
 import io.junctionmq.Junction;
 import io.junctionmq.config.JunctionConfig;
+import io.junctionmq.config.Keys;
 import io.junctionmq.store.PostgresServer;
 import io.junctionmq.store.TestPostgres;
 import io.vertx.core.Future;
@@ -82,6 +83,7 @@ public final class TestCluster implements AutoCloseable {
           "stomp.host", "127.0.0.1", "stomp.port", FreePorts.next(),
           "cluster.enabled", true, "cluster.name", name,
           "cluster.port", hazelcastPorts.get(i), "cluster.members", members));
+      keys.put("cluster.bus-port", FreePorts.next());
       keys.putAll(overrides);
       nodes.add(new Node(JunctionConfig.defaults().with(keys)));
     }
@@ -147,6 +149,11 @@ public final class TestCluster implements AutoCloseable {
 
   public String httpUrl(int i) {
     return "http://127.0.0.1:" + nodes.get(i).config.httpPort();
+  }
+
+  /** The port node {@code i}'s event bus listens on ({@code cluster.bus-port}). */
+  public int busPort(int i) {
+    return nodes.get(i).config.get(Keys.CLUSTER_BUS_PORT);
   }
 
   public int stompPort(int i) {

@@ -7,6 +7,7 @@ import io.junctionmq.broker.Consumer;
 import io.junctionmq.model.Binding;
 import io.junctionmq.model.Delivery;
 import io.junctionmq.model.ErrorCode;
+import io.junctionmq.model.JunctionException;
 import io.junctionmq.model.Queue;
 import io.junctionmq.model.AckMode;
 import io.vertx.core.Future;
@@ -219,7 +220,12 @@ final class Subscriptions {
           + "' is auto-ack: nothing to " + (ack ? "ACK" : "NACK"));
     }
     boolean multiple = s.mode == AckMode.CLIENT;
-    return ack ? s.consumer.ack(tag, multiple) : s.consumer.nack(tag, multiple, bool(f, "requeue", true));
+    Future<Void> settled = ack ? s.consumer.ack(tag, multiple) : s.consumer.nack(tag, multiple, bool(f, "requeue", true));
+    // A delivery of the queue's former owner (it moved since) settles nothing, and its message
+    // comes again from the new owner, flagged redelivered: nothing the client could fix, so
+    // the session goes on, and a RECEIPT says the frame was handled.
+    return settled.recover(e -> e instanceof JunctionException j && j.code() == ErrorCode.QUEUE_UNAVAILABLE
+        ? Future.succeededFuture() : Future.failedFuture(e));
   }
 
   /** Holds (true) or lets go (false) the deliveries of every auto-ack subscription. */
