@@ -71,7 +71,7 @@ final class Publishing {
       if (q == null) {
         continue;
       }
-      Future<Void> stored = enqueue(h, q, message, 0);
+      Future<Void> stored = enqueue(h, q, message, 0, false);
       if (first == null) {
         first = stored;
       } else {
@@ -97,18 +97,20 @@ final class Publishing {
   /**
    * Enqueues into {@code q}; when its owner refused or never got the message (QUEUE_UNAVAILABLE:
    * the queue is changing owner, nothing was stored), tries again on the queue's owner of the
-   * moment, a bounded number of times. A former owner may have handed the message out before
-   * its write was fenced, so a retry goes in flagged redelivered.
+   * moment, a bounded number of times. An owner that took the message before its write was
+   * fenced may have handed it out, so from then on it goes in flagged redelivered.
    */
-  private Future<Void> enqueue(Vhost h, QueueEntry q, Message message, int attempt) {
-    Future<Void> stored = attempt == 0 ? q.link().enqueue(message) : q.link().enqueueAgain(message);
+  private Future<Void> enqueue(Vhost h, QueueEntry q, Message message, int attempt, boolean again) {
+    Future<Void> stored = again ? q.link().enqueueAgain(message) : q.link().enqueue(message);
     return stored.recover(e -> {
       if (attempt >= ENQUEUE_RETRIES || !(e instanceof JunctionException j && j.code() == ErrorCode.QUEUE_UNAVAILABLE)) {
         return Future.failedFuture(e);
       }
+      boolean mayBeDelivered = again || ErrorCode.queueMovedAfterTaking(e);
       return vertx.timer(100L * (attempt + 1)).compose(t -> {
         QueueEntry now = h.queue(q.name());
-        return now == null || now.id() != q.id() ? Future.succeededFuture() : enqueue(h, now, message, attempt + 1);
+        return now == null || now.id() != q.id() ? Future.succeededFuture()
+            : enqueue(h, now, message, attempt + 1, mayBeDelivered);
       });
     });
   }

@@ -71,6 +71,8 @@ public enum ErrorCode {
   // makes them printable first.
 
   /** NOT_FOUND: {@code no vhost 'v'}. */
+  private static final String MOVED = "moved to another node";
+
   public static JunctionException noVhost(String vhost) {
     return NOT_FOUND.error("no vhost '" + vhost + "'");
   }
@@ -131,7 +133,15 @@ public enum ErrorCode {
 
   /** QUEUE_UNAVAILABLE: {@code queue 'q' moved to another node}. */
   public static JunctionException queueMoved(String queue) {
-    return queueUnavailable(queue, "moved to another node");
+    return queueUnavailable(queue, MOVED);
+  }
+
+  /**
+   * Whether {@code e} is a {@link #queueMoved}: the queue took the message, then could not
+   * store it because it moved meanwhile, so it may have handed the message out already.
+   */
+  public static boolean queueMovedAfterTaking(Throwable e) {
+    return e instanceof JunctionException j && j.code() == QUEUE_UNAVAILABLE && j.reason().endsWith(MOVED);
   }
 
   /** QUEUE_UNAVAILABLE: {@code queue 'q' <state>}: "is closed", "stopped here", "is changing owner; try again". */

@@ -210,20 +210,20 @@ final class QueueWrites {
   }
 
   private void appendDone(List<QueuedMessage> appended, List<Promise<Void>> confirms, AsyncResult<Void> ar) {
-    if (closed) {
-      // Handed over or stopped meanwhile: a fenced append stored nothing, and its publisher
-      // hears QUEUE_UNAVAILABLE, which the broker retries on the new owner.
-      JunctionException error = ar.failed() ? storeError(ar.cause()) : null;
-      confirms.forEach(p -> p.handle(error == null ? ar : Future.failedFuture(error)));
+    if (ar.succeeded()) {
+      if (!closed) {
+        stored.accept(appended.get(appended.size() - 1).seq);
+      }
+      confirms.forEach(Promise::complete);
       return;
     }
-    if (ar.succeeded()) {
-      stored.accept(appended.get(appended.size() - 1).seq);
-      confirms.forEach(Promise::complete);
-    } else {
-      JunctionException error = storeError(ar.cause());
+    // Handed over or stopped meanwhile (closed), or not: a fenced append stored nothing, and
+    // its publisher hears QUEUE_UNAVAILABLE, which the broker retries on the new owner.
+    if (!closed) {
       storeFailed.accept(appended);
-      confirms.forEach(p -> p.fail(error));
+    }
+    for (int i = 0; i < appended.size(); i++) {
+      confirms.get(i).fail(storeError(ar.cause(), appended.get(i)));
     }
   }
 
@@ -239,9 +239,11 @@ final class QueueWrites {
         : ErrorCode.storeUnavailable();
   }
 
-  private JunctionException storeError(Throwable cause) {
+  /** What the publisher of {@code m} hears when its append failed with {@code cause}. */
+  private JunctionException storeError(Throwable cause, QueuedMessage m) {
     if (cause instanceof FencedException) {
-      return ErrorCode.queueMoved(name);
+      // Only a message handed out before the fence may reach a consumer twice (ErrorCode.queueMovedAfterTaking).
+      return m.deliveryCount > 0 ? ErrorCode.queueMoved(name) : ErrorCode.queueUnavailable(name, "is changing owner");
     }
     if (cause instanceof JunctionException j) {
       return j;

@@ -1,6 +1,7 @@
 package io.junctionmq.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -92,5 +93,15 @@ class ErrorCodeTest {
   private static void assertReason(ErrorCode code, String reason, JunctionException e) {
     assertEquals(code, e.code(), e.toString());
     assertEquals(reason, e.reason());
+  }
+
+  @Test
+  void onlyAQueueThatTookAMessageAndThenMovedSaysItMayHaveHandedItOut() {
+    assertTrue(ErrorCode.queueMovedAfterTaking(ErrorCode.queueMoved("q")));
+    assertTrue(ErrorCode.queueMovedAfterTaking(new JunctionException(ErrorCode.QUEUE_UNAVAILABLE,
+        ErrorCode.queueMoved("q").reason())), "as it comes back from another node");
+    assertFalse(ErrorCode.queueMovedAfterTaking(ErrorCode.queueUnavailable("q", "is changing owner")));
+    assertFalse(ErrorCode.queueMovedAfterTaking(ErrorCode.storeUnavailable()));
+    assertFalse(ErrorCode.queueMovedAfterTaking(new IllegalStateException("moved to another node")));
   }
 }
