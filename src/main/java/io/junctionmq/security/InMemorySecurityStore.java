@@ -12,12 +12,13 @@ public final class InMemorySecurityStore implements SecurityStore {
   private final Map<List<String>, Permission> permissions = new LinkedHashMap<>();
   private final Map<List<String>, TopicPermission> topicPermissions = new LinkedHashMap<>();
   private final Map<String, VhostLimits> limits = new LinkedHashMap<>();
+  private final Map<String, UserLimits> userLimits = new java.util.TreeMap<>();
 
   @Override
   public synchronized Future<Snapshot> load() {
     return Future.succeededFuture(new Snapshot(sorted(users.values(), User::name),
         new ArrayList<>(permissions.values()), new ArrayList<>(topicPermissions.values()),
-        new ArrayList<>(limits.values())));
+        new ArrayList<>(limits.values()), new ArrayList<>(userLimits.values())));
   }
 
   private static <T> List<T> sorted(java.util.Collection<T> all, java.util.function.Function<T, String> key) {
@@ -35,6 +36,7 @@ public final class InMemorySecurityStore implements SecurityStore {
     users.remove(name);
     permissions.values().removeIf(p -> p.user().equals(name));
     topicPermissions.values().removeIf(p -> p.user().equals(name));
+    userLimits.remove(name);
     return Future.succeededFuture();
   }
 
@@ -89,6 +91,15 @@ public final class InMemorySecurityStore implements SecurityStore {
     permissions.values().removeIf(p -> p.vhost().equals(vhost));
     topicPermissions.values().removeIf(p -> p.vhost().equals(vhost));
     limits.remove(vhost);
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public synchronized Future<Void> saveUserLimits(UserLimits l) {
+    if (!users.containsKey(l.user())) {
+      return Future.failedFuture(new io.junctionmq.store.StoreException("no user '" + l.user() + "'", null));
+    }
+    userLimits.put(l.user(), l);
     return Future.succeededFuture();
   }
 }

@@ -16,7 +16,8 @@ public final class Security {
     this.settings = settings;
     this.users = new UserDatabase(vertx, store, nodeId);
     this.authenticator = new Authenticator(vertx, users, new Authenticator.Settings(settings.loopbackUsers(),
-        settings.anonymousUser(), settings.anonymousPassword(), settings.failureDelayMs()));
+        settings.anonymousUser(), settings.anonymousPassword(), settings.failureDelayMs()),
+        new FailedLogins(settings.maxFailedLogins(), settings.failedLoginWindowMs(), System::nanoTime));
   }
 
   /** Loads the users; with none stored, creates the default user (vhost {@code /} must exist). */
