@@ -165,6 +165,31 @@ public final class UserDatabase {
     });
   }
 
+  /** As the two-argument methods below, made by the application that embeds the broker (no {@code by}). */
+  public Future<Void> deleteUser(String name) {
+    return deleteUser(name, null);
+  }
+
+  public Future<Void> setPermission(Permission p) {
+    return setPermission(p, null);
+  }
+
+  public Future<Void> clearPermission(String user, String vhost) {
+    return clearPermission(user, vhost, null);
+  }
+
+  public Future<Void> setTopicPermission(TopicPermission p) {
+    return setTopicPermission(p, null);
+  }
+
+  public Future<Void> clearTopicPermission(String user, String vhost, String exchange) {
+    return clearTopicPermission(user, vhost, exchange, null);
+  }
+
+  public Future<Void> setLimits(VhostLimits limits) {
+    return setLimits(limits, null);
+  }
+
   public Future<Void> deleteUser(String name, String by) {
     if (user(name).isEmpty()) {
       return Future.failedFuture(ErrorCode.NOT_FOUND.error("no user '" + name + "'"));
