@@ -118,6 +118,7 @@ public final class Junction {
       var broker = new BrokerImpl(vertx, membership, settings, new PgMetadataStore(pool),
           durableStore, new InMemoryMessageStore(), new PgSecurityStore(pool), authSettings(config))
           .latency(metrics.latency());
+      broker.users().audit().observer(metrics.audit());
       return Migrations.apply(pool)
           .compose(v -> broker.start())
           .compose(v -> mountTransports(vertx, config, broker, membership, web, metrics))
@@ -136,7 +137,8 @@ public final class Junction {
   private static AuthSettings authSettings(JunctionConfig config) {
     return new AuthSettings(config.get(Keys.AUTH_DEFAULT_USER), config.get(Keys.AUTH_DEFAULT_PASS),
         config.get(Keys.AUTH_LOOPBACK_USERS), config.get(Keys.AUTH_ANONYMOUS_USER), config.get(Keys.AUTH_ANONYMOUS_PASS),
-        config.get(Keys.AUTH_FAILURE_DELAY).toMillis(), new JwtSettings(config.get(Keys.AUTH_JWT_KEYS),
+        config.get(Keys.AUTH_FAILURE_DELAY).toMillis(), config.get(Keys.AUTH_MAX_FAILED_LOGINS),
+        config.get(Keys.AUTH_FAILED_LOGIN_WINDOW).toMillis(), new JwtSettings(config.get(Keys.AUTH_JWT_KEYS),
             config.get(Keys.AUTH_JWT_JWKS_URL), config.get(Keys.AUTH_JWT_AUDIENCE),
             config.get(Keys.AUTH_JWT_USERNAME_CLAIM), config.get(Keys.AUTH_JWT_LEEWAY),
             config.get(Keys.AUTH_JWT_JWKS_TIMEOUT)));
@@ -155,7 +157,7 @@ public final class Junction {
             : Future.<String>succeededFuture()).map(clients -> new Transports(vertx, stomp, clients)))
         .map(transports -> {
           metrics.bind(new NodeSources(broker, transports.stomp().stats(), membership));
-          metrics.mount(web.router());
+          metrics.mount(web.router(), HttpApi.metricsAccess(broker, config.get(Keys.METRICS_AUTH)));
           // Last, so that every other route wins: the static files of webroot/ (from the classpath).
           web.router().route("/*").handler(StaticHandler.create("webroot"));
           web.ready();

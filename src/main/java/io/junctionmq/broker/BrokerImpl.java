@@ -81,10 +81,10 @@ public final class BrokerImpl implements Broker {
         (vhost, name, ifUnused, ifEmpty) -> deleteQueue(vhost, name, ifUnused, ifEmpty),
         new ClusterSync.Settings(settings.leaseTtl(), settings.leaseRenewInterval(), settings.requestTimeout()));
     this.catalog = new Catalog(metadata, directory, cluster.ownership(), cluster.placement(), cluster.events(),
-        expiry, serial);
+        expiry, serial, security.users());
     this.consumers = new Consumers(vertx, self, directory);
     directory.listener(consumers);
-    this.connections = new Connections(self, catalog, publishing, consumers);
+    this.connections = new Connections(vertx, membership, security.users(), catalog, publishing, consumers);
     security.users().onUserDeleted(connections::closeAllOf);
   }
 
@@ -97,7 +97,7 @@ public final class BrokerImpl implements Broker {
 
   /** Loads the stored metadata and recovers every durable queue; completes when all serve. */
   public Future<Void> start() {
-    return cluster.start().compose(v -> security.start()).onSuccess(v -> log.info("broker {} ready: {} vhosts, {} queues, {} of them here", self,
+    return cluster.start().compose(v -> security.start()).onSuccess(v -> connections.start()).onSuccess(v -> log.info("broker {} ready: {} vhosts, {} queues, {} of them here", self,
         directory.vhostNames().size(), directory.queues().size(), directory.ownedHere().size()));
   }
 
@@ -108,7 +108,7 @@ public final class BrokerImpl implements Broker {
    */
   public Future<Void> stop() {
     expiry.stop();
-    return cluster.stop().eventually(security::stop);
+    return cluster.stop().eventually(connections::stop).eventually(security::stop);
   }
 
   /** Re-reads the whole record from PostgreSQL into this node's view now (tests; normally periodic). */
@@ -135,12 +135,21 @@ public final class BrokerImpl implements Broker {
 
   @Override
   public Future<Void> declareVhost(String name) {
-    return catalog.declareVhost(name);
+    return declareVhost(name, null).mapEmpty();
+  }
+
+  /** Completes with whether the vhost is new; {@code by} made the change (null: the application). */
+  Future<Boolean> declareVhost(String name, String by) {
+    return catalog.declareVhost(name, by);
   }
 
   @Override
   public Future<Void> deleteVhost(String name) {
-    return catalog.deleteVhost(name).compose(v -> security.users().vhostDeleted(name));
+    return deleteVhost(name, null);
+  }
+
+  Future<Void> deleteVhost(String name, String by) {
+    return catalog.deleteVhost(name, by).compose(v -> security.users().vhostDeleted(name));
   }
 
   @Override
@@ -266,7 +275,8 @@ public final class BrokerImpl implements Broker {
 
   @Override
   public Broker as(Identity user) {
-    return new CheckedBroker(this, new Guard(user, directory::exchangeOrNull, v -> directory.findVhost(v) != null));
+    return new CheckedBroker(this, new Guard(user, directory::exchangeOrNull, v -> directory.findVhost(v) != null,
+        security.users().audit()));
   }
 
   @Override

@@ -14,11 +14,14 @@ import io.junctionmq.model.Exchange;
 import io.junctionmq.model.JunctionException;
 import io.junctionmq.model.Queue;
 import io.junctionmq.model.QueueArguments;
+import io.junctionmq.security.UserDatabase;
+import io.junctionmq.security.VhostLimits;
 import io.junctionmq.store.MetadataStore;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * (RabbitMQ's), written to the {@link MetadataStore} before they take effect in this node's
  * {@link QueueDirectory}, and announced to the other nodes. Changes run one at a time on the
  * broker's serial. A new queue is owned by the least loaded node ({@link Placement}); an
- * exclusive one by this node, for its connection.
+ * exclusive one by this node, for its connection. A vhost's {@code max-queues} limit counts
+ * every queue of the vhost in the cluster, as this node knows them.
  */
 final class Catalog {
   private static final Logger log = LoggerFactory.getLogger(Catalog.class);
@@ -41,9 +45,11 @@ final class Catalog {
   private final MetadataEvents events;
   private final QueueExpiry expiry;
   private final Serial serial;
+  /** The vhost limits, and the audit trail that vhost changes are logged to. */
+  private final UserDatabase users;
 
   Catalog(MetadataStore metadata, QueueDirectory directory, QueueOwnership ownership, Placement placement,
-          MetadataEvents events, QueueExpiry expiry, Serial serial) {
+          MetadataEvents events, QueueExpiry expiry, Serial serial, UserDatabase users) {
     this.self = ownership.self();
     this.metadata = metadata;
     this.directory = directory;
@@ -52,23 +58,27 @@ final class Catalog {
     this.events = events;
     this.expiry = expiry;
     this.serial = serial;
+    this.users = users;
   }
 
   // ---- vhosts ----
 
-  Future<Void> declareVhost(String name) {
+  /** Creates the vhost unless it exists; completes with whether it did. {@code by}: who (null: the application). */
+  Future<Boolean> declareVhost(String name, String by) {
     return serial.submit(() -> {
       if (directory.findVhost(name) != null) {
-        return Future.succeededFuture();
+        return Future.succeededFuture(false);
       }
-      return metadata.saveVhost(name).onSuccess(v -> {
+      return metadata.saveVhost(name).map(v -> {
         directory.addVhost(name);
         events.vhostDeclared(name);
+        users.audit().changed("vhost.changed", "created", by, Map.of("vhost", name));
+        return true;
       });
     });
   }
 
-  Future<Void> deleteVhost(String name) {
+  Future<Void> deleteVhost(String name, String by) {
     return serial.submit(() -> {
       Vhost h = directory.vhost(name);
       String reason = "vhost '" + name + "' deleted";
@@ -79,7 +89,10 @@ final class Catalog {
       }
       ownership.forgetVhost(name);
       return Future.join(deletions).compose(v -> metadata.deleteVhost(name))
-          .onSuccess(v -> events.vhostDeleted(name));
+          .onSuccess(v -> {
+            events.vhostDeleted(name);
+            users.audit().changed("vhost.changed", "deleted", by, Map.of("vhost", name));
+          });
     });
   }
 
@@ -163,6 +176,11 @@ final class Catalog {
         return Future.succeededFuture(info(existing));
       }
       validate(queue, connection);
+      Integer max = users.limits(h.name()).map(VhostLimits::maxQueues).orElse(null);
+      if (max != null && h.queues().size() >= max) {
+        throw ErrorCode.LIMIT_REACHED.error("cannot declare queue '" + queue.name() + "': the queue limit of vhost '"
+            + h.name() + "' (" + max + ") is reached");
+      }
       String owner = queue.exclusive() ? self : placement.newQueue();
       long started = System.nanoTime();
       String exclusiveOwner = queue.exclusive() ? connection : null;

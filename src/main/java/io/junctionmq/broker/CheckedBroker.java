@@ -49,16 +49,16 @@ final class CheckedBroker implements Broker {
   /** As RabbitMQ's management API does, the administrator who creates a vhost gets every permission in it. */
   @Override
   public Future<Void> declareVhost(String name) {
-    return checked(() -> guard.administrator("creating a vhost"), () -> {
-      boolean existed = broker.vhosts().contains(name);
-      return broker.declareVhost(name).compose(v -> existed ? Future.succeededFuture()
-          : broker.users().setPermission(Permission.all(guard.user().name(), name)));
-    });
+    String by = guard.user().name();
+    return checked(() -> guard.administrator("creating a vhost", name), () -> broker.declareVhost(name, by)
+        .compose(created -> created ? broker.users().setPermission(Permission.all(by, name), by)
+            : Future.succeededFuture()));
   }
 
   @Override
   public Future<Void> deleteVhost(String name) {
-    return checked(() -> guard.administrator("deleting a vhost"), () -> broker.deleteVhost(name));
+    return checked(() -> guard.administrator("deleting a vhost", name),
+        () -> broker.deleteVhost(name, guard.user().name()));
   }
 
   @Override

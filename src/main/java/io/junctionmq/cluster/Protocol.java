@@ -21,6 +21,8 @@ public final class Protocol {
   public static final String METADATA = "junction.metadata";
   /** Users or permissions changed on the node named in the body: the others read them again (String). */
   public static final String SECURITY = "junction.security";
+  /** A node's counts of the connections of the vhosts and users that have a connection limit, to every node (JSON). */
+  public static final String CONNECTIONS = "junction.connections";
 
   // Requests about a queue: queue id, the epoch the sender believes current, then the fields.
   public static final byte ENQUEUE = 1;

@@ -143,6 +143,8 @@ public final class Keys {
   public static final Key<Integer> METRICS_QUEUE_SERIES_MAX = key("metrics.queue-series.max",
       new IntValue(0, 1_000_000), "1000",
       "Most queues with metrics series of their own at `/metrics`; the queues beyond it (the newest) are summed into series tagged `queue=\"_other\"`.");
+  public static final Key<MetricsAccess> METRICS_AUTH = key("metrics.auth", new EnumValue<>(MetricsAccess.class),
+      "open", "Who may read `/metrics`: `open` (anyone) or `monitoring` (a user with the `monitoring` or `administrator` tag, logged in as for `/api`; others get 401 or 403).");
   public static final Key<String> AUTH_DEFAULT_USER = key("auth.default-user", new TextValue("string",
       Pattern.compile("\\S.*"), "a user name"), "guest",
       "User created, with the `administrator` tag and full permissions on vhost `/`, when the store has no users at all.");
@@ -175,6 +177,10 @@ public final class Keys {
       "Clock skew allowed when checking a token's `exp` and `nbf`.");
   public static final Key<Duration> AUTH_JWT_JWKS_TIMEOUT = key("auth.jwt.jwks-timeout", new DurationValue(), "5s",
       "Longest a fetch of `auth.jwt.jwks-url` may take.");
+  public static final Key<Integer> AUTH_MAX_FAILED_LOGINS = key("auth.max-failed-logins", new IntValue(0, 1_000_000),
+      "20", "Wrong logins (unknown user or wrong password) one remote address may make within `auth.failed-login-window`; the last of them blocks its logins for one window. 0: no limit.");
+  public static final Key<Duration> AUTH_FAILED_LOGIN_WINDOW = key("auth.failed-login-window", new DurationValue(),
+      "1m", "Window of `auth.max-failed-logins`, from an address's first wrong login; also how long a blocked address stays blocked.");
   public static final Key<String> LOG_LEVEL = key("log.level",
       new TextValue("level", Pattern.compile("(?i)TRACE|DEBUG|INFO|WARN|ERROR|OFF"), "TRACE, DEBUG, INFO, WARN, ERROR or OFF"),
       "INFO", "Level of Junction's own log (Hazelcast, Netty and the embedded PostgreSQL log warnings only).");
@@ -192,10 +198,10 @@ public final class Keys {
       QUEUE_WINDOW_MESSAGES, QUEUE_WINDOW_BYTES, CONSUMER_PREFETCH_DEFAULT, CONSUMER_PREFETCH_MAX,
       PUBLISH_MAX_IN_FLIGHT, STORE_BATCH_MAX_MESSAGES, STORE_MAX_PENDING,
       LEASE_TTL, LEASE_RENEW_INTERVAL, CLUSTER_ENABLED, CLUSTER_NAME, CLUSTER_HOST, CLUSTER_PORT, CLUSTER_BUS_PORT,
-      CLUSTER_MEMBERS, CLUSTER_CONFIG, CLUSTER_REQUEST_TIMEOUT, METRICS_QUEUE_SERIES_MAX, AUTH_DEFAULT_USER,
+      CLUSTER_MEMBERS, CLUSTER_CONFIG, CLUSTER_REQUEST_TIMEOUT, METRICS_QUEUE_SERIES_MAX, METRICS_AUTH, AUTH_DEFAULT_USER,
       AUTH_DEFAULT_PASS, AUTH_LOOPBACK_USERS, AUTH_ANONYMOUS_USER, AUTH_ANONYMOUS_PASS, AUTH_FAILURE_DELAY,
       AUTH_JWT_KEYS, AUTH_JWT_JWKS_URL, AUTH_JWT_AUDIENCE, AUTH_JWT_USERNAME_CLAIM, AUTH_JWT_LEEWAY,
-      AUTH_JWT_JWKS_TIMEOUT, LOG_LEVEL, LOG_FORMAT);
+      AUTH_JWT_JWKS_TIMEOUT, AUTH_MAX_FAILED_LOGINS, AUTH_FAILED_LOGIN_WINDOW, LOG_LEVEL, LOG_FORMAT);
 
   private static final Map<String, Key<?>> BY_NAME = index(Key::name);
   private static final Map<String, Key<?>> BY_ENV_NAME = index(Key::envName);

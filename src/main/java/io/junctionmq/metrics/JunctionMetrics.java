@@ -3,6 +3,7 @@ package io.junctionmq.metrics;
 import io.junctionmq.broker.QueueInfo;
 import io.junctionmq.queue.MessageLatency;
 import io.junctionmq.queue.QueueLimits;
+import io.junctionmq.security.AuditObserver;
 import io.junctionmq.store.StoreObserver;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -11,7 +12,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -30,6 +33,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * var metrics = JunctionMetrics.create(vertx, limits, config.metricsQueueSeriesMax());
  * broker.latency(metrics.latency());                  // store: metrics.store()
+ * broker.users().audit().observer(metrics.audit());
  * metrics.bind(new NodeSources(broker, stomp.stats(), membership));
  * metrics.mount(router);
  * }</pre>
@@ -44,6 +48,7 @@ public final class JunctionMetrics {
   private final LatencyMeters latency;
   private final StoreMeters store;
   private final QueueMeters queues;
+  private final AuditMeters audit;
   private final List<Meter> nodeMeters = new ArrayList<>();
   private volatile MetricSources sources;
   private volatile Map<String, Integer> connections = Map.of();
@@ -58,6 +63,7 @@ public final class JunctionMetrics {
     this.latency = new LatencyMeters(registry);
     this.store = new StoreMeters(registry);
     this.queues = new QueueMeters(registry, maxQueueSeries);
+    this.audit = new AuditMeters(registry);
     nodeMeters.addAll(latency.meters());
     nodeMeters.addAll(store.meters());
   }
@@ -80,6 +86,11 @@ public final class JunctionMetrics {
     return store;
   }
 
+  /** Where logins and refused operations are counted. */
+  public AuditObserver audit() {
+    return audit;
+  }
+
   public PrometheusMeterRegistry registry() {
     return node.registry();
   }
@@ -100,9 +111,17 @@ public final class JunctionMetrics {
     }
   }
 
-  /** Serves {@code GET /metrics} on {@code router} (the root router: not under {@code /api}). */
+  /** Serves {@code GET /metrics} on {@code router} (the root router: not under {@code /api}) to anyone. */
   public void mount(Router router) {
-    router.get(PATH).handler(ctx -> scrape().onComplete(ar -> {
+    mount(router, RoutingContext::next);
+  }
+
+  /**
+   * Serves {@code GET /metrics} on {@code router} to the requests that {@code access} lets
+   * through ({@code ctx.next()}); it answers the others itself.
+   */
+  public void mount(Router router, Handler<RoutingContext> access) {
+    router.get(PATH).handler(access).handler(ctx -> scrape().onComplete(ar -> {
       if (ar.succeeded()) {
         ctx.response().putHeader("Content-Type", Meters.CONTENT_TYPE).end(ar.result());
       } else {
@@ -163,6 +182,7 @@ public final class JunctionMetrics {
   /** Removes the node's meters from the registry (which may be Vert.x's and outlive the node). */
   public synchronized void close() {
     queues.close();
+    audit.meters().forEach(node.registry()::remove);
     nodeMeters.forEach(node.registry()::remove);
     nodeMeters.clear();
     node.close();

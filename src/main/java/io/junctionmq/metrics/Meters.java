@@ -38,6 +38,8 @@ public final class Meters {
   public static final String TAG_QUEUE = "queue";
   public static final String TAG_TRANSPORT = "transport";
   public static final String TAG_OPERATION = "operation";
+  public static final String TAG_RESULT = "result";
+  public static final String TAG_PERMISSION = "permission";
   /** The vhost and queue tag of the series that sum the queues beyond {@code metrics.queue-series.max}. */
   public static final String OTHER = "_other";
 
@@ -88,15 +90,24 @@ public final class Meters {
       "Time from sending a write transaction to its commit");
   public static final Meter STORE_ERRORS = counter("junction.store.errors", List.of(TAG_OPERATION),
       "Failed write transactions (operation=write) and reads (operation=read)");
+  public static final Meter AUTH_ATTEMPTS = counter("junction.auth.attempts", List.of(TAG_RESULT, TAG_TRANSPORT),
+      "Logins: logged in (result=success), refused (failure), refused unchecked from a blocked address (blocked)");
+  public static final Meter ACCESS_DENIED = counter("junction.access.denied", List.of(TAG_PERMISSION),
+      "Operations refused for lack of a permission (configure, write, read, vhost) or a tag (management, monitoring,"
+          + " administrator)");
 
   public static final List<Meter> ALL = List.of(
       QUEUE_MESSAGES_READY, QUEUE_MESSAGES_UNACKED, QUEUE_CONSUMERS, QUEUE_WINDOW_MESSAGES, QUEUE_WINDOW_BYTES,
       QUEUE_PUBLISHED, QUEUE_DELIVERED, QUEUE_ACKED, QUEUE_REDELIVERED, QUEUE_DEAD_LETTERED,
       QUEUES_OWNED, QUEUES_FOLDED, QUEUE_WINDOW_MESSAGES_LIMIT, QUEUE_WINDOW_BYTES_LIMIT, CONNECTIONS,
-      CLUSTER_MEMBERS, PUBLISH_TO_CONFIRM, PUBLISH_TO_DELIVER, STORE_BATCH_ROWS, STORE_COMMIT, STORE_ERRORS);
+      CLUSTER_MEMBERS, PUBLISH_TO_CONFIRM, PUBLISH_TO_DELIVER, STORE_BATCH_ROWS, STORE_COMMIT, STORE_ERRORS,
+      AUTH_ATTEMPTS, ACCESS_DENIED);
 
   /** The values of {@link #TAG_TRANSPORT}: STOMP over TCP, STOMP over WebSocket, HTTP streams, event-bus clients. */
   public static final List<String> TRANSPORTS = List.of("stomp", "ws", "http", "eventbus");
+
+  /** The transports that log clients in: the {@link #TAG_TRANSPORT} of {@link #AUTH_ATTEMPTS}. */
+  public static final List<String> LOGIN_TRANSPORTS = List.of("stomp", "http", "eventbus");
 
   /** The values of {@link #TAG_OPERATION} on {@link #STORE_ERRORS}. */
   public static final String WRITE = "write";

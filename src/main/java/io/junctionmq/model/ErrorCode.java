@@ -22,6 +22,7 @@ public enum ErrorCode {
   IN_USE(412, false),
   NO_ROUTE(412, false),
   QUEUE_FULL(409, true),
+  LIMIT_REACHED(429, true),
   UNKNOWN_DELIVERY_TAG(400, false),
   METHOD_NOT_ALLOWED(405, false),
   NOT_ACCEPTABLE(406, false),

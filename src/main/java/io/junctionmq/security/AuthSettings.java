@@ -6,14 +6,17 @@ import java.util.List;
  * How clients log in: the user created when the store has none ({@code auth.default-user},
  * with full permissions on {@code /} and the administrator tag), the users that may connect
  * only from a loopback address, who a client without credentials is (null: credentials are
- * required), how long a refused login waits before it answers, and which tokens are accepted.
+ * required), how long a refused login waits before it answers, how many wrong logins an
+ * address may make in a window before its logins are refused for one ({@code
+ * maxFailedLogins} 0: no limit), and which tokens are accepted.
  */
 public record AuthSettings(String defaultUser, String defaultPassword, List<String> loopbackUsers,
-                           String anonymousUser, String anonymousPassword, long failureDelayMs, JwtSettings jwt) {
+                           String anonymousUser, String anonymousPassword, long failureDelayMs,
+                           int maxFailedLogins, long failedLoginWindowMs, JwtSettings jwt) {
 
   /** RabbitMQ's defaults: guest/guest, from localhost only, and clients without credentials are guest. */
   public static final AuthSettings DEFAULTS = new AuthSettings("guest", "guest", List.of("guest"), "guest", "guest",
-      1000);
+      1000, 20, 60_000, JwtSettings.OFF);
 
   public AuthSettings {
     loopbackUsers = List.copyOf(loopbackUsers);
@@ -21,8 +24,8 @@ public record AuthSettings(String defaultUser, String defaultPassword, List<Stri
 
   /** Without tokens. */
   public AuthSettings(String defaultUser, String defaultPassword, List<String> loopbackUsers, String anonymousUser,
-                      String anonymousPassword, long failureDelayMs) {
+                      String anonymousPassword, long failureDelayMs, int maxFailedLogins, long failedLoginWindowMs) {
     this(defaultUser, defaultPassword, loopbackUsers, anonymousUser, anonymousPassword, failureDelayMs,
-        JwtSettings.OFF);
+        maxFailedLogins, failedLoginWindowMs, JwtSettings.OFF);
   }
 }

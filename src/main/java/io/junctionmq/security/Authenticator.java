@@ -12,8 +12,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Logs clients in, for every transport: a user name and password checked against the
@@ -24,10 +22,11 @@ import org.slf4j.LoggerFactory;
  * login answers after a delay, against guessing. A password that checked out is remembered
  * for a minute (a digest of it, never the password), so that an HTTP client sending Basic
  * credentials with every request does not pay a hash each time. A JSON Web Token logs in its
- * own user, with the permissions of its scopes ({@link TokenVerifier}).
+ * own user, with the permissions of its scopes ({@link TokenVerifier}). An address with too
+ * many failed logins is blocked for a while ({@link FailedLogins}): its logins are refused
+ * unchecked. Every login is counted, and logged, by the {@link Audit}.
  */
 public final class Authenticator {
-  private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
   private static final long REMEMBER_NANOS = 60_000_000_000L;
 
   /**
@@ -45,16 +44,20 @@ public final class Authenticator {
   private final Settings settings;
   private final TokenVerifier tokens;
   private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
+  private final FailedLogins failed;
+  private final Audit audit;
 
   public Authenticator(Vertx vertx, UserDatabase users, Settings settings) {
-    this(vertx, users, settings, new TokenVerifier(vertx, JwtSettings.OFF));
+    this(vertx, users, settings, new TokenVerifier(vertx, JwtSettings.OFF), FailedLogins.none());
   }
 
-  public Authenticator(Vertx vertx, UserDatabase users, Settings settings, TokenVerifier tokens) {
+  public Authenticator(Vertx vertx, UserDatabase users, Settings settings, TokenVerifier tokens, FailedLogins failed) {
     this.vertx = vertx;
     this.users = users;
     this.settings = settings;
     this.tokens = tokens;
+    this.failed = failed;
+    this.audit = users.audit();
   }
 
   private record Remembered(byte[] digest, String storedHash, long until) {
@@ -66,12 +69,18 @@ public final class Authenticator {
    * with the identity; fails ACCESS_REFUSED, after the failure delay.
    */
   public Future<Identity> login(String username, String password, String remoteHost, String transport) {
+    long blockedMs = remoteHost == null ? 0 : failed.blockedFor(remoteHost);
+    if (blockedMs > 0) {
+      audit.blocked(transport);
+      return delayed(ErrorCode.ACCESS_REFUSED.error("login refused: too many failed logins from " + remoteHost
+          + "; try again in " + (blockedMs + 999) / 1000 + " s"));
+    }
     if (username == null || password == null) {
       return refused(username, remoteHost, transport, "no credentials");
     }
     User user = users.user(username).orElse(null);
     if (user == null) {
-      return refused(username, remoteHost, transport, "unknown user");
+      return wrong(username, remoteHost, transport, "unknown user");
     }
     if (settings.loopbackUsers().contains(username) && remoteHost != null && !loopback(remoteHost)) {
       return refused(username, remoteHost, transport, "user may connect only from localhost");
@@ -80,17 +89,17 @@ public final class Authenticator {
     Remembered r = remembered.get(username);
     if (r != null && r.until - System.nanoTime() > 0 && MessageDigest.isEqual(r.digest, digest)
         && r.storedHash.equals(user.passwordHash())) {
+      audit.loggedIn(username, remoteHost, transport, false);
       return Future.succeededFuture(users.identity(username));
     }
     return vertx.executeBlocking(() -> Passwords.verify(user, password), false).compose(ok -> {
       if (!ok) {
-        return refused(username, remoteHost, transport, "invalid credentials");
+        return wrong(username, remoteHost, transport, "invalid credentials");
       }
       if (user.passwordHash() != null) {
         remembered.put(username, new Remembered(digest, user.passwordHash(), System.nanoTime() + REMEMBER_NANOS));
       }
-      log.atDebug().addKeyValue("event", "auth.succeeded").addKeyValue("user", username)
-          .addKeyValue("remote", remoteHost).addKeyValue("transport", transport).log("user {} logged in", username);
+      audit.loggedIn(username, remoteHost, transport, true);
       return Future.succeededFuture(users.identity(username));
     });
   }
@@ -117,9 +126,7 @@ public final class Authenticator {
       if (settings.loopbackUsers().contains(user.name()) && remoteHost != null && !loopback(remoteHost)) {
         return refused(user.name(), remoteHost, transport, "user may connect only from localhost");
       }
-      log.atDebug().addKeyValue("event", "auth.succeeded").addKeyValue("user", user.name())
-          .addKeyValue("remote", remoteHost).addKeyValue("transport", transport).addKeyValue("method", "token")
-          .log("user {} logged in with a token", user.name());
+      audit.loggedIn(user.name(), remoteHost, transport, true);
       return Future.succeededFuture(user);
     });
   }
@@ -132,12 +139,25 @@ public final class Authenticator {
     return login(settings.anonymousUser(), settings.anonymousPassword(), remoteHost, transport);
   }
 
+  /**
+   * A wrong user name or password: a guess, which counts against its address. (A client that
+   * brought no credentials, or a loopback-only user from elsewhere, guessed nothing.)
+   */
+  private <T> Future<T> wrong(String username, String remoteHost, String transport, String why) {
+    Future<T> refused = refused(username, remoteHost, transport, why);
+    if (remoteHost != null && failed.failed(remoteHost)) {
+      audit.blockStarted(remoteHost, transport, failed.max(), failed.blockedFor(remoteHost));
+    }
+    return refused;
+  }
+
   private <T> Future<T> refused(String username, String remoteHost, String transport, String why) {
-    log.atWarn().addKeyValue("event", "auth.denied").addKeyValue("user", username)
-        .addKeyValue("remote", remoteHost).addKeyValue("transport", transport).addKeyValue("reason", why)
-        .log("login refused for user {}: {}", username, why);
-    JunctionException e = ErrorCode.ACCESS_REFUSED.error("login refused"
-        + (username == null ? "" : " for user '" + username + "'") + ": " + why);
+    audit.refused(username, remoteHost, transport, why);
+    return delayed(ErrorCode.ACCESS_REFUSED.error("login refused"
+        + (username == null ? "" : " for user '" + username + "'") + ": " + why));
+  }
+
+  private <T> Future<T> delayed(JunctionException e) {
     return vertx.timer(settings.failureDelayMs()).compose(t -> Future.failedFuture(e));
   }
 

@@ -9,7 +9,7 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The {@link SecurityStore} in PostgreSQL (schema V2). Futures fail with {@link StoreException}. */
+/** The {@link SecurityStore} in PostgreSQL (schemas V2 and V3). Futures fail with {@link StoreException}. */
 public final class PgSecurityStore implements SecurityStore {
   private final Pool pool;
 
@@ -29,11 +29,14 @@ public final class PgSecurityStore implements SecurityStore {
                     + " ORDER BY username, vhost, exchange").execute()
                 .compose(topics -> conn.query("SELECT vhost, max_connections, max_queues FROM vhost_limit"
                         + " ORDER BY vhost").execute()
-                    .map(limits -> snapshot(users, perms, topics, limits))))))
+                    .compose(limits -> conn.query("SELECT username, max_connections FROM user_limit"
+                            + " ORDER BY username").execute()
+                        .map(userLimits -> snapshot(users, perms, topics, limits, userLimits)))))))
         .recover(e -> failed("store read failed", e));
   }
 
-  private static Snapshot snapshot(RowSet<Row> users, RowSet<Row> perms, RowSet<Row> topics, RowSet<Row> limits) {
+  private static Snapshot snapshot(RowSet<Row> users, RowSet<Row> perms, RowSet<Row> topics, RowSet<Row> limits,
+                                   RowSet<Row> userLimits) {
     var us = new ArrayList<User>();
     users.forEach(r -> us.add(new User(r.getString(0), r.getString(1), r.getString(2),
         List.of(r.getArrayOfStrings(3)))));
@@ -45,7 +48,9 @@ public final class PgSecurityStore implements SecurityStore {
         r.getString(4))));
     var ls = new ArrayList<VhostLimits>();
     limits.forEach(r -> ls.add(new VhostLimits(r.getString(0), r.getInteger(1), r.getInteger(2))));
-    return new Snapshot(us, ps, ts, ls);
+    var uls = new ArrayList<UserLimits>();
+    userLimits.forEach(r -> uls.add(new UserLimits(r.getString(0), r.getInteger(1))));
+    return new Snapshot(us, ps, ts, ls, uls);
   }
 
   @Override
@@ -120,6 +125,12 @@ public final class PgSecurityStore implements SecurityStore {
             .compose(v -> conn.preparedQuery("DELETE FROM topic_permission WHERE vhost = $1").execute(Tuple.of(vhost)))
             .compose(v -> conn.preparedQuery("DELETE FROM vhost_limit WHERE vhost = $1").execute(Tuple.of(vhost))))
         .<Void>mapEmpty().recover(e -> failed("store write failed", e));
+  }
+
+  @Override
+  public Future<Void> saveUserLimits(UserLimits l) {
+    return update("INSERT INTO user_limit (username, max_connections) VALUES ($1, $2)"
+        + " ON CONFLICT (username) DO UPDATE SET max_connections = $2", Tuple.of(l.user(), l.maxConnections()));
   }
 
   private Future<Void> update(String sql, Tuple args) {

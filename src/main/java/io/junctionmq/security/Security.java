@@ -18,7 +18,8 @@ public final class Security {
     this.users = new UserDatabase(vertx, store, nodeId);
     this.tokens = new TokenVerifier(vertx, settings.jwt());
     this.authenticator = new Authenticator(vertx, users, new Authenticator.Settings(settings.loopbackUsers(),
-        settings.anonymousUser(), settings.anonymousPassword(), settings.failureDelayMs()), tokens);
+        settings.anonymousUser(), settings.anonymousPassword(), settings.failureDelayMs()), tokens,
+        new FailedLogins(settings.maxFailedLogins(), settings.failedLoginWindowMs(), System::nanoTime));
   }
 
   /**

@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 import java.util.List;
 
 /**
- * The record of users, their permissions and the vhost limits. Futures fail with {@link
+ * The record of users, their permissions, and the vhost and user limits. Futures fail with {@link
  * io.junctionmq.store.StoreException} when the store cannot be reached.
  */
 public interface SecurityStore {
@@ -15,7 +15,7 @@ public interface SecurityStore {
   /** Inserts or replaces the user. */
   Future<Void> saveUser(User user);
 
-  /** Deletes the user with its permissions; deleting a user that is not there is no error. */
+  /** Deletes the user with its permissions and limits; deleting a user that is not there is no error. */
   Future<Void> deleteUser(String name);
 
   /**
@@ -39,8 +39,11 @@ public interface SecurityStore {
   /** A vhost is deleted: its permissions and limits go with it. */
   Future<Void> vhostDeleted(String vhost);
 
+  /** Inserts or replaces the user's limits (the user must exist). */
+  Future<Void> saveUserLimits(UserLimits limits);
+
   record Snapshot(List<User> users, List<Permission> permissions, List<TopicPermission> topicPermissions,
-                  List<VhostLimits> vhostLimits) {
-    public static final Snapshot EMPTY = new Snapshot(List.of(), List.of(), List.of(), List.of());
+                  List<VhostLimits> vhostLimits, List<UserLimits> userLimits) {
+    public static final Snapshot EMPTY = new Snapshot(List.of(), List.of(), List.of(), List.of(), List.of());
   }
 }

@@ -16,11 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Users, permissions and vhost limits, as RabbitMQ's internal database holds them: stored in
- * the {@link SecurityStore}, read from a copy in memory, which each change reloads (on every
+ * Users, permissions, vhost and user limits, as RabbitMQ's internal database holds them: stored
+ * in the {@link SecurityStore}, read from a copy in memory, which each change reloads (on every
  * node: a change is announced on the event bus, and every node re-reads the store every 30 s
  * for an announcement it missed). Each user's permissions are compiled once ({@link Access})
- * until they change.
+ * until they change. Each change is logged by the {@link Audit} with who made it ({@code by}:
+ * a user's name, or null for the application that embeds the broker).
  */
 public final class UserDatabase {
   private static final Logger log = LoggerFactory.getLogger(UserDatabase.class);
@@ -29,6 +30,7 @@ public final class UserDatabase {
   private final Vertx vertx;
   private final SecurityStore store;
   private final String self;
+  private final Audit audit = new Audit();
   private volatile State state = new State(SecurityStore.Snapshot.EMPTY, 0);
   private final AtomicLong loads = new AtomicLong();
   private final List<java.util.function.Consumer<String>> userGone = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -75,9 +77,8 @@ public final class UserDatabase {
   private Future<Void> createFirst(User first) {
     return store.createFirstUser(first, Permission.all(first.name(), "/")).compose(created -> {
       if (created) {
-        log.atInfo().addKeyValue("event", "user.created").addKeyValue("user", first.name())
-            .addKeyValue("tags", first.tags()).addKeyValue("by", "bootstrap")
-            .log("no users: created user {} with full permissions on vhost /", first.name());
+        audit.changed("user.changed", "created", "bootstrap", ordered("user", first.name(), "tags", first.tags()));
+        audit.changed("permission.changed", "set", "bootstrap", permission(Permission.all(first.name(), "/")));
       }
       return reload();
     });
@@ -86,6 +87,11 @@ public final class UserDatabase {
   public Future<Void> stop() {
     vertx.cancelTimer(timer);
     return announcements == null ? Future.succeededFuture() : announcements.unregister();
+  }
+
+  /** The audit trail of this node's logins, refusals and changes. */
+  public Audit audit() {
+    return audit;
   }
 
   /** Called with a user's name when the user is deleted (its connections close). */
@@ -119,6 +125,14 @@ public final class UserDatabase {
     return state.snapshot().vhostLimits();
   }
 
+  public Optional<UserLimits> userLimits(String user) {
+    return state.snapshot().userLimits().stream().filter(l -> l.user().equals(user)).findFirst();
+  }
+
+  public List<UserLimits> userLimits() {
+    return state.snapshot().userLimits();
+  }
+
   /** The user's permissions, compiled; none for an unknown user. */
   public Access access(String user) {
     State s = state;
@@ -134,50 +148,116 @@ public final class UserDatabase {
     return new Identity(name, this);
   }
 
-  // ---- changes: stored, reloaded here, announced ----
+  // ---- changes: stored, reloaded here, announced, logged ----
 
-  /** Stores the user; completes with whether it is new. */
+  /** Stores the user for the application that embeds the broker; completes with whether it is new. */
   public Future<Boolean> putUser(User user) {
-    boolean isNew = user(user.name()).isEmpty();
-    return changed(store.saveUser(user)).map(isNew);
+    return putUser(user, null);
   }
 
+  /** Stores the user; completes with whether it is new. */
+  public Future<Boolean> putUser(User user, String by) {
+    boolean isNew = user(user.name()).isEmpty();
+    return changed(store.saveUser(user)).map(v -> {
+      audit.changed("user.changed", isNew ? "created" : "updated", by, ordered("user", user.name(), "tags",
+          user.tags()));
+      return isNew;
+    });
+  }
+
+  /** As the two-argument methods below, made by the application that embeds the broker (no {@code by}). */
   public Future<Void> deleteUser(String name) {
-    if (user(name).isEmpty()) {
-      return Future.failedFuture(ErrorCode.NOT_FOUND.error("no user '" + name + "'"));
-    }
-    return changed(store.deleteUser(name)).onSuccess(v -> userGone.forEach(l -> l.accept(name)));
+    return deleteUser(name, null);
   }
 
   public Future<Void> setPermission(Permission p) {
+    return setPermission(p, null);
+  }
+
+  public Future<Void> clearPermission(String user, String vhost) {
+    return clearPermission(user, vhost, null);
+  }
+
+  public Future<Void> setTopicPermission(TopicPermission p) {
+    return setTopicPermission(p, null);
+  }
+
+  public Future<Void> clearTopicPermission(String user, String vhost, String exchange) {
+    return clearTopicPermission(user, vhost, exchange, null);
+  }
+
+  public Future<Void> setLimits(VhostLimits limits) {
+    return setLimits(limits, null);
+  }
+
+  public Future<Void> deleteUser(String name, String by) {
+    if (user(name).isEmpty()) {
+      return Future.failedFuture(ErrorCode.NOT_FOUND.error("no user '" + name + "'"));
+    }
+    return changed(store.deleteUser(name)).onSuccess(v -> {
+      audit.changed("user.changed", "deleted", by, ordered("user", name));
+      userGone.forEach(l -> l.accept(name));
+    });
+  }
+
+  public Future<Void> setPermission(Permission p, String by) {
     requireUser(p.user());
     Access.checkExpression("configure", p.configure());
     Access.checkExpression("write", p.write());
     Access.checkExpression("read", p.read());
-    return changed(store.savePermission(p));
+    return changed(store.savePermission(p)).onSuccess(v -> audit.changed("permission.changed", "set", by,
+        permission(p)));
   }
 
-  public Future<Void> clearPermission(String user, String vhost) {
-    return changed(store.deletePermission(user, vhost));
+  public Future<Void> clearPermission(String user, String vhost, String by) {
+    return changed(store.deletePermission(user, vhost)).onSuccess(v -> audit.changed("permission.changed", "cleared",
+        by, ordered("user", user, "vhost", vhost)));
   }
 
-  public Future<Void> setTopicPermission(TopicPermission p) {
+  public Future<Void> setTopicPermission(TopicPermission p, String by) {
     requireUser(p.user());
     Access.checkExpression("write", Access.expand(p.write(), p.user(), p.vhost()));
     Access.checkExpression("read", Access.expand(p.read(), p.user(), p.vhost()));
-    return changed(store.saveTopicPermission(p));
+    return changed(store.saveTopicPermission(p)).onSuccess(v -> audit.changed("topic-permission.changed", "set", by,
+        ordered("user", p.user(), "vhost", p.vhost(), "exchange", p.exchange(), "write", p.write(), "read", p.read())));
   }
 
-  public Future<Void> clearTopicPermission(String user, String vhost, String exchange) {
-    return changed(store.deleteTopicPermission(user, vhost, exchange));
+  public Future<Void> clearTopicPermission(String user, String vhost, String exchange, String by) {
+    return changed(store.deleteTopicPermission(user, vhost, exchange)).onSuccess(v -> audit.changed(
+        "topic-permission.changed", "cleared", by, ordered("user", user, "vhost", vhost, "exchange", exchange)));
   }
 
-  public Future<Void> setLimits(VhostLimits limits) {
-    return changed(store.saveVhostLimits(limits));
+  public Future<Void> setLimits(VhostLimits limits, String by) {
+    return changed(store.saveVhostLimits(limits)).onSuccess(v -> audit.changed("vhost-limit.changed", "set", by,
+        ordered("vhost", limits.vhost(), "max_connections", limits.maxConnections(), "max_queues",
+            limits.maxQueues())));
+  }
+
+  /** Stores the user's limits (the user must exist: NOT_FOUND). */
+  public Future<Void> setUserLimits(UserLimits limits, String by) {
+    requireUser(limits.user());
+    return changed(store.saveUserLimits(limits)).onSuccess(v -> audit.changed("user-limit.changed", "set", by,
+        ordered("user", limits.user(), "max_connections", limits.maxConnections())));
   }
 
   public Future<Void> vhostDeleted(String vhost) {
     return changed(store.vhostDeleted(vhost));
+  }
+
+  private static Map<String, Object> permission(Permission p) {
+    return ordered("user", p.user(), "vhost", p.vhost(), "configure", p.configure(), "write", p.write(), "read",
+        p.read());
+  }
+
+  /** The pairs in their order; a null value is left out (a limit that is not set). */
+  private static Map<String, Object> ordered(Object... pairs) {
+    var m = new java.util.LinkedHashMap<String, Object>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      if (pairs[i + 1] != null) {
+        m.put((String) pairs[i], pairs[i + 1]);
+      }
+    }
+    return m;
   }
 
   private void requireUser(String name) {

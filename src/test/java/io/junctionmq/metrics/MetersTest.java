@@ -90,8 +90,8 @@ class MetersTest {
     Set<String> names = new HashSet<>();
     for (Meters.Meter m : Meters.ALL) {
       assertTrue(names.add(m.name()), m.name());
-      assertTrue(Set.of(Meters.TAG_VHOST, Meters.TAG_QUEUE, Meters.TAG_TRANSPORT, Meters.TAG_OPERATION)
-          .containsAll(m.tags()), m.toString());
+      assertTrue(Set.of(Meters.TAG_VHOST, Meters.TAG_QUEUE, Meters.TAG_TRANSPORT, Meters.TAG_OPERATION,
+          Meters.TAG_RESULT, Meters.TAG_PERMISSION).containsAll(m.tags()), m.toString());
     }
   }
 }

@@ -28,8 +28,16 @@ final class ParsedScrape {
 
   /** Scrapes {@code url}, keeping the families whose names start with one of {@code prefixes}. */
   static ParsedScrape of(String url, String... prefixes) {
-    var result = NodeScript.run("prometheus-scrape.mjs", Map.of("URL", url, "PREFIXES", String.join(",", prefixes)),
-        Duration.ofSeconds(60));
+    return as(null, url, prefixes);
+  }
+
+  /** As {@link #of}, sending {@code authorization} (null: none) as the {@code Authorization} header. */
+  static ParsedScrape as(String authorization, String url, String... prefixes) {
+    var env = new HashMap<String, String>(Map.of("URL", url, "PREFIXES", String.join(",", prefixes)));
+    if (authorization != null) {
+      env.put("AUTHORIZATION", authorization);
+    }
+    var result = NodeScript.run("prometheus-scrape.mjs", env, Duration.ofSeconds(60));
     assertEquals(0, result.exitCode(), result.output());
     for (String line : result.output().split("\n")) {
       if (line.startsWith("SCRAPE ")) {

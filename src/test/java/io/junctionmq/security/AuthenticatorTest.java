@@ -10,7 +10,9 @@ import io.junctionmq.model.JunctionException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -96,5 +98,83 @@ class AuthenticatorTest {
     for (String a : List.of("10.0.0.1", "::2", "localhost", "128.0.0.1", "::ffff:10.0.0.1", "")) {
       assertFalse(Authenticator.loopback(a), a);
     }
+  }
+
+  @Test
+  void anAddressWithTooManyWrongLoginsIsRefusedUncheckedUntilTheWindowEnds() throws Exception {
+    var clock = new AtomicLong();
+    var blocking = new Authenticator(vertx, users, new Authenticator.Settings(List.of("guest"), "guest", "guest", 1),
+        new TokenVerifier(vertx, JwtSettings.OFF), new FailedLogins(3, 60_000, clock::get));
+    assertEquals(ErrorCode.ACCESS_REFUSED, refusal(blocking.login("bob", "wrong", "10.0.0.1", "test")));
+    assertEquals(ErrorCode.ACCESS_REFUSED, refusal(blocking.login("nobody", "x", "10.0.0.1", "test")));
+    assertEquals("bob", blocking.login("bob", "s3cret", "10.0.0.1", "test").await(10, TimeUnit.SECONDS).name(),
+        "two wrong logins do not block");
+    assertEquals(ErrorCode.ACCESS_REFUSED, refusal(blocking.login("bob", "wrong", "10.0.0.1", "test")));
+
+    var right = blocking.login("bob", "s3cret", "10.0.0.1", "test");
+    String reason = reason(right);
+    assertTrue(reason.contains("too many failed logins from 10.0.0.1; try again in 60 s"), reason);
+    assertTrue(reason(blocking.anonymous("10.0.0.1", "test")).contains("too many failed logins"));
+    assertEquals("bob", blocking.login("bob", "s3cret", "10.0.0.2", "test").await(10, TimeUnit.SECONDS).name(),
+        "another address is not blocked");
+
+    clock.addAndGet(60_000_000_000L);
+    assertEquals("bob", blocking.login("bob", "s3cret", "10.0.0.1", "test").await(10, TimeUnit.SECONDS).name(),
+        "the block lifts after the window");
+  }
+
+  @Test
+  void noCredentialsAndLoopbackOnlyRefusalsAreNoGuesses() throws Exception {
+    var blocking = new Authenticator(vertx, users, new Authenticator.Settings(List.of("guest"), "", "", 1),
+        new TokenVerifier(vertx, JwtSettings.OFF), new FailedLogins(2, 60_000, System::nanoTime));
+    for (int i = 0; i < 3; i++) {
+      assertEquals(ErrorCode.ACCESS_REFUSED, refusal(blocking.anonymous("10.0.0.1", "test")));
+      assertEquals(ErrorCode.ACCESS_REFUSED, refusal(blocking.login("guest", "guest", "10.0.0.1", "test")));
+      assertEquals(ErrorCode.ACCESS_REFUSED, refusal(blocking.login("bob", null, "10.0.0.1", "test")));
+    }
+    assertEquals("bob", blocking.login("bob", "s3cret", "10.0.0.1", "test").await(10, TimeUnit.SECONDS).name());
+  }
+
+  @Test
+  void aClientWithoutAnAddressIsNeverBlocked() throws Exception {
+    var blocking = new Authenticator(vertx, users, new Authenticator.Settings(List.of("guest"), "guest", "guest", 1),
+        new TokenVerifier(vertx, JwtSettings.OFF), new FailedLogins(1, 60_000, System::nanoTime));
+    assertEquals(ErrorCode.ACCESS_REFUSED, refusal(blocking.login("bob", "wrong", null, "eventbus")));
+    assertEquals("bob", blocking.login("bob", "s3cret", null, "eventbus").await(10, TimeUnit.SECONDS).name());
+  }
+
+  @Test
+  void everyLoginIsCountedByItsResult() throws Exception {
+    var counted = new CopyOnWriteArrayList<String>();
+    users.audit().observer(new AuditObserver() {
+      @Override
+      public void login(Login result, String transport) {
+        counted.add(result.label() + "/" + transport);
+      }
+
+      @Override
+      public void denied(Audit.Denial denial) {
+      }
+    });
+    var blocking = new Authenticator(vertx, users, new Authenticator.Settings(List.of("guest"), "guest", "guest", 1),
+        new TokenVerifier(vertx, JwtSettings.OFF), new FailedLogins(1, 60_000, System::nanoTime));
+    blocking.login("bob", "s3cret", "10.0.0.1", "stomp").await(10, TimeUnit.SECONDS);
+    blocking.login("bob", "s3cret", "10.0.0.1", "stomp").await(10, TimeUnit.SECONDS);
+    refusal(blocking.login("bob", "wrong", "10.0.0.1", "http"));
+    refusal(blocking.login("bob", "s3cret", "10.0.0.1", "http"));
+    assertEquals(List.of("success/stomp", "success/stomp", "failure/http", "blocked/http"), counted);
+  }
+
+  private static String reason(Future<?> f) {
+    try {
+      f.await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      Throwable cause = e instanceof JunctionException ? e : e.getCause();
+      if (cause instanceof JunctionException j) {
+        return j.reason();
+      }
+      return fail(e);
+    }
+    return fail("expected a refusal");
   }
 }

@@ -2,6 +2,7 @@ package io.junctionmq.security;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.junctionmq.security.SecurityStore.Snapshot;
@@ -121,5 +122,25 @@ abstract class SecurityStoreContract {
     assertEquals(List.of(Permission.all("bob", "/")), s.permissions());
     assertEquals(List.of(), s.topicPermissions());
     assertEquals(List.of(), s.vhostLimits());
+  }
+
+  @Test
+  void userLimitsAreReplacedWholeAndGoWithTheirUser() {
+    await(store.saveUser(user("bob")));
+    await(store.saveUser(user("alice")));
+    await(store.saveUserLimits(new UserLimits("bob", 3)));
+    await(store.saveUserLimits(new UserLimits("alice", 1)));
+    await(store.saveUserLimits(new UserLimits("bob", 5)));
+    assertEquals(List.of(new UserLimits("alice", 1), new UserLimits("bob", 5)), load().userLimits());
+    await(store.saveUserLimits(UserLimits.none("alice")));
+    assertEquals(List.of(UserLimits.none("alice"), new UserLimits("bob", 5)), load().userLimits());
+    await(store.deleteUser("bob"));
+    assertEquals(List.of(UserLimits.none("alice")), load().userLimits());
+  }
+
+  @Test
+  void limitsOfAUserThatDoesNotExistAreRefused() {
+    assertThrows(AssertionError.class, () -> await(store.saveUserLimits(new UserLimits("nobody", 1))));
+    assertEquals(List.of(), load().userLimits());
   }
 }

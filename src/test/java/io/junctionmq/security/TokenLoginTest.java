@@ -36,7 +36,8 @@ class TokenLoginTest {
     var tokens = new TokenVerifier(vertx, new JwtSettings(List.of(key.toString()), "", "junction", "sub",
         Duration.ofSeconds(5), Duration.ofSeconds(2)));
     tokens.start().await(10, TimeUnit.SECONDS);
-    auth = new Authenticator(vertx, users, new Authenticator.Settings(List.of("guest"), "guest", "guest", 50), tokens);
+    auth = new Authenticator(vertx, users, new Authenticator.Settings(List.of("guest"), "guest", "guest", 50), tokens,
+        FailedLogins.none());
   }
 
   @AfterEach

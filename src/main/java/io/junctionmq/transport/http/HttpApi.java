@@ -2,8 +2,10 @@ package io.junctionmq.transport.http;
 
 import io.junctionmq.broker.Broker;
 import io.junctionmq.config.JunctionConfig;
+import io.junctionmq.config.MetricsAccess;
 import io.junctionmq.model.ErrorCode;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -30,6 +32,19 @@ public final class HttpApi {
       root.route(MOUNT + "/*").subRouter(router(vertx, config, broker, openapi));
       return null;
     });
+  }
+
+  /**
+   * Who may read {@code /metrics} ({@code metrics.auth}): anyone, or a user with the {@code
+   * monitoring} or {@code administrator} tag, logged in as for the API (HTTP Basic; without
+   * credentials, the anonymous user). Lets a request through with {@code ctx.next()}, answers
+   * the others 401 with a challenge (no login) or 403 (no tag).
+   */
+  public static Handler<RoutingContext> metricsAccess(Broker broker, MetricsAccess access) {
+    return switch (access) {
+      case OPEN -> RoutingContext::next;
+      case MONITORING -> new HttpAuth(broker).guard(HttpAuth.Need.MONITORING, RoutingContext::next);
+    };
   }
 
   /** The API's router, paths relative to {@code /api}. */

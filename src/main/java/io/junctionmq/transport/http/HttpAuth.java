@@ -3,6 +3,7 @@ package io.junctionmq.transport.http;
 import io.junctionmq.broker.Broker;
 import io.junctionmq.model.ErrorCode;
 import io.junctionmq.model.JunctionException;
+import io.junctionmq.security.Audit;
 import io.junctionmq.security.Identity;
 import io.junctionmq.security.Tag;
 import io.vertx.core.Future;
@@ -16,13 +17,24 @@ import java.util.Base64;
  * JSON Web Token with RabbitMQ's OAuth 2 scopes), or none (the anonymous user, {@code guest} from
  * localhost by default). A route needs a login ({@link Need#LOGIN}: messaging, checked by
  * the user's permissions), one of the management tags ({@link Need#MANAGEMENT}: RabbitMQ's
- * {@code management}, {@code policymaker}, {@code monitoring} or {@code administrator}), or
+ * {@code management}, {@code policymaker}, {@code monitoring} or {@code administrator}),
+ * {@code monitoring} or {@code administrator} ({@link Need#MONITORING}: {@code /metrics}), or
  * {@code administrator}. A refused request is answered 401 with a {@code WWW-Authenticate}
- * challenge (Bearer when a token was refused, else Basic), or 403 when the user lacks the tag.
+ * challenge (Bearer when a token was refused, else Basic), or 403 when the user lacks the tag
+ * (logged and counted as {@code access.denied}).
  */
 final class HttpAuth {
   /** What a route needs of its user. */
-  enum Need { LOGIN, MANAGEMENT, ADMINISTRATOR }
+  enum Need {
+    LOGIN(null), MANAGEMENT(Audit.Denial.MANAGEMENT), MONITORING(Audit.Denial.MONITORING),
+    ADMINISTRATOR(Audit.Denial.ADMINISTRATOR);
+
+    private final Audit.Denial denial;
+
+    Need(Audit.Denial denial) {
+      this.denial = denial;
+    }
+  }
 
   private static final String USER = "junction.user";
   private static final String BROKER = "junction.broker";
@@ -55,6 +67,7 @@ final class HttpAuth {
         try {
           check(need, user);
         } catch (JunctionException e) {
+          broker.users().audit().denied(user.name(), null, need.denial, "http", ctx.request().path(), e.reason());
           HttpErrors.send(ctx, e);
           return;
         }
@@ -100,17 +113,21 @@ final class HttpAuth {
     return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7);
   }
 
-  private static void check(Need need, Identity user) {
+  /** Fails ACCESS_REFUSED unless {@code user} has what {@code need} asks: a function of the identity alone, however it logged in. */
+  static void check(Need need, Identity user) {
     boolean ok = switch (need) {
       case LOGIN -> true;
       case MANAGEMENT -> user.has(Tag.MANAGEMENT) || user.has(Tag.POLICYMAKER) || user.has(Tag.MONITORING)
           || user.has(Tag.ADMINISTRATOR);
+      case MONITORING -> user.has(Tag.MONITORING) || user.has(Tag.ADMINISTRATOR);
       case ADMINISTRATOR -> user.has(Tag.ADMINISTRATOR);
     };
     if (!ok) {
-      throw ErrorCode.ACCESS_REFUSED.error("user '" + user.name() + "' needs the "
-          + (need == Need.ADMINISTRATOR ? "administrator tag" : "management, policymaker, monitoring or administrator tag")
-          + " for this");
+      throw ErrorCode.ACCESS_REFUSED.error("user '" + user.name() + "' needs the " + switch (need) {
+        case MONITORING -> "monitoring or administrator tag";
+        case ADMINISTRATOR -> "administrator tag";
+        default -> "management, policymaker, monitoring or administrator tag";
+      } + " for this");
     }
   }
 

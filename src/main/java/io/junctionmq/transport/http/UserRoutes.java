@@ -8,6 +8,7 @@ import io.junctionmq.security.Permission;
 import io.junctionmq.security.TopicPermission;
 import io.junctionmq.security.User;
 import io.junctionmq.security.UserDatabase;
+import io.junctionmq.security.UserLimits;
 import io.junctionmq.security.VhostLimits;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -20,10 +21,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * RabbitMQ's management API for users, permissions and vhost limits: {@code /api/whoami}
- * (any user), and for administrators {@code /api/users}, {@code /api/permissions}, {@code
- * /api/topic-permissions} and {@code /api/vhost-limits}, with RabbitMQ's bodies. A password
- * is hashed here (off the event loop); a hash exported from RabbitMQ is taken as it is.
+ * RabbitMQ's management API for users, permissions and limits: {@code /api/whoami} (any
+ * user), and for administrators {@code /api/users}, {@code /api/permissions}, {@code
+ * /api/topic-permissions}, {@code /api/vhost-limits} and {@code /api/user-limits}, with
+ * RabbitMQ's bodies. A password is hashed here (off the event loop); a hash exported from
+ * RabbitMQ is taken as it is. Each change is made in the name of the request's user.
  */
 final class UserRoutes {
   private final Vertx vertx;
@@ -51,7 +53,7 @@ final class UserRoutes {
         .on(HttpMethod.GET, "/permissions/:vhost/:user", admin, this::permission)
         .on(HttpMethod.PUT, "/permissions/:vhost/:user", admin, this::putPermission)
         .on(HttpMethod.DELETE, "/permissions/:vhost/:user", admin, ctx -> Rest.reply(ctx,
-            users().clearPermission(ctx.pathParam("user"), Rest.vhost(ctx)), (c, v) -> Rest.noContent(c)))
+            users().clearPermission(ctx.pathParam("user"), Rest.vhost(ctx), by(ctx)), (c, v) -> Rest.noContent(c)))
         .on(HttpMethod.GET, "/topic-permissions", admin, ctx -> topicPermissions(ctx, null, null))
         .on(HttpMethod.GET, "/topic-permissions/:vhost/:user", admin,
             ctx -> topicPermissions(ctx, Rest.vhost(ctx), ctx.pathParam("user")))
@@ -61,7 +63,19 @@ final class UserRoutes {
         .on(HttpMethod.GET, "/vhost-limits/:vhost", admin, ctx -> Rest.json(ctx, 200,
             array(users().limits(Rest.vhost(ctx)).stream().toList(), UserRoutes::json)))
         .on(HttpMethod.PUT, "/vhost-limits/:vhost/:limit", admin, ctx -> putLimit(ctx, true))
-        .on(HttpMethod.DELETE, "/vhost-limits/:vhost/:limit", admin, ctx -> putLimit(ctx, false));
+        .on(HttpMethod.DELETE, "/vhost-limits/:vhost/:limit", admin, ctx -> putLimit(ctx, false))
+        .on(HttpMethod.GET, "/user-limits", admin, ctx -> Rest.json(ctx, 200,
+            array(users().userLimits().stream().filter(l -> l.maxConnections() != null).toList(), UserRoutes::json)))
+        .on(HttpMethod.GET, "/user-limits/:user", admin, ctx -> Rest.json(ctx, 200,
+            array(users().userLimits(user(ctx.pathParam("user")).name()).filter(l -> l.maxConnections() != null)
+                .stream().toList(), UserRoutes::json)))
+        .on(HttpMethod.PUT, "/user-limits/:user/:limit", admin, ctx -> putUserLimit(ctx, true))
+        .on(HttpMethod.DELETE, "/user-limits/:user/:limit", admin, ctx -> putUserLimit(ctx, false));
+  }
+
+  /** Who makes the change: the request's user. */
+  private static String by(RoutingContext ctx) {
+    return HttpAuth.user(ctx).name();
   }
 
   private void whoami(RoutingContext ctx) {
@@ -103,7 +117,7 @@ final class UserRoutes {
           ? new User(name, existing.passwordHash(), existing.hashingAlgorithm(), tags)
           : new User(name, null, Passwords.PBKDF2, tags));
     }
-    Rest.reply(ctx, user.compose(users()::putUser), (c, created) -> c.response().setStatusCode(created ? 201 : 204).end());
+    Rest.reply(ctx, user.compose(u -> users().putUser(u, by(ctx))), (c, created) -> c.response().setStatusCode(created ? 201 : 204).end());
   }
 
   private void deleteUser(RoutingContext ctx) {
@@ -111,7 +125,7 @@ final class UserRoutes {
     if (name.equals(HttpAuth.user(ctx).name())) {
       throw ErrorCode.PRECONDITION_FAILED.error("a user cannot delete itself");
     }
-    Rest.reply(ctx, users().deleteUser(name), (c, v) -> Rest.noContent(c));
+    Rest.reply(ctx, users().deleteUser(name, by(ctx)), (c, v) -> Rest.noContent(c));
   }
 
   /** RabbitMQ's tags: a comma-separated string, or (newer) an array. */
@@ -155,7 +169,7 @@ final class UserRoutes {
     var p = new Permission(ctx.pathParam("user"), vhost, required(body, "configure"), required(body, "write"),
         required(body, "read"));
     boolean existed = users().permissions().stream().anyMatch(x -> x.user().equals(p.user()) && x.vhost().equals(vhost));
-    Rest.reply(ctx, users().setPermission(p), (c, v) -> c.response().setStatusCode(existed ? 204 : 201).end());
+    Rest.reply(ctx, users().setPermission(p, by(ctx)), (c, v) -> c.response().setStatusCode(existed ? 204 : 201).end());
   }
 
   private void topicPermissions(RoutingContext ctx, String vhost, String user) {
@@ -169,7 +183,7 @@ final class UserRoutes {
     JsonObject body = Rest.bodyObject(ctx);
     var p = new TopicPermission(ctx.pathParam("user"), vhost, required(body, "exchange"), required(body, "write"),
         required(body, "read"));
-    Rest.reply(ctx, users().setTopicPermission(p), (c, v) -> c.response().setStatusCode(201).end());
+    Rest.reply(ctx, users().setTopicPermission(p, by(ctx)), (c, v) -> c.response().setStatusCode(201).end());
   }
 
   /** As RabbitMQ: every topic permission of the user in the vhost. */
@@ -178,7 +192,7 @@ final class UserRoutes {
     String user = ctx.pathParam("user");
     var deletions = new ArrayList<Future<Void>>();
     users().topicPermissions().stream().filter(p -> p.vhost().equals(vhost) && p.user().equals(user))
-        .forEach(p -> deletions.add(users().clearTopicPermission(user, vhost, p.exchange())));
+        .forEach(p -> deletions.add(users().clearTopicPermission(user, vhost, p.exchange(), by(ctx))));
     Rest.reply(ctx, Future.all(deletions), (c, v) -> Rest.noContent(c));
   }
 
@@ -186,15 +200,7 @@ final class UserRoutes {
   private void putLimit(RoutingContext ctx, boolean set) {
     String vhost = requireVhost(ctx);
     String limit = ctx.pathParam("limit");
-    Integer value = null;
-    if (set) {
-      Object v = Rest.bodyObject(ctx).getValue("value");
-      if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
-          || Math.abs(n.longValue()) > Integer.MAX_VALUE) {
-        throw ErrorCode.INVALID_ARGUMENT.error("'value' must be an integer, got " + v);
-      }
-      value = n.longValue() < 0 ? null : n.intValue();
-    }
+    Integer value = set ? limitValue(ctx) : null;
     VhostLimits now = users().limits(vhost).orElse(VhostLimits.none(vhost));
     VhostLimits next = switch (limit) {
       case "max-connections" -> new VhostLimits(vhost, value, now.maxQueues());
@@ -202,7 +208,28 @@ final class UserRoutes {
       default -> throw ErrorCode.INVALID_ARGUMENT.error("unknown vhost limit '" + limit
           + "'; known: max-connections, max-queues");
     };
-    Rest.reply(ctx, users().setLimits(next), (c, v) -> Rest.noContent(c));
+    Rest.reply(ctx, users().setLimits(next, by(ctx)), (c, v) -> Rest.noContent(c));
+  }
+
+  /** RabbitMQ's user limit {@code max-connections}, set or removed as a vhost limit is ({@code max-channels} has no meaning here). */
+  private void putUserLimit(RoutingContext ctx, boolean set) {
+    String user = user(ctx.pathParam("user")).name();
+    String limit = ctx.pathParam("limit");
+    if (!limit.equals("max-connections")) {
+      throw ErrorCode.INVALID_ARGUMENT.error("unknown user limit '" + limit + "'; known: max-connections");
+    }
+    Integer value = set ? limitValue(ctx) : null;
+    Rest.reply(ctx, users().setUserLimits(new UserLimits(user, value), by(ctx)), (c, v) -> Rest.noContent(c));
+  }
+
+  /** The body's {@code value}: an integer; negative means no limit (null). */
+  private static Integer limitValue(RoutingContext ctx) {
+    Object v = Rest.bodyObject(ctx).getValue("value");
+    if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
+        || Math.abs(n.longValue()) > Integer.MAX_VALUE) {
+      throw ErrorCode.INVALID_ARGUMENT.error("'value' must be an integer, got " + v);
+    }
+    return n.longValue() < 0 ? null : n.intValue();
   }
 
   private String requireVhost(RoutingContext ctx) {
@@ -251,5 +278,10 @@ final class UserRoutes {
       value.put("max-queues", l.maxQueues());
     }
     return new JsonObject().put("vhost", l.vhost()).put("value", value);
+  }
+
+  private static JsonObject json(UserLimits l) {
+    return new JsonObject().put("user", l.user()).put("value", new JsonObject().put("max-connections",
+        l.maxConnections()));
   }
 }

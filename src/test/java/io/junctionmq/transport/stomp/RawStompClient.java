@@ -107,7 +107,7 @@ public final class RawStompClient implements AutoCloseable {
   }
 
   /** Whether the server closed the connection within {@code timeout} (frames before are skipped). */
-  boolean closedWithin(Duration timeout) throws IOException {
+  public boolean closedWithin(Duration timeout) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
       while (System.nanoTime() < deadline) {
