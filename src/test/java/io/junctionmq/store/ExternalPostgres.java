@@ -8,6 +8,11 @@ import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -85,15 +90,18 @@ public final class ExternalPostgres implements AutoCloseable {
   /**
    * A new, stopped standby of the running {@code primary}: {@code pg_basebackup -R} (so it
    * starts as a streaming standby), known to the primary as {@code name} ({@code application_name},
-   * what {@code synchronous_standby_names} lists).
+   * what {@code synchronous_standby_names} lists), with {@code settings} added to (and
+   * overriding) the configuration copied from the primary.
    */
-  public static ExternalPostgres standbyOf(ExternalPostgres primary, String name) {
+  public static ExternalPostgres standbyOf(ExternalPostgres primary, String name, Map<String, String> settings) {
     var pg = new ExternalPostgres(name, directory(name), FreePorts.next());
     pg.run(TIMEOUT, BIN.resolve("pg_basebackup").toString(), "-h", "127.0.0.1", "-p", String.valueOf(primary.port),
         "-U", PostgresServer.USER, "-D", pg.dataDirectory.toString(), "-R", "-X", "stream", "--no-sync",
         "-c", "fast");
-    pg.configure(Map.of("primary_conninfo", "'host=127.0.0.1 port=" + primary.port + " user=" + PostgresServer.USER
-        + " application_name=" + name + "'"));
+    var all = new java.util.LinkedHashMap<>(settings);
+    all.put("primary_conninfo", "'host=127.0.0.1 port=" + primary.port + " user=" + PostgresServer.USER
+        + " application_name=" + name + "'");
+    pg.configure(all);
     return pg;
   }
 
@@ -128,6 +136,16 @@ public final class ExternalPostgres implements AutoCloseable {
   public void promote() {
     run(TIMEOUT, BIN.resolve("pg_ctl").toString(), "-D", dataDirectory.toString(), "-w",
         "-t", String.valueOf(TIMEOUT.toSeconds()), "promote");
+  }
+
+  /** The first column of the first row {@code sql} returns, as text (null if no row), over JDBC. */
+  public String query(String sql) {
+    try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + PostgresServer.DATABASE
+        + "?user=" + PostgresServer.USER); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      return rs.next() ? rs.getString(1) : null;
+    } catch (SQLException e) {
+      throw new IllegalStateException(name + ": cannot run '" + sql + "'", e);
+    }
   }
 
   /** The URI of database {@code postgres} on this server, as {@code PgPools} takes it. */
