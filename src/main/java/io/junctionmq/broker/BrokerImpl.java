@@ -43,8 +43,7 @@ public final class BrokerImpl implements Broker {
   private static final Logger log = LoggerFactory.getLogger(BrokerImpl.class);
 
   /** Tunables of a broker. */
-  public record Settings(QueueLimits limits, Duration leaseTtl, Duration leaseRenewInterval,
-                         Duration requestTimeout) {
+  public record Settings(QueueLimits limits, Duration leaseTtl, Duration leaseRenewInterval, Duration requestTimeout) {
   }
 
   private final String self;
@@ -85,7 +84,6 @@ public final class BrokerImpl implements Broker {
     this.consumers = new Consumers(vertx, self, directory);
     directory.listener(consumers);
     this.connections = new Connections(vertx, membership, security.users(), catalog, publishing, consumers);
-    security.users().onUserDeleted(connections::closeAllOf);
   }
 
   /** Where sampled publish and delivery latencies go (metrics). Set before {@link #start()}. */
@@ -97,8 +95,9 @@ public final class BrokerImpl implements Broker {
 
   /** Loads the stored metadata and recovers every durable queue; completes when all serve. */
   public Future<Void> start() {
-    return cluster.start().compose(v -> security.start()).onSuccess(v -> connections.start()).onSuccess(v -> log.info("broker {} ready: {} vhosts, {} queues, {} of them here", self,
-        directory.vhostNames().size(), directory.queues().size(), directory.ownedHere().size()));
+    return cluster.start().compose(v -> security.start()).onSuccess(v -> connections.start())
+        .onSuccess(v -> log.info("broker {} ready: {} vhosts, {} queues, {} of them here", self,
+            directory.vhostNames().size(), directory.queues().size(), directory.ownedHere().size()));
   }
 
   /**

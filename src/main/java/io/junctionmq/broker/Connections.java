@@ -42,6 +42,7 @@ final class Connections {
     if (gossip != null) {
       limits.elsewhere(gossip);
     }
+    users.onUserDeleted(this::closeAllOf);
   }
 
   void start() {
