@@ -43,6 +43,9 @@ public final class QueueState {
   // of reserveStep (0: the host saves none ahead, nothing stops); see reserveAhead.
   private long reservedUpTo = Long.MAX_VALUE;
   private int reserveStep;
+  // The last write of a durable message failed and none succeeded since (the store is down):
+  // messages not yet stored are not delivered, as their writes are likely to fail too.
+  private boolean storeFailing;
 
   private ArrayList<Effect> out = new ArrayList<>();
 
@@ -144,13 +147,20 @@ public final class QueueState {
 
   /** The store holds every durable message up to {@code seq}; they may now be paged in. */
   public Result<Void> stored(long seq) {
+    boolean wasFailing = storeFailing;
+    storeFailing = false;
     ready.stored(seq);
-    maybePageIn();
+    if (wasFailing) {
+      deliverAll();
+    } else {
+      maybePageIn();
+    }
     return done(null);
   }
 
   /** A durable message could not be stored: it leaves the queue (its publisher got an error). */
   public Result<Void> storeFailed(QueuedMessage failed) {
+    storeFailing = true;
     ready.storeFailed(failed);
     return done(null);
   }
@@ -280,7 +290,7 @@ public final class QueueState {
       maybePageIn();
       return done(ready.size() > 0 ? GetReply.PAGING_IN : new GetReply.Empty(0));
     }
-    if (ready.headSeq() > reservedUpTo) {
+    if (!deliverable()) {
       return done(GetReply.PAGING_IN);
     }
     QueuedMessage m = ready.poll();
@@ -423,7 +433,7 @@ public final class QueueState {
       return;
     }
     expireHead();
-    while (ready.hasHead() && ready.headSeq() <= reservedUpTo) {
+    while (ready.hasHead() && deliverable()) {
       QueueConsumer c = consumers.next();
       if (c == null) {
         break;
@@ -443,6 +453,15 @@ public final class QueueState {
       expireHead();
     }
     maybePageIn();
+  }
+
+  /**
+   * Whether the head may go out: it is at or below the saved delivered-up-to, and, while the
+   * store is failing, stored (a message is handed out as its write starts, and a publisher
+   * whose write failed will send it again).
+   */
+  private boolean deliverable() {
+    return ready.headSeq() <= reservedUpTo && !(storeFailing && ready.headUnstored());
   }
 
   private void maybePageIn() {

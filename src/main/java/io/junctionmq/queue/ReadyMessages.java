@@ -61,6 +61,11 @@ final class ReadyMessages {
     }
   }
 
+  /** Whether the head (see {@link #hasHead()}) waits for its write, or follows one that does. */
+  boolean headUnstored() {
+    return !unstored.isEmpty() && headSeq() >= unstored.peekFirst();
+  }
+
   /** A durable message could not be stored: it leaves, unless it was delivered already. */
   void storeFailed(QueuedMessage failed) {
     long seq = failed.seq;

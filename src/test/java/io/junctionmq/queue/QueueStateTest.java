@@ -62,6 +62,19 @@ class QueueStateTest {
   }
 
   @Test
+  void whileTheStoreFailsOnlyStoredMessagesAreDelivered() {
+    var q = new QueueState(QueueLimits.DEFAULT, true);
+    q.consume("c", 10, AckMode.CLIENT_INDIVIDUAL);
+    QueuedMessage first = accepted(q.enqueue(msg("first")));
+    q.storeFailed(first);
+    var second = q.enqueue(msg("second"));
+    assertTrue(deliveries(second).isEmpty(), "its write will likely fail too: it waits for it");
+    var stored = deliveries(q.stored(accepted(second).seq()));
+    assertEquals(List.of("second"), stored.stream().map(QueueStateTest::body).toList());
+    assertEquals(1, deliveries(q.enqueue(msg("third"))).size(), "the store works again: delivered at once");
+  }
+
+  @Test
   void transientMessageInDurableQueueIsNotDurable() {
     var q = new QueueState(QueueLimits.DEFAULT, true);
     var m = new Message("", "q", MessageProperties.TRANSIENT, new byte[1]);
