@@ -33,10 +33,14 @@ public final class MetadataReplica {
     this.ownership = ownership;
   }
 
-  /** At start: the stored vhosts (and {@code /}, stored if it is not) and exchanges. */
+  /**
+   * At start: the stored vhosts (and {@code /}, stored if it is not) and exchanges. {@code /}
+   * is saved whatever this node has heard: what the directory holds is not proof that it is
+   * committed, and the default user's permissions need it committed.
+   */
   public Future<Void> loadTopology(MetadataStore.Metadata stored) {
     stored.vhosts().forEach(directory::addVhost);
-    Future<Void> root = directory.findVhost("/") != null ? Future.succeededFuture()
+    Future<Void> root = stored.vhosts().contains("/") ? Future.succeededFuture()
         : metadata.saveVhost("/").onSuccess(v -> directory.addVhost("/"));
     return root.onSuccess(v -> {
       for (Exchange e : stored.exchanges()) {
