@@ -2,6 +2,7 @@ package io.junctionmq.transport.http;
 
 import io.junctionmq.model.ErrorCode;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -63,11 +64,16 @@ final class Rest {
       throw ErrorCode.UNSUPPORTED_MEDIA_TYPE.error("expected a JSON body (application/json), got " + type);
     }
     var body = ctx.body();
-    if (body == null || !body.available() || body.isEmpty()) {
+    return jsonObject(body == null || !body.available() ? null : body.buffer());
+  }
+
+  /** A request body as a JSON object; none or an empty one is {@code {}}; fails INVALID_ARGUMENT otherwise. */
+  static JsonObject jsonObject(Buffer body) {
+    if (body == null || body.length() == 0) {
       return new JsonObject();
     }
     try {
-      Object v = Json.decodeValue(body.buffer());
+      Object v = Json.decodeValue(body);
       if (v instanceof JsonObject o) {
         return o;
       }

@@ -111,7 +111,7 @@ final class UserRoutes {
   }
 
   /** RabbitMQ's tags: a comma-separated string, or (newer) an array. */
-  private static List<String> tags(Object value) {
+  static List<String> tags(Object value) {
     if (value == null) {
       return List.of();
     }
@@ -147,9 +147,7 @@ final class UserRoutes {
 
   private void putPermission(RoutingContext ctx) {
     String vhost = requireVhost(ctx);
-    JsonObject body = Rest.bodyObject(ctx);
-    var p = new Permission(ctx.pathParam("user"), vhost, required(body, "configure"), required(body, "write"),
-        required(body, "read"));
+    var p = permission(ctx.pathParam("user"), vhost, Rest.bodyObject(ctx));
     boolean existed = users().permissions().stream().anyMatch(x -> x.user().equals(p.user()) && x.vhost().equals(vhost));
     Rest.reply(ctx, users().setPermission(p), (c, v) -> c.response().setStatusCode(existed ? 204 : 201).end());
   }
@@ -162,9 +160,7 @@ final class UserRoutes {
 
   private void putTopicPermission(RoutingContext ctx) {
     String vhost = requireVhost(ctx);
-    JsonObject body = Rest.bodyObject(ctx);
-    var p = new TopicPermission(ctx.pathParam("user"), vhost, required(body, "exchange"), required(body, "write"),
-        required(body, "read"));
+    var p = topicPermission(ctx.pathParam("user"), vhost, Rest.bodyObject(ctx));
     Rest.reply(ctx, users().setTopicPermission(p), (c, v) -> c.response().setStatusCode(201).end());
   }
 
@@ -184,12 +180,7 @@ final class UserRoutes {
     String limit = ctx.pathParam("limit");
     Integer value = null;
     if (set) {
-      Object v = Rest.bodyObject(ctx).getValue("value");
-      if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
-          || Math.abs(n.longValue()) > Integer.MAX_VALUE) {
-        throw ErrorCode.INVALID_ARGUMENT.error("'value' must be an integer, got " + v);
-      }
-      value = n.longValue() < 0 ? null : n.intValue();
+      value = limit(Rest.bodyObject(ctx));
     }
     VhostLimits now = users().limits(vhost).orElse(VhostLimits.none(vhost));
     VhostLimits next = switch (limit) {
@@ -199,6 +190,25 @@ final class UserRoutes {
           + "'; known: max-connections, max-queues");
     };
     Rest.reply(ctx, users().setLimits(next), (c, v) -> Rest.noContent(c));
+  }
+
+  /** A permission body's three expressions; the user database checks they compile. */
+  static Permission permission(String user, String vhost, JsonObject body) {
+    return new Permission(user, vhost, required(body, "configure"), required(body, "write"), required(body, "read"));
+  }
+
+  static TopicPermission topicPermission(String user, String vhost, JsonObject body) {
+    return new TopicPermission(user, vhost, required(body, "exchange"), required(body, "write"), required(body, "read"));
+  }
+
+  /** A vhost limit body {@code {"value": N}}: N, or null (no limit) when it is negative. */
+  static Integer limit(JsonObject body) {
+    Object v = body.getValue("value");
+    if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
+        || Math.abs(n.longValue()) > Integer.MAX_VALUE) {
+      throw ErrorCode.INVALID_ARGUMENT.error("'value' must be an integer, got " + v);
+    }
+    return n.longValue() < 0 ? null : n.intValue();
   }
 
   private String requireVhost(RoutingContext ctx) {
