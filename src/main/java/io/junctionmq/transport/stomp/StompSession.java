@@ -192,7 +192,7 @@ final class StompSession implements Subscriptions.Sink {
     startHeartBeats(hb);
   }
 
-  private static String version(String accept) {
+  static String version(String accept) {
     if (accept == null) {
       return "1.0";
     }
