@@ -105,7 +105,11 @@ final class Rest {
   }
 
   static boolean flag(RoutingContext ctx, String name) {
-    String v = Rest.query(ctx, name, null);
+    return flag(name, Rest.query(ctx, name, null));
+  }
+
+  /** A flag query parameter's value ({@code null}: absent); empty or {@code true} is true; else INVALID_ARGUMENT. */
+  static boolean flag(String name, String v) {
     if (v == null) {
       return false;
     }
@@ -119,7 +123,11 @@ final class Rest {
   }
 
   static int intParam(RoutingContext ctx, String name, int dflt, int min, int max) {
-    String v = Rest.query(ctx, name, null);
+    return intParam(name, Rest.query(ctx, name, null), dflt, min, max);
+  }
+
+  /** An integer query parameter's value from {@code min} to {@code max}; absent or empty is {@code dflt}. */
+  static int intParam(String name, String v, int dflt, int min, int max) {
     if (v == null || v.isEmpty()) {
       return dflt;
     }
