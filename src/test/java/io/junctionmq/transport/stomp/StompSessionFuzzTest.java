@@ -89,6 +89,20 @@ class StompSessionFuzzTest {
         .map(f -> new String(f.body(), StandardCharsets.UTF_8)).findFirst().orElse(null));
   }
 
+  @Test
+  void aClientThatGoesWhileItsLoginIsCheckedLeavesNoConnectionBehind() {
+    // Found by this fuzz target: the login completed after the close and opened a connection for good.
+    BrokerImpl b = freshBroker();
+    var socket = new Socket(List.of(Buffer.buffer("CONNECT\naccept-version:1.2\nlogin:guest\npasscode:guest\n\n\0")));
+    vertx.getOrCreateContext().runOnContext(v -> {
+      socket.session = new StompSession(vertx, b, SETTINGS, new StompStats(), socket);
+      socket.pump();
+      socket.session.transportClosed();
+    });
+    Awaitility.await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+        .until(() -> socket.closed && b.connections().isEmpty());
+  }
+
   /**
    * What the session wrote to a client that sent {@code wire} (cut as {@code seed} chooses), waited
    * for {@code answered} (or the session's close), and closed; once the broker has closed its connection.
@@ -113,18 +127,21 @@ class StompSessionFuzzTest {
   }
 
   private static BrokerImpl broker() {
-    if (broker == null || ++inputs % INPUTS_PER_BROKER == 0) {
-      if (broker != null) {
-        broker.stop().await();
-      }
-      var settings = new BrokerImpl.Settings(QueueLimits.DEFAULT, Duration.ofSeconds(30), Duration.ofSeconds(10),
-          Duration.ofSeconds(5));
-      // No delay after a refused login: the fuzzer tries many.
-      var auth = new AuthSettings("guest", "guest", List.of("guest"), "guest", "guest", 0);
-      broker = new BrokerImpl(vertx, Membership.standalone("fuzz"), settings, new InMemoryMetadataStore(),
-          new InMemoryMessageStore(), new InMemoryMessageStore(), new InMemorySecurityStore(), auth);
-      broker.start().await();
+    return broker == null || ++inputs % INPUTS_PER_BROKER == 0 ? freshBroker() : broker;
+  }
+
+  /** A new broker, whose authenticator has checked no password yet. */
+  private static BrokerImpl freshBroker() {
+    if (broker != null) {
+      broker.stop().await();
     }
+    var settings = new BrokerImpl.Settings(QueueLimits.DEFAULT, Duration.ofSeconds(30), Duration.ofSeconds(10),
+        Duration.ofSeconds(5));
+    // No delay after a refused login: the fuzzer tries many.
+    var auth = new AuthSettings("guest", "guest", List.of("guest"), "guest", "guest", 0);
+    broker = new BrokerImpl(vertx, Membership.standalone("fuzz"), settings, new InMemoryMetadataStore(),
+        new InMemoryMessageStore(), new InMemoryMessageStore(), new InMemorySecurityStore(), auth);
+    broker.start().await();
     return broker;
   }
 
