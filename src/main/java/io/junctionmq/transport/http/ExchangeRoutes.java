@@ -58,7 +58,7 @@ final class ExchangeRoutes {
     Rest.reply(ctx, HttpAuth.broker(ctx).declareExchange(exchange), (c, x) -> c.response().setStatusCode(existed ? 204 : 201).end());
   }
 
-  /** The exchange a declaration body describes; fails INVALID_ARGUMENT for a missing or unknown type, or a field of the wrong type. */
+  /** The exchange a declaration body describes; fails INVALID_ARGUMENT for a missing or unknown type or a bad field. */
   static Exchange exchange(String vhost, String name, JsonObject body) {
     String type = Rest.string(body, "type", null);
     if (type == null) {
