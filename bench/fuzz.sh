@@ -55,9 +55,9 @@ for t in $targets; do
     "$corpus" "$seeds" >"$log" 2>&1 || true
   findings=$(( $(ls "$OUT/findings" | grep -vc slow-unit || true) - before ))
   slow=$(( $(ls "$OUT/findings" | grep -c slow-unit || true) - slow_before ))
-  done_line=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1 || true)
-  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-  rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+  done_line=$(grep -a -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1 || true)
+  execs=$(sed -n -e 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  rate=$(sed -n -e 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
   cov=$(echo "$done_line" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
   ft=$(echo "$done_line" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
   corp=$(echo "$done_line" | sed -n 's/.* corp: \([0-9]*\).*/\1/p')
