@@ -158,7 +158,9 @@ public final class Authenticator {
   }
 
   private <T> Future<T> delayed(JunctionException e) {
-    return vertx.timer(settings.failureDelayMs()).compose(t -> Future.failedFuture(e));
+    // Vert.x refuses timers under 1 ms: auth.failure-delay 0 answers at once.
+    return settings.failureDelayMs() < 1 ? Future.failedFuture(e)
+        : vertx.timer(settings.failureDelayMs()).compose(t -> Future.failedFuture(e));
   }
 
   /** Whether {@code host} is an IP address on the loopback interface (no DNS: a name is not loopback). */

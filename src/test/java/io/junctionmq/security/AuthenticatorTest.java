@@ -52,6 +52,12 @@ class AuthenticatorTest {
   }
 
   @Test
+  void aFailureDelayOfZeroRefusesAtOnce() {
+    var noDelay = new Authenticator(vertx, users, new Authenticator.Settings(List.of("guest"), "guest", "guest", 0));
+    assertEquals(ErrorCode.ACCESS_REFUSED, refusal(noDelay.login("bob", "wrong", "127.0.0.1", "test")));
+  }
+
+  @Test
   void aUserLogsInWithItsPasswordFromAnywhere() throws Exception {
     Identity bob = auth.login("bob", "s3cret", "10.1.2.3", "test").await(10, TimeUnit.SECONDS);
     assertEquals("bob", bob.name());

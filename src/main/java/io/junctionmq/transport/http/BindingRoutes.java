@@ -38,10 +38,15 @@ final class BindingRoutes {
     Paging.reply(ctx, matching(ctx, type), Binding::routingKey, ManagementJson::binding);
   }
 
+  /** The binding a body describes between two ends; fails INVALID_ARGUMENT naming a field of the wrong type. */
+  static Binding binding(String vhost, String source, DestinationType type, String destination, JsonObject body) {
+    return new Binding(vhost, source, type, destination, Rest.string(body, "routing_key", ""),
+        Rest.object(body, "arguments").getMap());
+  }
+
   private void bind(RoutingContext ctx, DestinationType type, String path) {
-    JsonObject body = Rest.bodyObject(ctx);
-    var binding = new Binding(Rest.vhost(ctx), Rest.exchangeName(ctx, "source"), type, destination(ctx, type),
-        Rest.string(body, "routing_key", ""), Rest.object(body, "arguments").getMap());
+    var binding = binding(Rest.vhost(ctx), Rest.exchangeName(ctx, "source"), type, destination(ctx, type),
+        Rest.bodyObject(ctx));
     Rest.reply(ctx, HttpAuth.broker(ctx).bind(binding), (c, v) -> c.response()
         .setStatusCode(201)
         .putHeader("Location", location(c, ManagementJson.propertiesKey(binding)))

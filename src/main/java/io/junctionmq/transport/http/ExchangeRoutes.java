@@ -53,7 +53,13 @@ final class ExchangeRoutes {
   private void declare(RoutingContext ctx) {
     String vhost = Rest.vhost(ctx);
     String name = Rest.exchangeName(ctx, "name");
-    JsonObject body = Rest.bodyObject(ctx);
+    var exchange = exchange(vhost, name, Rest.bodyObject(ctx));
+    boolean existed = broker.exchanges(vhost).stream().anyMatch(x -> x.name().equals(name));
+    Rest.reply(ctx, HttpAuth.broker(ctx).declareExchange(exchange), (c, x) -> c.response().setStatusCode(existed ? 204 : 201).end());
+  }
+
+  /** The exchange a declaration body describes; fails INVALID_ARGUMENT for a missing or unknown type or a bad field. */
+  static Exchange exchange(String vhost, String name, JsonObject body) {
     String type = Rest.string(body, "type", null);
     if (type == null) {
       throw ErrorCode.INVALID_ARGUMENT.error("'type' is required: direct, fanout, topic or headers");
@@ -64,11 +70,9 @@ final class ExchangeRoutes {
     } catch (IllegalArgumentException e) {
       throw ErrorCode.INVALID_ARGUMENT.error("unknown exchange type '" + type + "': direct, fanout, topic or headers");
     }
-    var exchange = new Exchange(vhost, name, parsed, Rest.bool(body, "durable", true),
+    return new Exchange(vhost, name, parsed, Rest.bool(body, "durable", true),
         Rest.bool(body, "auto_delete", false), Rest.bool(body, "internal", false),
         Rest.object(body, "arguments").getMap());
-    boolean existed = broker.exchanges(vhost).stream().anyMatch(x -> x.name().equals(name));
-    Rest.reply(ctx, HttpAuth.broker(ctx).declareExchange(exchange), (c, x) -> c.response().setStatusCode(existed ? 204 : 201).end());
   }
 
   private void delete(RoutingContext ctx) {

@@ -7,7 +7,6 @@ import io.junctionmq.model.ErrorCode;
 import io.junctionmq.model.JunctionException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayDeque;
@@ -44,7 +43,7 @@ final class NdjsonPublish {
   private final int maxLine;
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private LineReader parser;
-  private final PublishLines fast;
+  private final PublishLines publishLines;
   private long lines;
   private long published;
   private long routed;
@@ -65,7 +64,7 @@ final class NdjsonPublish {
     this.exchange = exchange;
     this.maxInFlight = maxInFlight;
     this.maxLine = maxLine;
-    this.fast = new PublishLines(exchange);
+    this.publishLines = new PublishLines(exchange);
   }
 
   void start() {
@@ -103,10 +102,7 @@ final class NdjsonPublish {
     var p = new Pending(n);
     pending.add(p);
     try {
-      var line = fast.read(record.getBytes());
-      if (line == null) {
-        line = slowly(record);
-      }
+      var line = publishLines.message(record);
       published++;
       connection.publish(vhost, line.message(), line.mandatory()).onComplete(ar -> {
         if (ar.succeeded()) {
@@ -124,17 +120,6 @@ final class NdjsonPublish {
       p.result = error(n, e);
     }
     flush();
-  }
-
-  /** A line {@link PublishLines} does not take: through a JsonObject, which reports what is wrong with it. */
-  private PublishLines.Line slowly(Buffer record) {
-    JsonObject body;
-    try {
-      body = new JsonObject(record);
-    } catch (DecodeException | ClassCastException e) {
-      throw ErrorCode.INVALID_ARGUMENT.error("the line is not a JSON object");
-    }
-    return new PublishLines.Line(MessageJson.message(exchange, body, null), Rest.bool(body, "mandatory", false));
   }
 
   /** Confirmations arrive in bursts (one store commit confirms many): answer them together, once per turn. */

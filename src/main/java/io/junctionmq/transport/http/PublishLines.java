@@ -3,9 +3,12 @@ package io.junctionmq.transport.http;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.junctionmq.model.ErrorCode;
+import io.junctionmq.model.JunctionException;
 import io.junctionmq.model.Message;
 import io.junctionmq.model.MessageProperties;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -39,6 +42,28 @@ final class PublishLines {
 
   PublishLines(String exchange) {
     this.exchange = exchange;
+  }
+
+  /**
+   * The message of a line (without its newline): read straight from its bytes when it has the
+   * usual shape, else through {@link MessageJson}.
+   *
+   * @throws JunctionException INVALID_ARGUMENT saying what is wrong with the line
+   */
+  Line message(Buffer line) {
+    Line read = read(line.getBytes());
+    return read != null ? read : slowly(line);
+  }
+
+  /** A line this class does not take: through a JsonObject, which reports what is wrong with it. */
+  Line slowly(Buffer line) {
+    JsonObject body;
+    try {
+      body = new JsonObject(line);
+    } catch (DecodeException | ClassCastException e) {
+      throw ErrorCode.INVALID_ARGUMENT.error("the line is not a JSON object");
+    }
+    return new Line(MessageJson.message(exchange, body, null), Rest.bool(body, "mandatory", false));
   }
 
   /** The message of a line (a whole array, no newline), or null to read it through {@link MessageJson}. */

@@ -63,7 +63,15 @@ final class PublishRoutes {
 
   /** The raw form: the body is the payload; the rest comes from query parameters and headers. */
   private static Message raw(RoutingContext ctx, String exchange, String type, String idempotencyKey) {
-    MultiMap h = ctx.request().headers();
+    var properties = rawProperties(ctx.request().headers(), type, idempotencyKey,
+        persistent(Rest.query(ctx, "delivery_mode", null), Rest.query(ctx, "persistent", null)));
+    var body = ctx.body().buffer();
+    return new Message(exchange, Rest.query(ctx, "routing_key", ""), properties,
+        body == null ? new byte[0] : body.getBytes());
+  }
+
+  /** The properties of a raw publish from its HTTP headers; fails INVALID_ARGUMENT naming a bad one. */
+  static MessageProperties rawProperties(MultiMap h, String type, String idempotencyKey, boolean persistent) {
     var headers = new LinkedHashMap<String, String>();
     h.forEach(e -> {
       String name = e.getKey().toLowerCase(Locale.ROOT);
@@ -72,8 +80,8 @@ final class PublishRoutes {
       }
     });
     String messageId = idempotencyKey != null ? idempotencyKey : h.get("X-Message-Id");
-    var properties = MessageProperties.builder()
-        .persistent(persistent(ctx))
+    return MessageProperties.builder()
+        .persistent(persistent)
         .contentType(type == null || Rest.baseType(type).equals(Rest.FORM) ? null : type)
         .contentEncoding(h.get("Content-Encoding"))
         .messageId(messageId)
@@ -87,14 +95,10 @@ final class PublishRoutes {
         .timestamp(MessageJson.timestamp(h.get("X-Timestamp")))
         .headers(headers)
         .build();
-    var body = ctx.body().buffer();
-    return new Message(exchange, Rest.query(ctx, "routing_key", ""), properties,
-        body == null ? new byte[0] : body.getBytes());
   }
 
   /** {@code persistent=true} or {@code delivery_mode=2}; transient otherwise, as RabbitMQ's default. */
-  private static boolean persistent(RoutingContext ctx) {
-    String mode = Rest.query(ctx, "delivery_mode", null);
+  static boolean persistent(String mode, String persistent) {
     if (mode != null) {
       if (!mode.equals("1") && !mode.equals("2")) {
         throw ErrorCode.INVALID_ARGUMENT.error("'delivery_mode' must be 1 (transient) or 2 (persistent), got '"
@@ -102,6 +106,6 @@ final class PublishRoutes {
       }
       return mode.equals("2");
     }
-    return Rest.flag(ctx, "persistent");
+    return Rest.flag("persistent", persistent);
   }
 }

@@ -64,9 +64,7 @@ final class QueueRoutes {
   private void declare(RoutingContext ctx) {
     String vhost = Rest.vhost(ctx);
     String name = ctx.pathParam("name");
-    JsonObject body = Rest.bodyObject(ctx);
-    var queue = new Queue(vhost, name, Rest.bool(body, "durable", true), Rest.bool(body, "exclusive", false),
-        Rest.bool(body, "auto_delete", false), Rest.object(body, "arguments").getMap());
+    var queue = queue(vhost, name, Rest.bodyObject(ctx));
     broker.queueInfo(vhost, name).transform(existing -> {
       int status = existing.succeeded() ? 204 : 201;
       return HttpAuth.broker(ctx).declareQueue(queue).map(info -> status);
@@ -77,6 +75,12 @@ final class QueueRoutes {
         ctx.fail(ar.cause());
       }
     });
+  }
+
+  /** The queue a declaration body describes; fails INVALID_ARGUMENT naming a field of the wrong type. */
+  static Queue queue(String vhost, String name, JsonObject body) {
+    return new Queue(vhost, name, Rest.bool(body, "durable", true), Rest.bool(body, "exclusive", false),
+        Rest.bool(body, "auto_delete", false), Rest.object(body, "arguments").getMap());
   }
 
   private void delete(RoutingContext ctx) {

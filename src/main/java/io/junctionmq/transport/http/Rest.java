@@ -2,6 +2,7 @@ package io.junctionmq.transport.http;
 
 import io.junctionmq.model.ErrorCode;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -63,11 +64,16 @@ final class Rest {
       throw ErrorCode.UNSUPPORTED_MEDIA_TYPE.error("expected a JSON body (application/json), got " + type);
     }
     var body = ctx.body();
-    if (body == null || !body.available() || body.isEmpty()) {
+    return jsonObject(body == null || !body.available() ? null : body.buffer());
+  }
+
+  /** A request body as a JSON object; none or an empty one is {@code {}}; fails INVALID_ARGUMENT otherwise. */
+  static JsonObject jsonObject(Buffer body) {
+    if (body == null || body.length() == 0) {
       return new JsonObject();
     }
     try {
-      Object v = Json.decodeValue(body.buffer());
+      Object v = Json.decodeValue(body);
       if (v instanceof JsonObject o) {
         return o;
       }
@@ -99,7 +105,11 @@ final class Rest {
   }
 
   static boolean flag(RoutingContext ctx, String name) {
-    String v = Rest.query(ctx, name, null);
+    return flag(name, Rest.query(ctx, name, null));
+  }
+
+  /** A flag query parameter's value ({@code null}: absent); empty or {@code true} is true; else INVALID_ARGUMENT. */
+  static boolean flag(String name, String v) {
     if (v == null) {
       return false;
     }
@@ -113,7 +123,11 @@ final class Rest {
   }
 
   static int intParam(RoutingContext ctx, String name, int dflt, int min, int max) {
-    String v = Rest.query(ctx, name, null);
+    return intParam(name, Rest.query(ctx, name, null), dflt, min, max);
+  }
+
+  /** An integer query parameter's value from {@code min} to {@code max}; absent or empty is {@code dflt}. */
+  static int intParam(String name, String v, int dflt, int min, int max) {
     if (v == null || v.isEmpty()) {
       return dflt;
     }

@@ -129,7 +129,7 @@ final class UserRoutes {
   }
 
   /** RabbitMQ's tags: a comma-separated string, or (newer) an array. */
-  private static List<String> tags(Object value) {
+  static List<String> tags(Object value) {
     if (value == null) {
       return List.of();
     }
@@ -165,9 +165,7 @@ final class UserRoutes {
 
   private void putPermission(RoutingContext ctx) {
     String vhost = requireVhost(ctx);
-    JsonObject body = Rest.bodyObject(ctx);
-    var p = new Permission(ctx.pathParam("user"), vhost, required(body, "configure"), required(body, "write"),
-        required(body, "read"));
+    var p = permission(ctx.pathParam("user"), vhost, Rest.bodyObject(ctx));
     boolean existed = users().permissions().stream().anyMatch(x -> x.user().equals(p.user()) && x.vhost().equals(vhost));
     Rest.reply(ctx, users().setPermission(p, by(ctx)), (c, v) -> c.response().setStatusCode(existed ? 204 : 201).end());
   }
@@ -180,9 +178,7 @@ final class UserRoutes {
 
   private void putTopicPermission(RoutingContext ctx) {
     String vhost = requireVhost(ctx);
-    JsonObject body = Rest.bodyObject(ctx);
-    var p = new TopicPermission(ctx.pathParam("user"), vhost, required(body, "exchange"), required(body, "write"),
-        required(body, "read"));
+    var p = topicPermission(ctx.pathParam("user"), vhost, Rest.bodyObject(ctx));
     Rest.reply(ctx, users().setTopicPermission(p, by(ctx)), (c, v) -> c.response().setStatusCode(201).end());
   }
 
@@ -200,7 +196,7 @@ final class UserRoutes {
   private void putLimit(RoutingContext ctx, boolean set) {
     String vhost = requireVhost(ctx);
     String limit = ctx.pathParam("limit");
-    Integer value = set ? limitValue(ctx) : null;
+    Integer value = set ? limit(Rest.bodyObject(ctx)) : null;
     VhostLimits now = users().limits(vhost).orElse(VhostLimits.none(vhost));
     VhostLimits next = switch (limit) {
       case "max-connections" -> new VhostLimits(vhost, value, now.maxQueues());
@@ -218,13 +214,22 @@ final class UserRoutes {
     if (!limit.equals("max-connections")) {
       throw ErrorCode.INVALID_ARGUMENT.error("unknown user limit '" + limit + "'; known: max-connections");
     }
-    Integer value = set ? limitValue(ctx) : null;
+    Integer value = set ? limit(Rest.bodyObject(ctx)) : null;
     Rest.reply(ctx, users().setUserLimits(new UserLimits(user, value), by(ctx)), (c, v) -> Rest.noContent(c));
   }
 
-  /** The body's {@code value}: an integer; negative means no limit (null). */
-  private static Integer limitValue(RoutingContext ctx) {
-    Object v = Rest.bodyObject(ctx).getValue("value");
+  /** A permission body's three expressions; the user database checks they compile. */
+  static Permission permission(String user, String vhost, JsonObject body) {
+    return new Permission(user, vhost, required(body, "configure"), required(body, "write"), required(body, "read"));
+  }
+
+  static TopicPermission topicPermission(String user, String vhost, JsonObject body) {
+    return new TopicPermission(user, vhost, required(body, "exchange"), required(body, "write"), required(body, "read"));
+  }
+
+  /** A vhost limit body {@code {"value": N}}: N, or null (no limit) when it is negative. */
+  static Integer limit(JsonObject body) {
+    Object v = body.getValue("value");
     if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
         || Math.abs(n.longValue()) > Integer.MAX_VALUE) {
       throw ErrorCode.INVALID_ARGUMENT.error("'value' must be an integer, got " + v);

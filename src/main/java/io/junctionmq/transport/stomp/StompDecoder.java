@@ -44,6 +44,11 @@ public final class StompDecoder {
     return end > start;
   }
 
+  /** How many bytes of an incomplete frame are held: never more than {@code maxFrame} between two feeds. */
+  int buffered() {
+    return end - start;
+  }
+
   /**
    * Decodes {@code n} bytes from {@code data[off]}, handing each completed frame to
    * {@code out} in order before the next is decoded.

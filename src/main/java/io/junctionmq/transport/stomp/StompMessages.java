@@ -80,7 +80,9 @@ final class StompMessages {
         .header("expiration", p.expiration())
         .header("persistent", p.persistent() ? "true" : null);
     p.headers().forEach((k, v) -> {
-      if (!FRAME_HEADERS.contains(k) && !PROPERTY_HEADERS.contains(k)) {
+      // A header without a name (an HTTP or event-bus publisher may set one) has no STOMP form:
+      // the line ":v" would make every client refuse the frame (found by StompHeadersFuzzTest).
+      if (!k.isEmpty() && !FRAME_HEADERS.contains(k) && !PROPERTY_HEADERS.contains(k)) {
         f.header(k, v);
       }
     });

@@ -186,6 +186,10 @@ final class StompSession implements Subscriptions.Sink {
   }
 
   private void connected(StompFrame f, String version, HeartBeat hb, Identity user) {
+    if (closed) {
+      // The client went while its login was checked: a connection opened now would never close.
+      return;
+    }
     String host = f.header("host");
     // A host that names no vhost (often the server's DNS name) means the default vhost.
     vhost = host != null && broker.vhosts().contains(host) ? host : "/";
@@ -212,7 +216,7 @@ final class StompSession implements Subscriptions.Sink {
     timers.add(vertx.setTimer(in, t -> fail(ErrorCode.ACCESS_REFUSED.error("token expired"), null)));
   }
 
-  private static String version(String accept) {
+  static String version(String accept) {
     if (accept == null) {
       return "1.0";
     }

@@ -252,7 +252,7 @@ final class Subscriptions {
     }
   }
 
-  private static AckMode ackMode(String v) {
+  static AckMode ackMode(String v) {
     return switch (v) {
       case "auto" -> AckMode.AUTO;
       case "client" -> AckMode.CLIENT;
@@ -274,7 +274,7 @@ final class Subscriptions {
         + StompDecoder.printable(v) + "'");
   }
 
-  private static int integer(StompFrame f, String name, int dflt) {
+  static int integer(StompFrame f, String name, int dflt) {
     String v = f.header(name);
     if (v == null) {
       return dflt;

@@ -6,9 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.junctionmq.model.Delivery;
+import io.junctionmq.model.Message;
+import io.junctionmq.model.MessageProperties;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class StompCodecTest {
@@ -147,6 +151,20 @@ class StompCodecTest {
     assertEquals("MESSAGE\na\\cb:x\\ny\\\\\n\nhi\0", new String(StompEncoder.encode(msg), StandardCharsets.UTF_8));
     var connected = StompFrame.builder(StompCommand.CONNECTED).header("server", "junction/0.1:x").build();
     assertEquals("CONNECTED\nserver:junction/0.1:x\n\n\0", new String(StompEncoder.encode(connected), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aMessageHeaderWithoutANameIsLeftOutSoThatTheMessageFrameDecodes() throws Exception {
+    // Minimized from StompHeadersFuzzTest: an HTTP publish may carry {"headers": {"": "c"}}.
+    var properties = MessageProperties.builder().headers(Map.of("", "c", "odme", "a\nb")).build();
+    var message = new Message("x", "k", properties, "body".getBytes(StandardCharsets.UTF_8));
+    StompFrame sent = StompMessages.frame(new Delivery("c", 1, false, 1, "q", message), "s", "1-1", true);
+
+    List<StompFrame> received = new StompCodecTest().decode(StompEncoder.encode(sent));
+
+    assertEquals(List.of(sent), received);
+    assertNull(received.get(0).header(""));
+    assertEquals("a\nb", received.get(0).header("odme"));
   }
 
   @Test
