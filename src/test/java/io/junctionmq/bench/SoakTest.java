@@ -43,19 +43,17 @@ class SoakTest {
   }
 
   @Test
-  void aWindowHasTheRatesAndP99OfTheTicksSinceTheLastOne() throws Exception {
+  void aWindowHasTheRatesAndP99OfTheTicksSinceTheLastOne() {
     var stats = new Stats(1);
     stats.start();
     for (int i = 0; i < 100; i++) {
       stats.published();
       stats.received(i < 98 ? 1_000 : 50_000);
     }
-    Thread.sleep(50);
     stats.tick(1);
     Stats.Window w = stats.window();
     assertTrue(w.sent() > 0 && w.sent() == w.received(), "rates of the window: " + w);
     assertEquals(50.0, w.p99(), 0.1);
-    Thread.sleep(20);
     stats.tick(2);
     Stats.Window next = stats.window();
     assertEquals(0.0, next.sent());
