@@ -90,7 +90,8 @@ public final class JunctionClient {
    * Joins the cluster of {@code vertx} (a clustered Vert.x on the brokers' Hazelcast cluster)
    * as a client member, not listed among the brokers, and opens a session on a live broker
    * node. Completes with the client; fails INVALID_ARGUMENT if {@code vertx} is not clustered,
-   * UNAVAILABLE if no broker node answered within the request timeout.
+   * ACCESS_REFUSED if the credentials are refused, UNAVAILABLE if no broker node answered within the
+   * request timeout.
    */
   public static Future<JunctionClient> connect(Vertx vertx, ClientOptions options) {
     if (!vertx.isClustered()) {

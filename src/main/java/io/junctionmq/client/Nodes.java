@@ -190,11 +190,21 @@ final class Nodes {
             goodbye(s);
           } else if (ar.succeeded()) {
             opened(s);
+          } else if (refusedLogin(ar.cause())) {
+            // Every node checks the same users: trying another would only be refused again.
+            Promise<Session> waiting = opening;
+            opening = null;
+            waiting.fail(Protocol.error(ar.cause(), node));
           } else {
             log.debug("client {}: cannot open a session on node {}: {}", client.id(), node, ar.cause().toString());
             retry(Set.of(node), failures + 1);
           }
         });
+  }
+
+  private static boolean refusedLogin(Throwable failure) {
+    return failure instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE
+        && r.failureCode() == Protocol.JUNCTION_ERROR && Protocol.decode(r.getMessage()).code() == ErrorCode.ACCESS_REFUSED;
   }
 
   private void retry(Set<String> avoid, int failures) {

@@ -18,6 +18,9 @@ import io.junctionmq.model.JunctionException;
 import io.junctionmq.model.MessageProperties;
 import io.junctionmq.model.Queue;
 import io.junctionmq.model.QueueStats;
+import io.junctionmq.security.Passwords;
+import io.junctionmq.security.Permission;
+import io.junctionmq.security.User;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
@@ -208,6 +211,39 @@ class JunctionClientIT {
 
   @Test
   @Order(5)
+  void aClientLogsInAndEachOfItsCallsIsCheckedAgainstItsUsersPermissions() throws Exception {
+    var users = cluster.node(0).broker().users();
+    users.putUser(new User("carol", Passwords.hash("c4rol"), Passwords.PBKDF2, List.of()))
+        .await(AWAIT_MS, TimeUnit.MILLISECONDS);
+    users.setPermission(new Permission("carol", "/", "^carol\\.", "^(carol\\..*|amq\\.default)$", "^carol\\."))
+        .await(AWAIT_MS, TimeUnit.MILLISECONDS);
+    await().atMost(WAIT).until(() -> IntStream.range(0, 3).allMatch(i -> cluster.node(i).broker().users()
+        .permissions().stream().anyMatch(p -> p.user().equals("carol"))));
+    client.declareQueue(Queue.durable("/", "not-carols")).await(AWAIT_MS, TimeUnit.MILLISECONDS);
+
+    assertEquals(ErrorCode.ACCESS_REFUSED,
+        code(JunctionClient.connect(app, ClientOptions.DEFAULTS.withCredentials("carol", "wrong"))));
+    JunctionClient carol = JunctionClient.connect(app, ClientOptions.DEFAULTS.withCredentials("carol", "c4rol"))
+        .await(AWAIT_MS, TimeUnit.MILLISECONDS);
+    try {
+      assertEquals(ErrorCode.ACCESS_REFUSED, code(carol.declareQueue(Queue.durable("/", "elsewhere"))));
+      assertEquals(ErrorCode.ACCESS_REFUSED,
+          code(carol.publish("/", "amq.fanout", "k", MessageProperties.PERSISTENT, bytes("x"))));
+      assertEquals(ErrorCode.ACCESS_REFUSED, code(carol.consume("/", "not-carols", 1, AckMode.AUTO, d -> { })));
+
+      // Refusals end nothing: the same client declares, publishes and consumes what it may.
+      carol.declareQueue(Queue.durable("/", "carol.q")).await(AWAIT_MS, TimeUnit.MILLISECONDS);
+      carol.publish("/", "", "carol.q", MessageProperties.PERSISTENT, bytes("hers")).await(AWAIT_MS, TimeUnit.MILLISECONDS);
+      var received = new CopyOnWriteArrayList<String>();
+      carol.consume("/", "carol.q", 1, AckMode.AUTO, d -> received.add(body(d))).await(AWAIT_MS, TimeUnit.MILLISECONDS);
+      await().atMost(WAIT).until(() -> received.equals(List.of("hers")));
+    } finally {
+      carol.close().await(AWAIT_MS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  @Test
+  @Order(6)
   void theEmbeddingExampleRuns() throws Exception {
     int port = cluster.memberConfig().clusterPort();
     EmbeddingExample.main(new String[] {cluster.name(), cluster.members(), String.valueOf(port)});
@@ -217,7 +253,7 @@ class JunctionClientIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void whenItsNodeIsKilledTheClientMovesAndItsConsumerGoesOn() throws Exception {
     // A queue owned by another node than the client's: the kill ends the client's session and
     // its consumer there, not the queue. (An owner's crash and the queue's takeover are

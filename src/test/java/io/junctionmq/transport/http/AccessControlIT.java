@@ -9,14 +9,21 @@ import io.junctionmq.model.Queue;
 import io.junctionmq.transport.TestNode;
 import io.junctionmq.transport.stomp.RawStompClient;
 import io.junctionmq.transport.stomp.StompCommand;
+import io.junctionmq.transport.stomp.StompDecoder;
+import io.junctionmq.transport.stomp.StompEncoder;
 import io.junctionmq.transport.stomp.StompFrame;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -210,6 +217,43 @@ class AccessControlIT {
           .build());
       assertEquals("access_refused", c.receive(Duration.ofSeconds(10)).header("code"));
     }
+  }
+
+  @Test
+  void overWebSocketTheLoginAndEveryFrameAreCheckedAsOverTcp() throws Exception {
+    var frames = new LinkedBlockingQueue<StompFrame>();
+    WebSocket wrong = stompWebSocket(frames);
+    wrong.writeTextMessage(new String(StompEncoder.encode(connect("bob", "nope")), StandardCharsets.UTF_8))
+        .await(10, TimeUnit.SECONDS);
+    StompFrame error = frames.poll(10, TimeUnit.SECONDS);
+    assertEquals(StompCommand.ERROR, error.command());
+    assertEquals("access_refused", error.header("code"));
+
+    frames.clear();
+    WebSocket ws = stompWebSocket(frames);
+    ws.writeTextMessage(new String(StompEncoder.encode(connect("bob", "s3cret")), StandardCharsets.UTF_8))
+        .await(10, TimeUnit.SECONDS);
+    assertEquals(StompCommand.CONNECTED, frames.poll(10, TimeUnit.SECONDS).command());
+    ws.writeTextMessage("SEND\ndestination:/exchange/amq.fanout/x\nreceipt:r1\n\nx\0").await(10, TimeUnit.SECONDS);
+    StompFrame refused = frames.poll(10, TimeUnit.SECONDS);
+    assertEquals(StompCommand.ERROR, refused.command());
+    assertEquals("access_refused", refused.header("code"));
+  }
+
+  /** A STOMP-over-WebSocket connection to {@code /ws} whose frames go to {@code frames}. */
+  private static WebSocket stompWebSocket(LinkedBlockingQueue<StompFrame> frames) throws Exception {
+    var options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.httpPort()).setURI("/ws")
+        .setSubProtocols(List.of("v12.stomp"));
+    WebSocket ws = node.vertx().createWebSocketClient().connect(options).await(10, TimeUnit.SECONDS);
+    var decoder = new StompDecoder(1 << 20, 1 << 16);
+    ws.handler(b -> {
+      try {
+        decoder.feed(b.getBytes(), frames::add);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    return ws;
   }
 
   @Test
