@@ -8,11 +8,8 @@ import io.junctionmq.transport.NodeScript;
 import io.junctionmq.transport.TestNode;
 import io.junctionmq.transport.stomp.RawStompClient;
 import io.junctionmq.transport.stomp.StompCommand;
-import io.junctionmq.transport.stomp.StompFrame;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -86,16 +83,8 @@ class AuditMetricsIT {
     return send("GET", "/metrics", authorization, null);
   }
 
-  /** A STOMP CONNECT from {@code from} to vhost {@code /}; returns the server's first answer. */
   private static StompCommand stompLogin(String from, String login, String passcode) throws IOException {
-    var socket = new Socket();
-    socket.bind(new InetSocketAddress(from, 0));
-    socket.connect(new InetSocketAddress("127.0.0.1", node.junction().stompPort()), 5000);
-    try (var c = new RawStompClient(socket)) {
-      c.send(StompFrame.builder(StompCommand.CONNECT).header("accept-version", "1.2").header("host", "/")
-          .header("login", login).header("passcode", passcode).header("heart-beat", "0,0").build());
-      return c.receive(WAIT).command();
-    }
+    return RawStompClient.loginFrom(from, node.junction().stompPort(), login, passcode).command();
   }
 
   private static ParsedScrape scrape() {

@@ -17,13 +17,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A PostgreSQL server of its own, separate from the broker and from {@link TestPostgres}, that a
@@ -172,7 +170,7 @@ public final class ExternalPostgres implements AutoCloseable {
     if (running.contains(this)) {
       stopImmediately();
     }
-    delete(dataDirectory);
+    TestPostgres.deleteRecursively(dataDirectory);
   }
 
   @Override
@@ -237,18 +235,7 @@ public final class ExternalPostgres implements AutoCloseable {
 
   private static Path directory(String name) {
     Path dir = Path.of(System.getProperty("basedir", "."), "target", "external-postgres", name).toAbsolutePath();
-    delete(dir);
+    TestPostgres.deleteRecursively(dir);
     return dir;
-  }
-
-  private static void delete(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

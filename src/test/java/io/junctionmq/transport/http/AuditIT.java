@@ -109,16 +109,8 @@ class AuditIT {
     return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
 
-  /** A STOMP CONNECT from {@code from}; returns the server's first answer. */
   private static StompFrame stompLogin(String from, String login, String passcode) throws IOException {
-    var socket = new Socket();
-    socket.bind(new InetSocketAddress(from, 0));
-    socket.connect(new InetSocketAddress("127.0.0.1", node.junction().stompPort()), 5000);
-    try (var c = new RawStompClient(socket)) {
-      c.send(StompFrame.builder(StompCommand.CONNECT).header("accept-version", "1.2").header("host", "/")
-          .header("login", login).header("passcode", passcode).header("heart-beat", "0,0").build());
-      return c.receive(WAIT);
-    }
+    return RawStompClient.loginFrom(from, node.junction().stompPort(), login, passcode);
   }
 
   /** {@code GET /api/whoami} with these credentials from {@code from}: the status line and the body. */

@@ -3,6 +3,7 @@ package io.junctionmq.transport.stomp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +44,22 @@ public final class RawStompClient implements AutoCloseable {
     socket.setTcpNoDelay(true);
     in = socket.getInputStream();
     out = socket.getOutputStream();
+  }
+
+  /**
+   * Opens a connection to {@code port} on loopback from the local address {@code from} (a
+   * 127.x.y.z, to look like another client machine), sends a CONNECT with these credentials and
+   * returns the server's first answer; the connection is closed.
+   */
+  public static StompFrame loginFrom(String from, int port, String login, String passcode) throws IOException {
+    var socket = new Socket();
+    socket.bind(new InetSocketAddress(from, 0));
+    socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+    try (var c = new RawStompClient(socket)) {
+      c.send(StompFrame.builder(StompCommand.CONNECT).header("accept-version", "1.2").header("host", "/")
+          .header("login", login).header("passcode", passcode).header("heart-beat", "0,0").build());
+      return c.receive(Duration.ofSeconds(10));
+    }
   }
 
   /** Connects as STOMP 1.2 with {@code heart-beat} and returns CONNECTED. */
