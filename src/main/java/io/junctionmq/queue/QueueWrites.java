@@ -222,8 +222,12 @@ final class QueueWrites {
     if (!closed) {
       storeFailed.accept(appended);
     }
+    // Only a message handed out before the fence may reach a consumer twice (ErrorCode.queueMovedAfterTaking).
+    JunctionException error = storeError(ar.cause());
+    JunctionException notHandedOut = ar.cause() instanceof FencedException
+        ? ErrorCode.queueUnavailable(name, "is changing owner") : error;
     for (int i = 0; i < appended.size(); i++) {
-      confirms.get(i).fail(storeError(ar.cause(), appended.get(i)));
+      confirms.get(i).fail(appended.get(i).deliveryCount > 0 ? error : notHandedOut);
     }
   }
 
@@ -239,11 +243,10 @@ final class QueueWrites {
         : ErrorCode.storeUnavailable();
   }
 
-  /** What the publisher of {@code m} hears when its append failed with {@code cause}. */
-  private JunctionException storeError(Throwable cause, QueuedMessage m) {
+  /** What a publisher whose append failed with {@code cause} hears. */
+  private JunctionException storeError(Throwable cause) {
     if (cause instanceof FencedException) {
-      // Only a message handed out before the fence may reach a consumer twice (ErrorCode.queueMovedAfterTaking).
-      return m.deliveryCount > 0 ? ErrorCode.queueMoved(name) : ErrorCode.queueUnavailable(name, "is changing owner");
+      return ErrorCode.queueMoved(name);
     }
     if (cause instanceof JunctionException j) {
       return j;

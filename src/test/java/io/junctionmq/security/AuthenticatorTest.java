@@ -39,17 +39,22 @@ class AuthenticatorTest {
   }
 
   private static ErrorCode refusal(Future<?> f) {
+    return failure(f).code();
+  }
+
+  private static JunctionException failure(Future<?> f) {
     try {
       f.await(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       Throwable cause = e instanceof JunctionException ? e : e.getCause();
       if (cause instanceof JunctionException j) {
-        return j.code();
+        return j;
       }
       return fail(e);
     }
     return fail("expected a refusal");
   }
+
 
   @Test
   void aFailureDelayOfZeroRefusesAtOnce() {
@@ -172,15 +177,7 @@ class AuthenticatorTest {
   }
 
   private static String reason(Future<?> f) {
-    try {
-      f.await(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      Throwable cause = e instanceof JunctionException ? e : e.getCause();
-      if (cause instanceof JunctionException j) {
-        return j.reason();
-      }
-      return fail(e);
-    }
-    return fail("expected a refusal");
+    return failure(f).reason();
   }
+
 }
