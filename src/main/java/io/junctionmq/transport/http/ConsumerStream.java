@@ -7,11 +7,14 @@ import io.junctionmq.broker.ConsumeOptions;
 import io.junctionmq.broker.Consumer;
 import io.junctionmq.model.AckMode;
 import io.junctionmq.model.Delivery;
+import io.junctionmq.model.ErrorCode;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -42,6 +45,7 @@ final class ConsumerStream {
   private Connection connection;
   private Consumer consumer;
   private long keepAlive = -1;
+  private long tokenExpiry = -1;
   private boolean closed;
   private boolean headWritten;
   private Buffer gathered;
@@ -91,6 +95,7 @@ final class ConsumerStream {
       consumers.add(new HttpConsumers.Entry(id, vhost, queue, manual, prefetch, connection.id(),
           HttpAuth.user(ctx).name(), consumer));
       consumer.endHandler(reason -> end(new JsonObject().put("reason", reason)));
+      HttpAuth.user(ctx).expiresAt().ifPresent(this::endAt);
       writeGathered();
     });
   }
@@ -153,6 +158,12 @@ final class ConsumerStream {
     }
   }
 
+  /** A stream opened with a token ends when the token expires, as a STOMP session does. */
+  private void endAt(Instant expiry) {
+    long in = Math.max(1, Duration.between(Instant.now(), expiry).toMillis());
+    tokenExpiry = vertx.setTimer(in, t -> end(HttpErrors.body(ErrorCode.ACCESS_REFUSED.error("token expired"))));
+  }
+
   /** The broker ended the subscription (the queue was deleted): say why and end the stream. */
   private void end(JsonObject why) {
     if (closed) {
@@ -170,6 +181,9 @@ final class ConsumerStream {
     closed = true;
     if (keepAlive >= 0) {
       vertx.cancelTimer(keepAlive);
+    }
+    if (tokenExpiry >= 0) {
+      vertx.cancelTimer(tokenExpiry);
     }
     consumers.remove(id);
     if (connection != null) {

@@ -188,6 +188,24 @@ class TokenLoginIT {
     }
   }
 
+  @Test
+  void aConsumeStreamOpenedWithATokenEndsWhenTheTokenExpires() throws Exception {
+    String token = alice(3);
+    assertEquals(201, bearer(token, "PUT", "/queues/%2F/alice.stream", new JsonObject()).status());
+    var request = java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(node.httpUrl() + "/api/queues/%2F/alice.stream/stream?format=ndjson"))
+        .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(15)).build();
+    long opened = System.nanoTime();
+    var response = java.net.http.HttpClient.newHttpClient()
+        .sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofString()).get(15, TimeUnit.SECONDS);
+    assertEquals(200, response.statusCode());
+    List<String> lines = response.body().lines().toList();
+    assertTrue(System.nanoTime() - opened > TimeUnit.MILLISECONDS.toNanos(1500), "ended before the token expired");
+    assertEquals("alice.stream", new JsonObject(lines.get(0)).getString("queue"), lines.toString());
+    assertEquals(new JsonObject().put("end", new JsonObject().put("error", "access_refused")
+        .put("reason", "token expired")), new JsonObject(lines.get(lines.size() - 1)), lines.toString());
+  }
+
   private static WebSocket webSocket(String uri, Map<String, String> headers) throws Exception {
     var options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.httpPort()).setURI(uri)
         .setSubProtocols(List.of("v12.stomp"));
