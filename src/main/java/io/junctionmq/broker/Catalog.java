@@ -109,7 +109,7 @@ final class Catalog {
         return Future.succeededFuture(existing);
       }
       if (Vhost.reserved(exchange.name())) {
-        throw ErrorCode.reservedName(exchange.name());
+        throw ErrorCode.reservedName("exchange", exchange.name());
       }
       if (exchange.name().isBlank() || exchange.name().length() > 255) {
         throw ErrorCode.INVALID_ARGUMENT.error("an exchange name must have 1 to 255 characters");
@@ -284,6 +284,9 @@ final class Catalog {
   private static void validate(Queue queue, String connection) {
     if (queue.name().isBlank() || queue.name().length() > 255) {
       throw ErrorCode.INVALID_ARGUMENT.error("a queue name must have 1 to 255 characters");
+    }
+    if (Vhost.reserved(queue.name())) {
+      throw ErrorCode.reservedName("queue", queue.name());
     }
     if (queue.exclusive() && connection == null) {
       throw ErrorCode.INVALID_ARGUMENT.error("an exclusive queue needs a connection to own it");

@@ -108,7 +108,7 @@ public final class ClusterSync {
     return listen().compose(v -> serial.submit(() -> metadata.load().compose(md -> metadata.leases().compose(leases -> {
       var leaseOf = new HashMap<Long, MetadataStore.Lease>();
       leases.forEach(l -> leaseOf.put(l.queueId(), l));
-      return replica.loadTopology(md)
+      return replica.loadTopology(md, membership.members().equals(Set.of(membership.self())))
           .compose(x -> ownership.recover(md.queues(), leaseOf))
           .onSuccess(x -> replica.loadBindings(md));
     })))).onSuccess(v -> startTimers());

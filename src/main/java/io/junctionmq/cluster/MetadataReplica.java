@@ -36,19 +36,28 @@ public final class MetadataReplica {
   /**
    * At start: the stored vhosts (and {@code /}, stored if it is not) and exchanges. {@code /}
    * is saved whatever this node has heard: what the directory holds is not proof that it is
-   * committed, and the default user's permissions need it committed.
+   * committed, and the default user's permissions need it committed. A node that starts
+   * {@code alone} starts the cluster again: the non-durable exchanges died with the last
+   * node, as in RabbitMQ, and are deleted with their bindings.
    */
-  public Future<Void> loadTopology(MetadataStore.Metadata stored) {
+  public Future<Void> loadTopology(MetadataStore.Metadata stored, boolean alone) {
     stored.vhosts().forEach(directory::addVhost);
     Future<Void> root = stored.vhosts().contains("/") ? Future.succeededFuture()
         : metadata.saveVhost("/").onSuccess(v -> directory.addVhost("/"));
-    return root.onSuccess(v -> {
+    return root.compose(v -> {
+      Future<Void> chain = Future.succeededFuture();
       for (Exchange e : stored.exchanges()) {
         Vhost h = directory.findVhost(e.vhost());
-        if (h != null && !Vhost.reserved(e.name())) {
+        if (h == null || Vhost.reserved(e.name())) {
+          continue;
+        }
+        if (alone && !e.durable()) {
+          chain = chain.compose(x -> metadata.deleteExchange(e.vhost(), e.name()));
+        } else {
           h.topology().putExchange(e);
         }
       }
+      return chain;
     });
   }
 

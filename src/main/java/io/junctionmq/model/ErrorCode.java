@@ -122,9 +122,9 @@ public enum ErrorCode {
         + ", arguments " + existing.arguments() + ")");
   }
 
-  /** ACCESS_REFUSED: {@code exchange name 'amq.x' uses the reserved prefix 'amq.'}. */
-  public static JunctionException reservedName(String exchange) {
-    return ACCESS_REFUSED.error("exchange name '" + exchange + "' uses the reserved prefix 'amq.'");
+  /** ACCESS_REFUSED: {@code exchange name 'amq.x' uses the reserved prefix 'amq.'} ({@code kind}: exchange, queue). */
+  public static JunctionException reservedName(String kind, String name) {
+    return ACCESS_REFUSED.error(kind + " name '" + name + "' uses the reserved prefix 'amq.'");
   }
 
   /** QUEUE_FULL: {@code queue 'q' is full (x-overflow reject-publish)}. */

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A broker restarted on the same stores keeps its durable queues, exchanges, bindings and
- * persistent messages, and drops non-durable and exclusive queues, as in RabbitMQ.
+ * persistent messages, and drops non-durable and exclusive queues and non-durable exchanges, as in
+ * RabbitMQ.
  */
 class BrokerRestartTest {
   @RegisterExtension
@@ -92,6 +93,24 @@ class BrokerRestartTest {
         broker().bindings(V).stream().filter(b -> b.source().equals("amq.direct")).toList());
     await(broker().declareQueue(Queue.transientQueue(V, "transient")));
     assertEquals(0, await(broker().queueInfo(V, "transient")).stats().messages(), "a new queue, empty");
+  }
+
+  @Test
+  void nonDurableExchangesAndTheirBindingsAreDroppedWhenTheNodeStartsAlone() {
+    await(broker().declareExchange(new Exchange(V, "transient", ExchangeType.FANOUT, false, false, false, Map.of())));
+    await(broker().declareExchange(Exchange.of(V, "durable", ExchangeType.FANOUT)));
+    await(broker().declareQueue(Queue.durable(V, "q")));
+    await(broker().bind(Binding.toQueue(V, "transient", "q", "")));
+    await(broker().bind(Binding.toExchange(V, "durable", "transient", "")));
+    await(broker().bind(Binding.toQueue(V, "durable", "q", "")));
+
+    node.restart();
+    node.restart();
+
+    var names = broker().exchanges(V).stream().map(Exchange::name).toList();
+    assertTrue(names.contains("durable") && !names.contains("transient"), names.toString());
+    assertEquals(List.of(Binding.toQueue(V, "durable", "q", "")),
+        broker().bindings(V).stream().filter(b -> !b.source().isEmpty()).toList());
   }
 
   @Test

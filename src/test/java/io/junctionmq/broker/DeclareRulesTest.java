@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Declaring is idempotent for the same attributes and refused for others; names are checked,
- * and the {@code amq.} prefix is reserved for the predeclared exchanges.
+ * and the {@code amq.} prefix is reserved for the predeclared exchanges (and refused for queues).
  */
 class DeclareRulesTest {
   private static final Queue QUEUE = new Queue(V, "q", true, false, false, Map.of("x-message-ttl", 60_000));
@@ -92,6 +92,12 @@ class DeclareRulesTest {
   void anExchangeNameWithTheReservedPrefixIsRefused() {
     assertEquals(ErrorCode.ACCESS_REFUSED, failure(broker.declareExchange(Exchange.of(V, "amq.mine", ExchangeType.TOPIC))));
     assertEquals(ErrorCode.NOT_FOUND, StandaloneBroker.thrown(() -> broker.exchange(V, "amq.mine")));
+  }
+
+  @Test
+  void aQueueNameWithTheReservedPrefixIsRefused() {
+    assertEquals(ErrorCode.ACCESS_REFUSED, failure(broker.declareQueue(Queue.durable(V, "amq.mine"))));
+    assertEquals(ErrorCode.NOT_FOUND, failure(broker.queueInfo(V, "amq.mine")));
   }
 
   @Test

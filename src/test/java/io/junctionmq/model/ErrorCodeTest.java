@@ -69,7 +69,7 @@ class ErrorCodeTest {
     assertReason(ErrorCode.PRECONDITION_FAILED, "queue 'work' exists with other attributes (durable true, exclusive"
         + " false, auto-delete false, arguments {x-max-length=1})", ErrorCode.otherAttributes(queue));
     assertReason(ErrorCode.ACCESS_REFUSED, "exchange name 'amq.mine' uses the reserved prefix 'amq.'",
-        ErrorCode.reservedName("amq.mine"));
+        ErrorCode.reservedName("exchange", "amq.mine"));
     assertReason(ErrorCode.QUEUE_FULL, "queue 'work' is full (x-overflow reject-publish)",
         ErrorCode.queueFull("work", "reject-publish"));
     assertReason(ErrorCode.QUEUE_UNAVAILABLE, "queue 'work' moved to another node", ErrorCode.queueMoved("work"));
