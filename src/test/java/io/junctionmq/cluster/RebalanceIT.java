@@ -65,8 +65,8 @@ class RebalanceIT {
       for (String q : queues) {
         assertEquals(0, ledger.failedCount(q), "no publish refused: " + ledger.summary(q));
         assertEquals(Map.of(), ledger.duplicates(q), "nothing delivered twice: " + ledger.summary(q));
-        assertTrue(ledger.deliveriesAfter(q, 0).stream().noneMatch(r -> r.redelivered),
-            "no redelivered flag at all: " + ledger.summary(q));
+        assertEquals(List.of(), ledger.deliveriesAfter(q, 0).stream().filter(r -> r.redelivered)
+            .map(r -> r.id + " " + r).toList(), "no redelivered flag at all: " + ledger.summary(q));
       }
       consumers.forEach(c -> c.cancel().await());
     }
