@@ -27,8 +27,8 @@ import org.slf4j.spi.LoggingEventBuilder;
  */
 public final class QueueOwnership {
   private static final Logger log = LoggerFactory.getLogger(QueueOwnership.class);
-  /** How long a queue handed to another node waits for its consumers' acks. */
-  private static final long HAND_OVER_DRAIN_MS = 2000;
+  /** How long a queue handed to another node waits for its consumers' acks (a loaded node answers late). */
+  private static final long HAND_OVER_DRAIN_MS = 5000;
 
   /** What ownership needs from the broker. */
   public interface Hooks {
