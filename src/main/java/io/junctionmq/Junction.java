@@ -3,13 +3,16 @@ package io.junctionmq;
 import io.junctionmq.bench.Bench;
 import io.junctionmq.broker.Broker;
 import io.junctionmq.broker.BrokerImpl;
+import io.junctionmq.cluster.ClusterSync;
 import io.junctionmq.cluster.Clustering;
 import io.junctionmq.cluster.MemberRole;
 import io.junctionmq.cluster.Membership;
+import io.junctionmq.cluster.Rebalancer;
 import io.junctionmq.config.ConfigException;
 import io.junctionmq.config.ConfigLoader;
 import io.junctionmq.config.JunctionConfig;
 import io.junctionmq.config.Keys;
+import io.junctionmq.config.RebalanceMode;
 import io.junctionmq.metrics.JunctionMetrics;
 import io.junctionmq.metrics.NodeSources;
 import io.junctionmq.metrics.VertxMeters;
@@ -113,8 +116,10 @@ public final class Junction {
           config.consumerPrefetchDefault(), config.consumerPrefetchMax());
       var metrics = JunctionMetrics.create(vertx, limits, config.metricsQueueSeriesMax());
       var durableStore = new PgMessageStore(vertx, pool, nodeId, storeOptions(config), metrics.store());
-      var settings = new BrokerImpl.Settings(limits, config.leaseTtl(), config.leaseRenewInterval(),
-          config.clusterRequestTimeout());
+      var rebalance = new Rebalancer.Settings(config.get(Keys.CLUSTER_REBALANCE) == RebalanceMode.AUTO,
+          config.get(Keys.CLUSTER_REBALANCE_DELAY), config.get(Keys.CLUSTER_REBALANCE_CONCURRENCY));
+      var settings = new BrokerImpl.Settings(limits, new ClusterSync.Settings(config.leaseTtl(),
+          config.leaseRenewInterval(), config.clusterRequestTimeout(), rebalance));
       var broker = new BrokerImpl(vertx, membership, settings, new PgMetadataStore(pool),
           durableStore, new InMemoryMessageStore(), new PgSecurityStore(pool), authSettings(config))
           .latency(metrics.latency());

@@ -5,6 +5,7 @@ import io.junctionmq.model.Delivery;
 import io.junctionmq.model.Exchange;
 import io.junctionmq.model.Message;
 import io.junctionmq.model.Queue;
+import io.junctionmq.model.QueueMove;
 import io.junctionmq.security.Identity;
 import io.junctionmq.security.UserDatabase;
 import io.vertx.core.Future;
@@ -25,6 +26,13 @@ public interface Broker {
 
   /** The live broker nodes of the cluster, this one included, sorted; standalone, just this one. */
   List<String> nodes();
+
+  /**
+   * Asks every node to move queues to the least loaded nodes until each owns within one queue
+   * of the others, by graceful hand-over; returns the moves planned, as this node sees the
+   * cluster now (none standalone or when balanced). The moves run after this returns.
+   */
+  List<QueueMove> rebalance();
 
   // ---- vhosts ----
 

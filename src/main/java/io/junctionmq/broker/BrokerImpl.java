@@ -12,6 +12,7 @@ import io.junctionmq.model.Delivery;
 import io.junctionmq.model.Exchange;
 import io.junctionmq.model.Message;
 import io.junctionmq.model.Queue;
+import io.junctionmq.model.QueueMove;
 import io.junctionmq.queue.LeaseClock;
 import io.junctionmq.queue.MessageLatency;
 import io.junctionmq.queue.QueueLimits;
@@ -26,7 +27,6 @@ import io.junctionmq.store.MetadataStore;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import org.slf4j.Logger;
@@ -43,8 +43,7 @@ public final class BrokerImpl implements Broker {
   private static final Logger log = LoggerFactory.getLogger(BrokerImpl.class);
 
   /** Tunables of a broker. */
-  public record Settings(QueueLimits limits, Duration leaseTtl, Duration leaseRenewInterval, Duration requestTimeout) {
-  }
+  public record Settings(QueueLimits limits, ClusterSync.Settings cluster) { }
 
   private final String self;
   private final Membership membership;
@@ -77,8 +76,7 @@ public final class BrokerImpl implements Broker {
     this.queues = new QueueFactory(settings.limits(), durableStore, memoryStore, publishing, this::lastConsumerGone,
         expiry, this::leaseClock);
     this.cluster = new ClusterSync(vertx, membership, metadata, directory, serial, queues,
-        (vhost, name, ifUnused, ifEmpty) -> deleteQueue(vhost, name, ifUnused, ifEmpty),
-        new ClusterSync.Settings(settings.leaseTtl(), settings.leaseRenewInterval(), settings.requestTimeout()));
+        (vhost, name, ifUnused, ifEmpty) -> deleteQueue(vhost, name, ifUnused, ifEmpty), settings.cluster());
     this.catalog = new Catalog(metadata, directory, cluster.ownership(), cluster.placement(), cluster.events(),
         expiry, serial, security.users());
     this.consumers = new Consumers(vertx, self, directory);
@@ -100,11 +98,7 @@ public final class BrokerImpl implements Broker {
             directory.vhostNames().size(), directory.queues().size(), directory.ownedHere().size()));
   }
 
-  /**
-   * Stops every queue on this node; stored messages stay for the next start. In a cluster,
-   * each durable queue is handed to another node: it stops delivering, waits briefly for its
-   * consumers' acks, writes what is pending, gives up its lease, and the next owner takes it.
-   */
+  /** Stops every queue on this node (stored messages stay); in a cluster hands each durable queue over first. */
   public Future<Void> stop() {
     expiry.stop();
     return cluster.stop().eventually(connections::stop).eventually(security::stop);
@@ -128,6 +122,11 @@ public final class BrokerImpl implements Broker {
   @Override
   public List<String> nodes() {
     return membership.members().stream().sorted().toList();
+  }
+
+  @Override
+  public List<QueueMove> rebalance() {
+    return cluster.rebalance();
   }
 
   // ---- vhosts ----

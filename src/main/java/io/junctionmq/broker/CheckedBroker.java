@@ -5,6 +5,7 @@ import io.junctionmq.model.Delivery;
 import io.junctionmq.model.Exchange;
 import io.junctionmq.model.Message;
 import io.junctionmq.model.Queue;
+import io.junctionmq.model.QueueMove;
 import io.junctionmq.security.Identity;
 import io.junctionmq.security.Permission;
 import io.junctionmq.security.UserDatabase;
@@ -44,6 +45,12 @@ final class CheckedBroker implements Broker {
   @Override
   public List<String> nodes() {
     return broker.nodes();
+  }
+
+  @Override
+  public List<QueueMove> rebalance() {
+    guard.administrator("rebalancing the queues", null);
+    return broker.rebalance();
   }
 
   /** As RabbitMQ's management API does, the administrator who creates a vhost gets every permission in it. */

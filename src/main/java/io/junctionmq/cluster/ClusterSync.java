@@ -1,6 +1,7 @@
 package io.junctionmq.cluster;
 
 import io.junctionmq.async.Serial;
+import io.junctionmq.model.QueueMove;
 import io.junctionmq.queue.LeaseClock;
 import io.junctionmq.store.MetadataStore;
 import io.vertx.core.Future;
@@ -32,8 +33,9 @@ public final class ClusterSync {
     Future<Long> delete(String vhost, String name, boolean ifUnused, boolean ifEmpty);
   }
 
-  /** The timings of leases and of requests between nodes. */
-  public record Settings(Duration leaseTtl, Duration leaseRenewInterval, Duration requestTimeout) {
+  /** The timings of leases and of requests between nodes, and when and how queues are rebalanced. */
+  public record Settings(Duration leaseTtl, Duration leaseRenewInterval, Duration requestTimeout,
+                         Rebalancer.Settings rebalance) {
   }
 
   private final Vertx vertx;
@@ -49,6 +51,7 @@ public final class ClusterSync {
   private final Takeovers takeovers;
   private final StatsGossip stats;
   private final NodeEndpoint endpoint;
+  private final Rebalancer rebalancer;
   private final long sweepIntervalMs;
   private String endpointDeployment;
   private MessageConsumer<JsonObject> consumer;
@@ -75,6 +78,7 @@ public final class ClusterSync {
         leases.clock());
     this.stats = new StatsGossip(directory, events);
     this.endpoint = new NodeEndpoint(membership, directory, ownership, serial, deleter);
+    this.rebalancer = new Rebalancer(membership, directory, ownership, events, serial, settings.rebalance());
     this.sweepIntervalMs = settings.leaseRenewInterval().toMillis();
   }
 
@@ -88,6 +92,14 @@ public final class ClusterSync {
 
   public Placement placement() {
     return placement;
+  }
+
+  /**
+   * Asks every node to move its share of a rebalance now; returns the moves planned, as this
+   * node sees the cluster (none standalone).
+   */
+  public List<QueueMove> rebalance() {
+    return clustered() ? rebalancer.request("api") : List.of();
   }
 
   /** Whether this node may still act as the owner of its queues (they hold deliveries while it may not). */
@@ -141,6 +153,8 @@ public final class ClusterSync {
       if (!membership.self().equals(event.getString("origin"))) {
         stats.apply(event);
       }
+    } else if (MetadataEvents.REBALANCE.equals(event.getString("event"))) {
+      rebalancer.requested(event.getString("origin"));
     } else {
       replica.apply(event);
     }
@@ -188,6 +202,11 @@ public final class ClusterSync {
     serial.submit(() -> takeovers.takeOverOrphans(membership.members()));
     timers.add(vertx.setPeriodic(STATS_INTERVAL_MS, t -> stats.announce()));
     timers.add(vertx.setPeriodic(sweepIntervalMs, t -> takeovers.sweep()));
+    if (rebalancer.settings().auto() && membership.members().size() > 1) {
+      // Joined and ready: after a settle delay (for other nodes joining at the same time), queues come here.
+      long delay = Math.max(1, rebalancer.settings().delay().toMillis());
+      timers.add(vertx.setTimer(delay, t -> rebalancer.request("joined")));
+    }
     timers.add(vertx.setPeriodic(RESYNC_INTERVAL_MS, t -> serial.submit(replica::resync)
         .onFailure(e -> log.warn("re-reading the metadata failed: {}", e.getMessage()))));
   }

@@ -27,6 +27,8 @@ public final class MetadataEvents {
   static final String BINDING_DELETED = "binding-deleted";
   /** Counts of the queues a node owns: {@code queues} is an object of id to an array. */
   static final String STATS = "stats";
+  /** A node asks every node to move its share of a rebalance ({@link Rebalancer}). */
+  static final String REBALANCE = "rebalance";
 
   private final Vertx vertx;
   private final String self;
@@ -72,6 +74,10 @@ public final class MetadataEvents {
 
   void stats(JsonObject queues) {
     publish(event(STATS).put("queues", queues));
+  }
+
+  void rebalance() {
+    publish(event(REBALANCE));
   }
 
   private JsonObject event(String event) {

@@ -27,8 +27,8 @@ import org.slf4j.spi.LoggingEventBuilder;
  */
 public final class QueueOwnership {
   private static final Logger log = LoggerFactory.getLogger(QueueOwnership.class);
-  /** How long a queue handed to another node waits for its consumers' acks. */
-  private static final long HAND_OVER_DRAIN_MS = 2000;
+  /** How long a queue handed to another node waits for its consumers' acks (a loaded node answers late). */
+  private static final long HAND_OVER_DRAIN_MS = 5000;
 
   /** What ownership needs from the broker. */
   public interface Hooks {
@@ -182,14 +182,40 @@ public final class QueueOwnership {
    * writes what is pending, gives up its lease, and the successor takes it.
    */
   Future<Void> handOverAll(Map<Long, String> successors) {
-    var handOvers = new ArrayList<Future<Void>>();
+    var handOvers = new ArrayList<Future<Boolean>>();
     for (QueueEntry q : directory.ownedHere()) {
-      handOvers.add(handOver(q, successors.get(q.id())));
+      handOvers.add(handOver(q, successors.get(q.id()), "stop"));
     }
     return Future.join(handOvers).mapEmpty();
   }
 
-  private Future<Void> handOver(QueueEntry q, String successor) {
+  /**
+   * Hands a queue this node owns to {@code to} while this node goes on (a rebalance), as a
+   * stop does; its consumers on every node follow it. Completes with whether it moved; when
+   * {@code to} did not take it, this node owns it again (or, failing that, leaves it to the
+   * takeovers). Runs on the broker's serial.
+   */
+  public Future<Boolean> handOver(QueueEntry q, String to) {
+    return handOver(q, to, "rebalance").compose(moved -> {
+      if (moved) {
+        hooks.released(q);
+        return Future.succeededFuture(true);
+      }
+      long started = System.nanoTime();
+      return own(q.id(), q.queue(), q.exclusiveOwner(), null)
+          .onSuccess(back -> logOwned(back, "rebalance-failed", null, started))
+          .map(false).recover(e -> {
+            hooks.released(q);
+            if (directory.queue(q.id()) == q) {
+              directory.put(q.orphaned());
+            }
+            return Future.succeededFuture(false);
+          });
+    });
+  }
+
+  /** Completes with whether {@code successor} owns the queue now; {@code cause} is stop or rebalance. */
+  private Future<Boolean> handOver(QueueEntry q, String successor, String cause) {
     // A queue handed over waits for its consumers' acks; one that stops here waits for none.
     Future<Void> drained = q.local().verticle().drain(successor == null ? 0 : HAND_OVER_DRAIN_MS);
     return drained
@@ -204,16 +230,17 @@ public final class QueueOwnership {
         .compose(v -> {
           if (successor == null) {
             ownershipEvent(log.atInfo(), "queue.released", q).log("queue {} released", q.name());
-            return Future.succeededFuture();
+            return Future.succeededFuture(false);
           }
           return ownOn(successor, q.id(), q.queue())
               .onSuccess(moved -> ownershipEvent(log.atInfo(), "queue.handed-over", q).addKeyValue("to", successor)
-                  .addKeyValue("to_epoch", moved.epoch()).log("queue {} handed over to node {}", q.name(), successor))
-              .<Void>mapEmpty().recover(e -> {
+                  .addKeyValue("to_epoch", moved.epoch()).addKeyValue("cause", cause)
+                  .log("queue {} handed over to node {} ({})", q.name(), successor, cause))
+              .map(true).recover(e -> {
                 ownershipEvent(log.atWarn(), "queue.hand-over.failed", q).addKeyValue("to", successor)
-                    .addKeyValue("error", e.getMessage())
-                    .log("handing queue {} to node {} failed; the cluster takes it over", q.name(), successor);
-                return Future.succeededFuture();
+                    .addKeyValue("cause", cause).addKeyValue("error", e.getMessage())
+                    .log("handing queue {} to node {} failed: {}", q.name(), successor, e.getMessage());
+                return Future.succeededFuture(false);
               });
         });
   }

@@ -140,6 +140,13 @@ public final class Keys {
       "", "Hazelcast XML file; empty reads `conf/cluster.xml` in the working directory if it exists, else the copy in the jar.");
   public static final Key<Duration> CLUSTER_REQUEST_TIMEOUT = key("cluster.request-timeout", new DurationValue(),
       "5s", "How long a node waits for another node's answer (a publish to a queue it owns, an ack, a hand-over) before it reports `unavailable`.");
+  public static final Key<RebalanceMode> CLUSTER_REBALANCE = key("cluster.rebalance",
+      new EnumValue<>(RebalanceMode.class), "auto",
+      "When queues move to the least loaded nodes: `auto` also when a node joins, `manual` only on `POST /api/rebalance`.");
+  public static final Key<Duration> CLUSTER_REBALANCE_DELAY = key("cluster.rebalance-delay", new DurationValue(),
+      "5s", "How long a node that joined waits, once ready, before it asks for a rebalance (`cluster.rebalance` `auto`).");
+  public static final Key<Integer> CLUSTER_REBALANCE_CONCURRENCY = key("cluster.rebalance-concurrency",
+      new IntValue(1, 64), "4", "How many queues a node hands over at once in a rebalance.");
   public static final Key<Integer> METRICS_QUEUE_SERIES_MAX = key("metrics.queue-series.max",
       new IntValue(0, 1_000_000), "1000",
       "Most queues with metrics series of their own at `/metrics`; the queues beyond it (the newest) are summed into series tagged `queue=\"_other\"`.");
@@ -198,7 +205,8 @@ public final class Keys {
       QUEUE_WINDOW_MESSAGES, QUEUE_WINDOW_BYTES, CONSUMER_PREFETCH_DEFAULT, CONSUMER_PREFETCH_MAX,
       PUBLISH_MAX_IN_FLIGHT, STORE_BATCH_MAX_MESSAGES, STORE_MAX_PENDING,
       LEASE_TTL, LEASE_RENEW_INTERVAL, CLUSTER_ENABLED, CLUSTER_NAME, CLUSTER_HOST, CLUSTER_PORT, CLUSTER_BUS_PORT,
-      CLUSTER_MEMBERS, CLUSTER_CONFIG, CLUSTER_REQUEST_TIMEOUT, METRICS_QUEUE_SERIES_MAX, METRICS_AUTH, AUTH_DEFAULT_USER,
+      CLUSTER_MEMBERS, CLUSTER_CONFIG, CLUSTER_REQUEST_TIMEOUT, CLUSTER_REBALANCE, CLUSTER_REBALANCE_DELAY,
+      CLUSTER_REBALANCE_CONCURRENCY, METRICS_QUEUE_SERIES_MAX, METRICS_AUTH, AUTH_DEFAULT_USER,
       AUTH_DEFAULT_PASS, AUTH_LOOPBACK_USERS, AUTH_ANONYMOUS_USER, AUTH_ANONYMOUS_PASS, AUTH_FAILURE_DELAY,
       AUTH_JWT_KEYS, AUTH_JWT_JWKS_URL, AUTH_JWT_AUDIENCE, AUTH_JWT_USERNAME_CLAIM, AUTH_JWT_LEEWAY,
       AUTH_JWT_JWKS_TIMEOUT, AUTH_MAX_FAILED_LOGINS, AUTH_FAILED_LOGIN_WINDOW, LOG_LEVEL, LOG_FORMAT);

@@ -39,7 +39,12 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
    */
   static final int RESERVE_STEP = 1024;
   private static final long RESERVE_RETRY_MS = 500;
-  private static final long FLUSH_WAIT_MS = 2000;
+  /**
+   * How long a hand-over waits for its last writes: long enough for a loaded store (the next
+   * owner flags up to {@link #RESERVE_STEP} never-delivered messages if the exact
+   * delivered-up-to is not in), bounded so that a stop with the store down still ends.
+   */
+  private static final long FLUSH_WAIT_MS = 10_000;
 
   private final String name;
   private final long queueId;

@@ -3,7 +3,9 @@ package io.junctionmq.broker;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.junctionmq.cluster.ClusterSync;
 import io.junctionmq.cluster.Membership;
+import io.junctionmq.cluster.Rebalancer;
 import io.junctionmq.model.ErrorCode;
 import io.junctionmq.model.JunctionException;
 import io.junctionmq.model.Message;
@@ -35,7 +37,8 @@ import org.junit.jupiter.api.function.Executable;
 final class StandaloneBroker implements AutoCloseable, AfterEachCallback {
   static final String V = "/";
   private static final BrokerImpl.Settings SETTINGS = new BrokerImpl.Settings(QueueLimits.DEFAULT,
-      Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(5));
+      new ClusterSync.Settings(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(5),
+          Rebalancer.Settings.DEFAULTS));
 
   private final Vertx vertx = Vertx.vertx();
   private final InMemoryMetadataStore metadata = new InMemoryMetadataStore();

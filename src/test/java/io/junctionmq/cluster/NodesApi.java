@@ -39,6 +39,13 @@ final class NodesApi {
     return send(request);
   }
 
+  /** {@code POST <httpUrl><path>} without a body; empty when the node does not answer within 10 s. */
+  static Optional<Response> post(String httpUrl, String path) {
+    var request = HttpRequest.newBuilder(URI.create(httpUrl + path)).timeout(Duration.ofSeconds(10))
+        .POST(HttpRequest.BodyPublishers.noBody()).build();
+    return send(request);
+  }
+
   /** {@code DELETE <httpUrl><path>}; empty when the node does not answer within 10 s. */
   static Optional<Response> delete(String httpUrl, String path) {
     var request = HttpRequest.newBuilder(URI.create(httpUrl + path)).timeout(Duration.ofSeconds(10)).DELETE().build();

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.junctionmq.broker.BrokerImpl;
+import io.junctionmq.cluster.ClusterSync;
 import io.junctionmq.cluster.Membership;
+import io.junctionmq.cluster.Rebalancer;
 import io.junctionmq.queue.QueueLimits;
 import io.junctionmq.security.AuthSettings;
 import io.junctionmq.security.InMemorySecurityStore;
@@ -137,8 +139,8 @@ class StompSessionFuzzTest {
     if (broker != null) {
       broker.stop().await();
     }
-    var settings = new BrokerImpl.Settings(QueueLimits.DEFAULT, Duration.ofSeconds(30), Duration.ofSeconds(10),
-        Duration.ofSeconds(5));
+    var settings = new BrokerImpl.Settings(QueueLimits.DEFAULT, new ClusterSync.Settings(Duration.ofSeconds(30),
+        Duration.ofSeconds(10), Duration.ofSeconds(5), Rebalancer.Settings.DEFAULTS));
     // No delay after a refused login and no block (the fuzzer tries many; a delay of 0 once broke every refusal).
     var auth = new AuthSettings("guest", "guest", List.of("guest"), "guest", "guest", 0, 0, 60_000);
     broker = new BrokerImpl(vertx, Membership.standalone("fuzz"), settings, new InMemoryMetadataStore(),
