@@ -145,24 +145,24 @@ public final class DefinitionsReader {
   }
 
   private static Permission permission(Fields p) {
-    var permission = new Permission(p.string("user"), p.string("vhost"), expression(p, "configure"),
-        expression(p, "write"), expression(p, "read"));
+    var permission = new Permission(p.string("user"), p.string("vhost"), expression(p, "configure", false),
+        expression(p, "write", false), expression(p, "read", false));
     p.done();
     return permission;
   }
 
   private static TopicPermission topicPermission(Fields p) {
     var permission = new TopicPermission(p.string("user"), p.string("vhost"), p.string("exchange"),
-        expression(p, "write"), expression(p, "read"));
+        expression(p, "write", true), expression(p, "read", true));
     p.done();
     return permission;
   }
 
-  private static String expression(Fields p, String field) {
+  /** A permission's expression, checked as the user database checks it: a topic permission's after its variables. */
+  private static String expression(Fields p, String field, boolean topic) {
     String regex = p.string(field);
     try {
-      // {username} and {vhost} are topic permissions' variables: check the expression they expand to.
-      Access.checkExpression(field, regex.replace("{username}", "u").replace("{vhost}", "v"));
+      Access.checkExpression(field, topic ? regex.replace("{username}", "u").replace("{vhost}", "v") : regex);
     } catch (JunctionException e) {
       throw Fields.error(p.path() + "." + field, "is refused: " + e.reason());
     }

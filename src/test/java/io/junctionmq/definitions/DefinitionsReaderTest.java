@@ -114,6 +114,10 @@ class DefinitionsReaderTest {
         doc -> doc.getJsonArray("users").getJsonObject(0).put("password_hash", "not base64!"));
     refused("'permissions[0].read' is refused", doc -> doc.getJsonArray("permissions").getJsonObject(0)
         .put("read", "(unclosed"));
+    refused("'permissions[0].read' is refused", doc -> doc.getJsonArray("permissions").getJsonObject(0)
+        .put("read", "^{username}"));
+    DefinitionsReader.read(Fixtures.json(Fixtures.RABBITMQ).put("topic_permissions", new JsonArray().add(
+        Fixtures.json(Fixtures.RABBITMQ).getJsonArray("topic_permissions").getJsonObject(0).put("read", "^{username}\\."))));
   }
 
   @Test
