@@ -2,10 +2,15 @@ package io.junctionmq.definitions;
 
 import io.junctionmq.broker.Broker;
 import io.junctionmq.broker.QueueInfo;
+import io.junctionmq.model.Binding;
 import io.junctionmq.model.ErrorCode;
 import io.junctionmq.model.Exchange;
+import io.junctionmq.model.Queue;
 import io.junctionmq.security.UserDatabase;
+import io.junctionmq.security.VhostLimits;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 
 /**
@@ -39,19 +44,19 @@ public final class DefinitionsExport {
         d.bindings());
   }
 
-  private static boolean set(io.junctionmq.security.VhostLimits l) {
+  private static boolean set(VhostLimits l) {
     return l.maxConnections() != null || l.maxQueues() != null;
   }
 
   private static Definitions objects(Broker broker, String vhost, List<String> vhosts) {
     var exchanges = new ArrayList<Exchange>();
-    var queues = new ArrayList<io.junctionmq.model.Queue>();
-    var bindings = new ArrayList<io.junctionmq.model.Binding>();
+    var queues = new ArrayList<Queue>();
+    var bindings = new ArrayList<Binding>();
     for (String v : vhosts) {
       broker.exchanges(v).stream().filter(e -> !e.name().isEmpty() && !e.name().startsWith("amq."))
-          .sorted(java.util.Comparator.comparing(Exchange::name)).forEach(exchanges::add);
-      var exclusive = new java.util.HashSet<String>();
-      broker.queues(v).stream().map(QueueInfo::queue).sorted(java.util.Comparator.comparing(q -> q.name()))
+          .sorted(Comparator.comparing(Exchange::name)).forEach(exchanges::add);
+      var exclusive = new HashSet<String>();
+      broker.queues(v).stream().map(QueueInfo::queue).sorted(Comparator.comparing(Queue::name))
           .forEach(q -> {
             if (q.exclusive()) {
               exclusive.add(q.name());
@@ -60,7 +65,7 @@ public final class DefinitionsExport {
             }
           });
       broker.bindings(v).stream().filter(b -> !b.source().isEmpty()
-          && !(b.destinationType() == io.junctionmq.model.Binding.DestinationType.QUEUE
+          && !(b.destinationType() == Binding.DestinationType.QUEUE
           && exclusive.contains(b.destination()))).forEach(bindings::add);
     }
     return new Definitions(vhost, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), exchanges, queues,

@@ -1,6 +1,7 @@
 package io.junctionmq.definitions;
 
 import io.junctionmq.broker.Broker;
+import io.junctionmq.model.ErrorCode;
 import io.junctionmq.model.JunctionException;
 import io.junctionmq.security.Permission;
 import io.junctionmq.security.TopicPermission;
@@ -10,9 +11,12 @@ import io.junctionmq.security.UserLimits;
 import io.junctionmq.security.VhostLimits;
 import io.vertx.core.Future;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +42,8 @@ public final class DefinitionsImport {
   private final UserDatabase db;
   private final String by;
   private final List<Step> steps = new ArrayList<>();
+  /** The vhosts, exchanges and queues already planned: one named twice is created once (and deleted once). */
+  private final Set<String> created = new HashSet<>();
 
   private DefinitionsImport(Broker broker, String by) {
     this.broker = broker;
@@ -66,7 +72,7 @@ public final class DefinitionsImport {
   }
 
   private static Map<String, Object> counts(Definitions d) {
-    var facts = new java.util.LinkedHashMap<String, Object>();
+    var facts = new LinkedHashMap<String, Object>();
     if (d.vhost() != null) {
       facts.put("vhost", d.vhost());
     }
@@ -92,7 +98,7 @@ public final class DefinitionsImport {
     }
     for (int i = 0; i < d.vhosts().size(); i++) {
       String v = d.vhosts().get(i);
-      if (!broker.vhosts().contains(v)) {
+      if (!broker.vhosts().contains(v) && created.add("vhost " + v)) {
         step("vhosts[" + i + "] (vhost '" + v + "')", () -> broker.declareVhost(v), () -> broker.deleteVhost(v));
       }
     }
@@ -124,21 +130,24 @@ public final class DefinitionsImport {
     }
     for (int i = 0; i < d.exchanges().size(); i++) {
       var e = d.exchanges().get(i);
-      if (DefinitionsCheck.existingExchange(broker, e.vhost(), e.name()).isEmpty()) {
+      if (DefinitionsCheck.existingExchange(broker, e.vhost(), e.name()).isEmpty()
+          && created.add("exchange " + e.vhost() + "\u0000" + e.name())) {
         step("exchanges[" + i + "] (exchange '" + e.name() + "' in vhost '" + e.vhost() + "')",
             () -> broker.declareExchange(e), () -> broker.deleteExchange(e.vhost(), e.name(), false));
       }
     }
     for (int i = 0; i < d.queues().size(); i++) {
       var q = d.queues().get(i);
-      if (DefinitionsCheck.existingQueue(broker, q.vhost(), q.name()).isEmpty()) {
+      if (DefinitionsCheck.existingQueue(broker, q.vhost(), q.name()).isEmpty()
+          && created.add("queue " + q.vhost() + "\u0000" + q.name())) {
         step("queues[" + i + "] (queue '" + q.name() + "' in vhost '" + q.vhost() + "')",
             () -> broker.declareQueue(q), () -> broker.deleteQueue(q.vhost(), q.name(), false, false));
       }
     }
     for (int i = 0; i < d.bindings().size(); i++) {
       var b = d.bindings().get(i);
-      if (!broker.vhosts().contains(b.vhost()) || !broker.bindings(b.vhost()).contains(b)) {
+      boolean exists = broker.vhosts().contains(b.vhost()) && broker.bindings(b.vhost()).contains(b);
+      if (!exists && created.add("binding " + b)) {
         step("bindings[" + i + "]", () -> broker.bind(b), () -> broker.unbind(b));
       }
     }
@@ -174,10 +183,10 @@ public final class DefinitionsImport {
     if (cause instanceof JunctionException j) {
       return j.code().error("definitions: " + step.what() + ": " + reason + undone);
     }
-    return io.junctionmq.model.ErrorCode.INTERNAL_ERROR.error("definitions: " + step.what() + ": " + reason + undone);
+    return ErrorCode.INTERNAL_ERROR.error("definitions: " + step.what() + ": " + reason + undone);
   }
 
-  /** Undoes {@code done[i]} down to {@code done[0]}, each even if an earlier undo failed; completes with the failed ones. */
+  /** Undoes {@code done[i]} down to {@code done[0]}, each even if one before failed; completes with those that failed. */
   private Future<List<String>> undo(List<Step> done, int i, List<String> failed) {
     if (i < 0) {
       return Future.succeededFuture(failed);

@@ -132,7 +132,7 @@ public final class DefinitionsReader {
     return max == null ? null : new UserLimits(user, limit(max, l.path() + ".max-connections"));
   }
 
-  /** A vhost: its name; its description, tags and metadata have no place in Junction, its limits are in {@code parameters}. */
+  /** A vhost: its name. Its description, tags and metadata have no place here; its limits are in {@code parameters}. */
   private static String vhostEntry(Fields v) {
     String name = name(v, "name");
     v.ignore("description", "tags", "metadata", "limits", "tracing");

@@ -10,8 +10,10 @@ import io.junctionmq.security.UserLimits;
 import io.junctionmq.security.VhostLimits;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -87,14 +89,14 @@ public final class DefinitionsWriter {
     var json = new JsonObject().put("name", q.name());
     vhost(json, q.vhost(), whole);
     return json.put("durable", q.durable()).put("auto_delete", q.autoDelete())
-        .put("arguments", new JsonObject(new java.util.TreeMap<>(q.arguments())));
+        .put("arguments", new JsonObject(new TreeMap<>(q.arguments())));
   }
 
   private static JsonObject exchange(Exchange e, boolean whole) {
     var json = new JsonObject().put("name", e.name());
     vhost(json, e.vhost(), whole);
     return json.put("type", e.type().wireName()).put("durable", e.durable()).put("auto_delete", e.autoDelete())
-        .put("internal", e.internal()).put("arguments", new JsonObject(new java.util.TreeMap<>(e.arguments())));
+        .put("internal", e.internal()).put("arguments", new JsonObject(new TreeMap<>(e.arguments())));
   }
 
   private static JsonObject binding(Binding b, boolean whole) {
@@ -102,7 +104,7 @@ public final class DefinitionsWriter {
     vhost(json, b.vhost(), whole);
     return json.put("destination", b.destination())
         .put("destination_type", b.destinationType().name().toLowerCase(Locale.ROOT))
-        .put("routing_key", b.routingKey()).put("arguments", new JsonObject(new java.util.TreeMap<>(b.arguments())));
+        .put("routing_key", b.routingKey()).put("arguments", new JsonObject(new TreeMap<>(b.arguments())));
   }
 
   private static void vhost(JsonObject json, String vhost, boolean whole) {
@@ -111,7 +113,7 @@ public final class DefinitionsWriter {
     }
   }
 
-  private static <T> JsonArray array(java.util.List<T> items, Function<T, JsonObject> json) {
+  private static <T> JsonArray array(List<T> items, Function<T, JsonObject> json) {
     var a = new JsonArray();
     items.forEach(i -> a.add(json.apply(i)));
     return a;

@@ -93,6 +93,19 @@ class DefinitionsImportTest {
     assertEquals(bob, broker.users().user("bob").orElseThrow());
   }
 
+  @Test
+  void whatADocumentNamesTwiceIsCreatedOnceAndUndoneOnce() {
+    JsonObject before = export();
+    var doc = Fixtures.json(Fixtures.RABBITMQ);
+    doc.getJsonArray("vhosts").add(new JsonObject().put("name", "shop"));
+    doc.getJsonArray("queues").add(doc.getJsonArray("queues").getJsonObject(1).copy());
+    doc.getJsonArray("bindings").add(doc.getJsonArray("bindings").getJsonObject(1).copy());
+    doc.getJsonArray("parameters").getJsonObject(0).getJsonObject("value").put("max-queues", 2);
+    String reason = refused(ErrorCode.LIMIT_REACHED, doc);
+    assertTrue(reason.endsWith("; nothing of the definitions was kept"), reason);
+    assertSame(before, export());
+  }
+
   private Queue queue(String vhost, String name) {
     return broker.queues(vhost).stream().map(QueueInfo::queue).filter(q -> q.name().equals(name)).findFirst()
         .orElseThrow();
