@@ -112,6 +112,8 @@ class DefinitionsReaderTest {
         doc -> queue(doc, 0).getJsonObject("arguments").put("x-queue-mode", "lazy"));
     refused("'users[0].password_hash' is refused: password_hash is not a rabbit_password_hashing_sha256 hash",
         doc -> doc.getJsonArray("users").getJsonObject(0).put("password_hash", "not base64!"));
+    refused("'users[2].password' is not supported: give password_hash",
+        doc -> doc.getJsonArray("users").getJsonObject(2).put("password", "clear"));
     refused("'permissions[0].read' is refused", doc -> doc.getJsonArray("permissions").getJsonObject(0)
         .put("read", "(unclosed"));
     refused("'permissions[0].read' is refused", doc -> doc.getJsonArray("permissions").getJsonObject(0)
