@@ -13,6 +13,7 @@ import io.junctionmq.config.ConfigLoader;
 import io.junctionmq.config.JunctionConfig;
 import io.junctionmq.config.Keys;
 import io.junctionmq.config.RebalanceMode;
+import io.junctionmq.definitions.DefinitionsFile;
 import io.junctionmq.metrics.JunctionMetrics;
 import io.junctionmq.metrics.NodeSources;
 import io.junctionmq.metrics.VertxMeters;
@@ -45,7 +46,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Junction broker node: starts the store (an embedded PostgreSQL when no {@code pg.uri}
- * is configured), applies the schema migrations and recovers the broker.
+ * is configured), applies the schema migrations, recovers the broker and imports the
+ * {@code definitions.file}, if any.
  */
 public final class Junction {
   /** The system property that src/main/resources/logback.xml reads: {@code text} or {@code json}. */
@@ -126,6 +128,7 @@ public final class Junction {
       broker.users().audit().observer(metrics.audit());
       return Migrations.apply(pool)
           .compose(v -> broker.start())
+          .compose(v -> DefinitionsFile.load(vertx, broker, config.get(Keys.DEFINITIONS_FILE)))
           .compose(v -> mountTransports(vertx, config, broker, membership, web, metrics))
           // Only now: ready means the queues are recovered and every transport listens.
           .onSuccess(v -> web.health().recovered())

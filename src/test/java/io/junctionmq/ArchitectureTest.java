@@ -91,6 +91,12 @@ class ArchitectureTest {
         "security")));
   }
 
+  /** Definitions are read and applied through the Broker API and the user database, as a transport would. */
+  @Test
+  void definitionsUseOnlyTheBrokerApi() {
+    assertEquals(List.of(), violations("definitions", Set.of("broker", "model", "security")));
+  }
+
   /**
    * Transports call the Broker API only, and know the identities it gives them ({@code
    * security}); the event-bus transport speaks the cluster's wire format ({@code Wire}, and
@@ -100,7 +106,7 @@ class ArchitectureTest {
   void transportsUseOnlyTheBrokerApi() {
     var found = new ArrayList<String>();
     found.addAll(violations("transport.stomp", Set.of("broker", "model", "config", "security")));
-    found.addAll(violations("transport.http", Set.of("broker", "model", "config", "security")));
+    found.addAll(violations("transport.http", Set.of("broker", "model", "config", "security", "definitions")));
     found.addAll(violations("transport.eventbus", Set.of("broker", "model", "cluster", "security")));
     classesUsed.getOrDefault("transport.eventbus", Set.of()).stream()
         .filter(c -> c.startsWith("cluster.") && !Set.of("cluster.Wire", "cluster.Protocol", "cluster.Stats").contains(c))

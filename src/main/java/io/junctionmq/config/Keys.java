@@ -188,6 +188,8 @@ public final class Keys {
       "20", "Wrong logins (unknown user or wrong password) one remote address may make within `auth.failed-login-window`; the last of them blocks its logins for one window. 0: no limit.");
   public static final Key<Duration> AUTH_FAILED_LOGIN_WINDOW = key("auth.failed-login-window", new DurationValue(),
       "1m", "Window of `auth.max-failed-logins`, from an address's first wrong login; also how long a blocked address stays blocked.");
+  public static final Key<String> DEFINITIONS_FILE = key("definitions.file", FILE, "",
+      "RabbitMQ definitions file (JSON, as `rabbitmqctl export_definitions` writes it) imported at start, all or nothing, once the store is up; a broken file fails the start naming the field. Empty: none. See docs/definitions.md.");
   public static final Key<String> LOG_LEVEL = key("log.level",
       new TextValue("level", Pattern.compile("(?i)TRACE|DEBUG|INFO|WARN|ERROR|OFF"), "TRACE, DEBUG, INFO, WARN, ERROR or OFF"),
       "INFO", "Level of Junction's own log (Hazelcast, Netty and the embedded PostgreSQL log warnings only).");
@@ -209,7 +211,7 @@ public final class Keys {
       CLUSTER_REBALANCE_CONCURRENCY, METRICS_QUEUE_SERIES_MAX, METRICS_AUTH, AUTH_DEFAULT_USER,
       AUTH_DEFAULT_PASS, AUTH_LOOPBACK_USERS, AUTH_ANONYMOUS_USER, AUTH_ANONYMOUS_PASS, AUTH_FAILURE_DELAY,
       AUTH_JWT_KEYS, AUTH_JWT_JWKS_URL, AUTH_JWT_AUDIENCE, AUTH_JWT_USERNAME_CLAIM, AUTH_JWT_LEEWAY,
-      AUTH_JWT_JWKS_TIMEOUT, AUTH_MAX_FAILED_LOGINS, AUTH_FAILED_LOGIN_WINDOW, LOG_LEVEL, LOG_FORMAT);
+      AUTH_JWT_JWKS_TIMEOUT, AUTH_MAX_FAILED_LOGINS, AUTH_FAILED_LOGIN_WINDOW, DEFINITIONS_FILE, LOG_LEVEL, LOG_FORMAT);
 
   private static final Map<String, Key<?>> BY_NAME = index(Key::name);
   private static final Map<String, Key<?>> BY_ENV_NAME = index(Key::envName);

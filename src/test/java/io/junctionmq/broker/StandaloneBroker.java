@@ -27,14 +27,15 @@ import org.junit.jupiter.api.function.Executable;
  * One broker node on a plain Vert.x, with its stores in the heap: the broker's rules tested
  * in milliseconds, without PostgreSQL. {@link #restart()} stops it and starts a new broker on
  * the same metadata and durable message stores (a fresh in-memory store for transient
- * messages), as a node restarted on the same database would.
+ * messages), as a node restarted on the same database would. Public for the tests of the
+ * pieces built on the broker API (definitions).
  *
  * <pre>{@code
  * @RegisterExtension
  * final StandaloneBroker node = new StandaloneBroker();   // started; closed after each test
  * }</pre>
  */
-final class StandaloneBroker implements AutoCloseable, AfterEachCallback {
+public final class StandaloneBroker implements AutoCloseable, AfterEachCallback {
   static final String V = "/";
   private static final BrokerImpl.Settings SETTINGS = new BrokerImpl.Settings(QueueLimits.DEFAULT,
       new ClusterSync.Settings(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(5),
@@ -45,11 +46,11 @@ final class StandaloneBroker implements AutoCloseable, AfterEachCallback {
   private final InMemoryMessageStore durable = new InMemoryMessageStore();
   private BrokerImpl broker;
 
-  StandaloneBroker() {
+  public StandaloneBroker() {
     start();
   }
 
-  Broker broker() {
+  public Broker broker() {
     return broker;
   }
 
@@ -83,7 +84,7 @@ final class StandaloneBroker implements AutoCloseable, AfterEachCallback {
     }
   }
 
-  static <T> T await(Future<T> future) {
+  public static <T> T await(Future<T> future) {
     try {
       return future.await(10, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
@@ -92,7 +93,7 @@ final class StandaloneBroker implements AutoCloseable, AfterEachCallback {
   }
 
   /** The code {@code future} fails with; fails the test if it succeeds or fails otherwise. */
-  static ErrorCode failure(Future<?> future) {
+  public static ErrorCode failure(Future<?> future) {
     try {
       future.await(10, TimeUnit.SECONDS);
     } catch (Exception e) {

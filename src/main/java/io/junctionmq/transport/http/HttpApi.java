@@ -76,6 +76,7 @@ public final class HttpApi {
     new ConsumerRoutes(vertx, broker, consumers, config).mount(api);
     new BindingRoutes(broker).mount(api);
     new UserRoutes(vertx, broker).mount(api);
+    new DefinitionRoutes(broker, OverviewRoutes.PRODUCT_VERSION).mount(api);
     api.open(io.vertx.core.http.HttpMethod.GET, "/openapi.json",
         ctx -> ctx.response().putHeader("Content-Type", Rest.JSON).end(openapi));
     api.finish();

@@ -9,6 +9,9 @@ import java.util.Comparator;
 
 /** {@code /api/overview} and {@code /api/connections}. */
 final class OverviewRoutes {
+  /** The version this build reports as RabbitMQ's {@code product_version}. */
+  static final String PRODUCT_VERSION = "0.1.0";
+
   private final Broker broker;
   private final Rates rates;
   private final HttpConsumers consumers;
@@ -40,7 +43,7 @@ final class OverviewRoutes {
     Rest.json(ctx, 200, new JsonObject()
         .put("management_version", "junction-0.1")
         .put("product_name", "Junction")
-        .put("product_version", "0.1.0")
+        .put("product_version", PRODUCT_VERSION)
         .put("node", broker.nodeId())
         .put("cluster_name", broker.nodeId())
         .put("object_totals", totals.objectTotals())
