@@ -1,0 +1,139 @@
+package io.junctionmq.transport.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.junctionmq.transport.NodeScript;
+import io.junctionmq.transport.TestNode;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The console's login and per-user views on a broker that lets no one in anonymously: the
+ * login page in headless Chromium (src/test/js/console-login.mjs), and what the API shows each
+ * user. Users: an administrator, a {@code monitoring} user without permissions, and a {@code
+ * management} user with permissions in vhost {@code team} only.
+ */
+class ConsoleLoginIT {
+  private static final String PASSWORD = "pa55-word";
+  private static TestNode node;
+  private static ApiClient api;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.start(Map.of("auth.anonymous-user", "", "auth.failure-delay", "10ms"));
+    api = new ApiClient(node.httpUrl() + "/api");
+    assertEquals(201, as("guest", "guest", "PUT", "/vhosts/team", null).status());
+    user("ada", "administrator");
+    user("mona", "monitoring");
+    user("manny", "management");
+    assertEquals(201, as("guest", "guest", "PUT", "/permissions/team/manny",
+        new JsonObject().put("configure", ".*").put("write", ".*").put("read", ".*")).status());
+    assertEquals(201, as("ada", PASSWORD, "PUT", "/queues/%2F/root-q", new JsonObject()).status());
+    assertEquals(201, as("ada", PASSWORD, "PUT", "/queues/team/team-q", new JsonObject()).status());
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  private static void user(String name, String tags) {
+    var r = as("guest", "guest", "PUT", "/users/" + name, new JsonObject().put("password", PASSWORD).put("tags", tags));
+    assertEquals(201, r.status(), r.body());
+    if (tags.equals("administrator")) {
+      assertEquals(201, as("guest", "guest", "PUT", "/permissions/%2F/" + name, new JsonObject().put("configure", ".*")
+          .put("write", ".*").put("read", ".*")).status());
+      assertEquals(201, as("guest", "guest", "PUT", "/permissions/team/" + name, new JsonObject().put("configure", ".*")
+          .put("write", ".*").put("read", ".*")).status());
+    }
+  }
+
+  private static ApiClient.Response as(String user, String password, String method, String path, Object body) {
+    return api.send(method, path, body == null ? null : body.toString(), Map.of("Authorization", "Basic "
+        + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)),
+        "Content-Type", "application/json"));
+  }
+
+  private static List<String> names(ApiClient.Response r) {
+    assertEquals(200, r.status(), r.body());
+    return r.array().stream().map(o -> ((JsonObject) o).getString("name")).toList();
+  }
+
+  @Test
+  void aRefusedRequestMarkedAsAScriptsGetsNoChallengeSoTheBrowserOpensNoDialog() {
+    var curl = api.get("/whoami");
+    assertEquals(401, curl.status());
+    assertEquals("Basic realm=\"Junction\"", curl.header("WWW-Authenticate"), "curl's answer is unchanged");
+    var console = api.send("GET", "/whoami", null, Map.of("X-Requested-With", "XMLHttpRequest"));
+    assertEquals(401, console.status());
+    assertNull(console.header("WWW-Authenticate"));
+    assertEquals("access_refused", console.json().getString("error"), console.body());
+  }
+
+  @Test
+  void aManagementUserSeesOnlyTheVhostsItHasPermissionsIn() {
+    assertEquals(List.of("team"), names(as("manny", PASSWORD, "GET", "/vhosts", null)));
+    assertEquals(List.of("team-q"), names(as("manny", PASSWORD, "GET", "/queues", null)));
+    var refused = as("manny", PASSWORD, "GET", "/queues/%2F", null);
+    assertEquals(403, refused.status(), refused.body());
+    assertEquals("user 'manny' has no access to vhost '/'", refused.json().getString("reason"));
+    assertEquals(403, as("manny", PASSWORD, "GET", "/exchanges/%2F", null).status());
+    assertEquals(List.of("/", "team"), names(as("mona", PASSWORD, "GET", "/vhosts", null)), "monitoring sees all");
+    assertEquals(List.of("root-q", "team-q"), names(as("mona", PASSWORD, "GET", "/queues", null)));
+  }
+
+  @Test
+  void theConsoleLogsInShowsEachUserWhatItMaySeeAndLogsOut() {
+    NodeScript.assumeChromium();
+    var result = NodeScript.run("console-login.mjs", Map.of("BASE", node.httpUrl(), "PASSWORD", PASSWORD,
+        "ADMIN", "ada", "MONITOR", "mona", "MANAGER", "manny", "SHOTS", ConsoleBrowserIT.SHOTS.toString()),
+        Duration.ofSeconds(90));
+    assertEquals(0, result.exitCode(), result.output());
+    String[] lines = result.output().trim().split("\n");
+    var shown = new JsonObject(lines[lines.length - 1]);
+    String all = shown.encodePrettily();
+
+    assertEquals("Junction · Log in", shown.getString("login"), all);
+    assertTrue(shown.getJsonArray("challenge").stream().allMatch(h -> h == null), "no WWW-Authenticate: " + all);
+    assertTrue(shown.getString("wrongPassword").startsWith("Login failed:"), all);
+    assertTrue(shown.getString("wrongPassword").contains("401 access_refused"), all);
+    var storage = shown.getJsonObject("storage");
+    assertEquals(new JsonArray().add("junction.authorization"), storage.getJsonArray("session"), all);
+    assertEquals(new JsonArray(), storage.getJsonArray("local"), all);
+    assertTrue(!storage.getString("url").contains(PASSWORD) && !storage.getString("url").contains("@"), all);
+
+    var admin = shown.getJsonObject("admin");
+    assertTrue(admin.getJsonArray("users").getList().containsAll(List.of("ada", "guest", "manny", "mona")), all);
+    assertTrue(admin.getBoolean("userForm") && admin.getBoolean("permissionForm"), all);
+    assertEquals("ada", admin.getString("afterReload"), all);
+
+    var monitoring = shown.getJsonObject("monitoring");
+    assertEquals(new JsonArray().add("/").add("team"), monitoring.getJsonArray("vhosts"), all);
+    assertEquals(new JsonArray().add("root-q"), monitoring.getJsonArray("queues"), all);
+    assertEquals(0, monitoring.getInteger("usersLink"), all);
+    assertEquals(0, monitoring.getInteger("adminForms"), all);
+    assertTrue(monitoring.getString("refused").contains("Declaring the queue failed"), all);
+    assertTrue(monitoring.getString("refused").contains("403 access_refused"), all);
+
+    var management = shown.getJsonObject("management");
+    assertEquals(new JsonArray().add("team"), management.getJsonArray("vhosts"), all);
+    assertEquals(new JsonArray().add("team-q"), management.getJsonArray("queues"), all);
+    assertEquals(0, management.getInteger("usersLink"), all);
+    assertEquals(false, management.getBoolean("banner"), "no error on the way in: " + all);
+    assertEquals("Junction · Log in", management.getJsonObject("afterLogout").getString("title"), all);
+    assertEquals(new JsonArray().add("junction.login-required"),
+        management.getJsonObject("afterLogout").getJsonArray("session"), all);
+    // Chromium logs each refused call (401, 403) as a console error; nothing else may go wrong.
+    assertTrue(shown.getJsonArray("problems").stream().allMatch(p -> p.toString().contains("status of 40")), all);
+  }
+}
