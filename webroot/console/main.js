@@ -77,7 +77,14 @@ function showLogin(message) {
     const button = form.querySelector('button');
     button.disabled = true;
     say('');
-    const authorization = basic(form.elements.user.value.trim(), form.elements.password.value);
+    const token = form.elements.token.value.trim();
+    const user = form.elements.user.value.trim();
+    if (!token && !user) {
+      say('Give a user name and its password, or a token.');
+      button.disabled = false;
+      return;
+    }
+    const authorization = token ? `Bearer ${token}` : basic(user, form.elements.password.value);
     try {
       const { data } = await request('GET', '/whoami', undefined, { authorization });
       if (!rights(data.tags).console) {
@@ -130,8 +137,22 @@ async function start(user) {
   new Overview(document.getElementById('overview'), onOverviewEvent).start();
 }
 
+/**
+ * A token handed over in the URL (`?access_token=`, from an identity provider's redirect) becomes
+ * the session's credentials and leaves the URL and the history entry at once.
+ */
+function takeHandedToken() {
+  const params = new URLSearchParams(location.search);
+  const token = params.get('access_token');
+  if (!token) return;
+  params.delete('access_token');
+  history.replaceState(null, '', `${location.pathname}${params.size ? `?${params}` : ''}${location.hash}`);
+  remember(`Bearer ${token}`);
+}
+
 /** Who the console is for: the session's credentials, else the anonymous user; else the login page. */
 async function whoami() {
+  takeHandedToken();
   const message = takeMessage();
   if (!loggedIn() && loginRequired()) return showLogin(message);
   try {

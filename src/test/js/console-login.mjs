@@ -1,7 +1,8 @@
 // The console's login and per-user views in headless Chromium, against a broker that lets no
 // one in anonymously. Env: BASE, SHOTS, PASSWORD (every user's), ADMIN, MONITOR, MANAGER (user
 // names: administrator; monitoring; management with permissions in vhost `team` only).
-// Prints {login, challenge, wrongPassword, admin, monitoring, management, storage}.
+// TOKEN: a token of a `monitoring` user. Prints {login, challenge, wrongPassword, admin,
+// monitoring, management, token, storage}.
 import { BASE, check, run, shot } from './console-lib.mjs';
 
 const password = process.env.PASSWORD;
@@ -105,5 +106,18 @@ run('console-login', async ({ page }) => {
   check(await page.locator('#app').isHidden(), 'the console is hidden after logging out');
   await shot(page, '25-logged-out');
 
-  return { login, challenge: challenges, wrongPassword, admin, monitoring, management, storage };
+  // 7. A token, in the form's token field, then handed over in the URL (which it leaves at once).
+  await form.getByLabel('Or a token').fill(process.env.TOKEN);
+  await form.getByRole('button', { name: 'Log in' }).click();
+  await page.locator('#stream-status[data-state="live"]').waitFor();
+  const token = { fromForm: await page.locator('#user-name').textContent() };
+  await logOut();
+  await page.goto(`${BASE}/?access_token=${encodeURIComponent(process.env.TOKEN)}#queues`);
+  await page.getByRole('table', { name: 'Queues' }).getByRole('cell', { name: 'root-q', exact: true }).waitFor();
+  token.handedOver = await page.locator('#user-name').textContent();
+  token.url = page.url();
+  token.queues = await visibleRows(page, 'queues-table');
+  await shot(page, '26-token-handed-over');
+
+  return { login, challenge: challenges, wrongPassword, admin, monitoring, management, token, storage };
 });

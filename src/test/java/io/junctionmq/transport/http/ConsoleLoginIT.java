@@ -4,11 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.junctionmq.security.TestTokens;
 import io.junctionmq.transport.NodeScript;
 import io.junctionmq.transport.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -25,12 +30,17 @@ import org.junit.jupiter.api.Test;
  */
 class ConsoleLoginIT {
   private static final String PASSWORD = "pa55-word";
+  private static final KeyPair TOKEN_KEYS = TestTokens.rsa();
   private static TestNode node;
   private static ApiClient api;
 
   @BeforeAll
-  static void start() {
-    node = TestNode.start(Map.of("auth.anonymous-user", "", "auth.failure-delay", "10ms"));
+  static void start() throws IOException {
+    Path key = Files.createTempFile("console-login", ".pem");
+    Files.writeString(key, TestTokens.pem(TOKEN_KEYS.getPublic()));
+    key.toFile().deleteOnExit();
+    node = TestNode.start(Map.of("auth.anonymous-user", "", "auth.failure-delay", "10ms",
+        "auth.jwt.keys", key.toString(), "auth.jwt.audience", "junction"));
     api = new ApiClient(node.httpUrl() + "/api");
     assertEquals(201, as("guest", "guest", "PUT", "/vhosts/team", null).status());
     user("ada", "administrator");
@@ -95,9 +105,11 @@ class ConsoleLoginIT {
   @Test
   void theConsoleLogsInShowsEachUserWhatItMaySeeAndLogsOut() {
     NodeScript.assumeChromium();
+    String token = TestTokens.sign(TOKEN_KEYS, null, TestTokens.claims("tess", "junction", 300,
+        "junction.tag:monitoring", "junction.read:*/*"));
     var result = NodeScript.run("console-login.mjs", Map.of("BASE", node.httpUrl(), "PASSWORD", PASSWORD,
-        "ADMIN", "ada", "MONITOR", "mona", "MANAGER", "manny", "SHOTS", ConsoleBrowserIT.SHOTS.toString()),
-        Duration.ofSeconds(90));
+        "ADMIN", "ada", "MONITOR", "mona", "MANAGER", "manny", "TOKEN", token,
+        "SHOTS", ConsoleBrowserIT.SHOTS.toString()), Duration.ofSeconds(90));
     assertEquals(0, result.exitCode(), result.output());
     String[] lines = result.output().trim().split("\n");
     var shown = new JsonObject(lines[lines.length - 1]);
@@ -133,6 +145,11 @@ class ConsoleLoginIT {
     assertEquals("Junction · Log in", management.getJsonObject("afterLogout").getString("title"), all);
     assertEquals(new JsonArray().add("junction.login-required"),
         management.getJsonObject("afterLogout").getJsonArray("session"), all);
+    var tess = shown.getJsonObject("token");
+    assertEquals("tess", tess.getString("fromForm"), all);
+    assertEquals("tess", tess.getString("handedOver"), all);
+    assertTrue(tess.getString("url").endsWith("/#queues"), "the token left the URL: " + all);
+    assertEquals(new JsonArray().add("root-q"), tess.getJsonArray("queues"), all);
     // Chromium logs each refused call (401, 403) as a console error; nothing else may go wrong.
     assertTrue(shown.getJsonArray("problems").stream().allMatch(p -> p.toString().contains("status of 40")), all);
   }
