@@ -114,7 +114,8 @@ async function start(user) {
   document.getElementById('login').hidden = true;
   document.getElementById('app').hidden = false;
   document.getElementById('user-name').textContent = user.name;
-  document.getElementById('user-tags').textContent = user.tags.length ? `(${user.tags.join(', ')})` : '(no tags)';
+  const about = [...user.tags, ...(loggedIn() ? [] : ['anonymous'])];
+  document.getElementById('user-tags').textContent = about.length ? `(${about.join(', ')})` : '';
   const logout = document.getElementById('logout');
   if (!loggedIn()) logout.textContent = 'Log in as someone else';
   logout.addEventListener('click', () => toLoginPage());
