@@ -59,6 +59,21 @@ async function loadVhosts() {
   }
 }
 
+const OBJECT_FORMS = ['declare-queue', 'queue-actions', 'get-messages', 'publish', 'declare-exchange',
+  'delete-exchange', 'add-binding'];
+
+/** Disables the forms that change the vhost when the user has no permission in it. */
+function disableFormsWithout(user) {
+  const usable = (user.vhosts ?? []).includes(vhost());
+  for (const id of OBJECT_FORMS) {
+    document.getElementById(id).querySelectorAll('input, select, textarea, button')
+      .forEach((n) => { n.disabled = !usable; });
+  }
+  const note = document.getElementById('no-permissions');
+  note.textContent = usable ? '' : `User ${user.name} has no permissions in vhost ${vhost()}: its forms are disabled.`;
+  note.hidden = usable;
+}
+
 /** The login page, with the reason it is shown (a failed login, a session that ended), if any. */
 function showLogin(message) {
   document.getElementById('app').hidden = true;
@@ -126,6 +141,7 @@ async function start(user) {
   installForms(vhost, () => refreshVisible(true));
   vhostSelect.addEventListener('change', () => {
     Object.values(tables).forEach((t) => { if (t.state) t.state.page = 1; });
+    disableFormsWithout(user);
     refreshVisible(true);
   });
   window.addEventListener('hashchange', () => show(location.hash.slice(1)));
@@ -133,8 +149,9 @@ async function start(user) {
   // its stream) walks all of them on the broker, and would queue ahead of the page asked for.
   // A user who does not see every vhost may not see `/`: its vhosts come first.
   if (!may.everyVhost) await loadVhosts();
+  disableFormsWithout(user);
   await show(location.hash.slice(1));
-  if (may.everyVhost) loadVhosts();
+  if (may.everyVhost) loadVhosts().then(() => disableFormsWithout(user));
   new Overview(document.getElementById('overview'), onOverviewEvent).start();
 }
 

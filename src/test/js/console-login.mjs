@@ -1,6 +1,7 @@
 // The console's login and per-user views in headless Chromium, against a broker that lets no
 // one in anonymously. Env: BASE, SHOTS, PASSWORD (every user's), ADMIN, MONITOR, MANAGER (user
-// names: administrator; monitoring; management with permissions in vhost `team` only).
+// names: administrator; monitoring without permissions; management with permissions in vhost
+// `team` only, configure limited to `^team-`).
 // TOKEN: a token of a `monitoring` user. Prints {login, challenge, wrongPassword, admin,
 // monitoring, management, token, storage}.
 import { BASE, check, run, shot } from './console-lib.mjs';
@@ -66,8 +67,8 @@ run('console-login', async ({ page }) => {
   admin.afterReload = await page.locator('#user-name').textContent();
   await logOut();
 
-  // 4. The monitoring user: every vhost's queues, no Users view, no admin forms; a refused
-  // declaration shows the API's error.
+  // 4. The monitoring user: every vhost's queues, no Users view, no admin forms, and the forms
+  // of a vhost it has no permissions in disabled.
   await asUser(process.env.MONITOR);
   await page.getByRole('link', { name: 'Queues' }).click();
   await page.getByRole('table', { name: 'Queues' }).getByRole('cell', { name: 'root-q', exact: true }).waitFor();
@@ -78,15 +79,14 @@ run('console-login', async ({ page }) => {
     adminForms: await page.locator('#put-user, #put-permission, #delete-user').count(),
   };
   const declare = page.getByRole('form', { name: 'Declare a queue' });
-  await declare.getByLabel('Name', { exact: true }).fill('monitor-q');
-  await declare.getByRole('button', { name: 'Declare queue' }).click();
-  const banner = page.locator('#error-banner');
-  await banner.filter({ hasText: 'access_refused' }).waitFor();
-  monitoring.refused = (await banner.textContent()).replace(/\s+/g, ' ').trim();
-  await shot(page, '23-monitoring-refused');
+  monitoring.declareDisabled = await declare.getByRole('button', { name: 'Declare queue' }).isDisabled();
+  monitoring.publishDisabled = await page.locator('#publish button').isDisabled();
+  monitoring.note = await page.locator('#no-permissions').textContent();
+  await shot(page, '23-monitoring-forms-disabled');
   await logOut();
 
-  // 5. The management user of vhost `team`: that vhost only, its queues only.
+  // 5. The management user of vhost `team`: that vhost only, its queues only; a declaration its
+  // permissions refuse shows the API's error.
   await asUser(process.env.MANAGER);
   await page.getByRole('link', { name: 'Queues' }).click();
   await page.getByRole('table', { name: 'Queues' }).getByRole('cell', { name: 'team-q', exact: true }).waitFor();
@@ -94,9 +94,15 @@ run('console-login', async ({ page }) => {
     vhosts: await page.locator('#vhost option').allTextContents(),
     queues: await visibleRows(page, 'queues-table'),
     usersLink: await page.getByRole('link', { name: 'Users' }).count(),
-    banner: await banner.isVisible(),
+    banner: await page.locator('#error-banner').isVisible(),
+    note: await page.locator('#no-permissions').isVisible(),
   };
-  await shot(page, '24-management-team');
+  await declare.getByLabel('Name', { exact: true }).fill('other-q');
+  await declare.getByRole('button', { name: 'Declare queue' }).click();
+  const banner = page.locator('#error-banner');
+  await banner.filter({ hasText: 'access_refused' }).waitFor();
+  management.refused = (await banner.textContent()).replace(/\s+/g, ' ').trim();
+  await shot(page, '24-management-refused');
 
   // 6. Logging out returns to the login page, and the credentials are gone.
   await logOut();
