@@ -2,8 +2,9 @@
 // one in anonymously. Env: BASE, SHOTS, PASSWORD (every user's), ADMIN, MONITOR, MANAGER (user
 // names: administrator; monitoring without permissions; management with permissions in vhost
 // `team` only, configure limited to `^team-`).
-// TOKEN: a token of a `monitoring` user. Prints {login, challenge, wrongPassword, admin,
-// monitoring, management, token, storage}.
+// LEAVER: a `management` user whose password the script changes. TOKEN: a token of a
+// `monitoring` user. Prints {login, challenge, wrongPassword, admin, monitoring, management,
+// ended, token, storage}.
 import { BASE, check, run, shot } from './console-lib.mjs';
 
 const password = process.env.PASSWORD;
@@ -112,7 +113,20 @@ run('console-login', async ({ page }) => {
   check(await page.locator('#app').isHidden(), 'the console is hidden after logging out');
   await shot(page, '25-logged-out');
 
-  // 7. A token, in the form's token field, then handed over in the URL (which it leaves at once).
+  // 7. A session whose credentials stop working (the password changed) ends on the login page.
+  await asUser(process.env.LEAVER);
+  const changed = await fetch(`${BASE}/api/users/${process.env.LEAVER}`, {
+    method: 'PUT',
+    headers: { Authorization: `Basic ${btoa(`${process.env.ADMIN}:${password}`)}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ password: 'changed-elsewhere', tags: 'management' }),
+  });
+  check(changed.status === 204, `changing the password answered ${changed.status}`);
+  await page.getByRole('link', { name: 'Exchanges' }).click();
+  await form.waitFor();
+  const ended = (await page.locator('#login-message').textContent()).trim();
+  await shot(page, '26-session-ended');
+
+  // 8. A token, in the form's token field, then handed over in the URL (which it leaves at once).
   await form.getByLabel('Or a token').fill(process.env.TOKEN);
   await form.getByRole('button', { name: 'Log in' }).click();
   await page.locator('#stream-status[data-state="live"]').waitFor();
@@ -123,7 +137,7 @@ run('console-login', async ({ page }) => {
   token.handedOver = await page.locator('#user-name').textContent();
   token.url = page.url();
   token.queues = await visibleRows(page, 'queues-table');
-  await shot(page, '26-token-handed-over');
+  await shot(page, '27-token-handed-over');
 
-  return { login, challenge: challenges, wrongPassword, admin, monitoring, management, token, storage };
+  return { login, challenge: challenges, wrongPassword, admin, monitoring, management, ended, token, storage };
 });

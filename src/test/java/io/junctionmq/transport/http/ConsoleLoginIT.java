@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * The console's login and per-user views on a broker that lets no one in anonymously: the
  * login page in headless Chromium (src/test/js/console-login.mjs), and what the API shows each
  * user. Users: an administrator, a {@code monitoring} user without permissions, and a {@code
- * management} user with permissions in vhost {@code team} only (configure: {@code ^team-}).
+ * management} user with permissions in vhost {@code team} only (configure: {@code ^team-}), and
+ * a {@code management} user whose password changes while it uses the console.
  */
 class ConsoleLoginIT {
   private static final String PASSWORD = "pa55-word";
@@ -46,6 +47,9 @@ class ConsoleLoginIT {
     user("ada", "administrator");
     user("mona", "monitoring");
     user("manny", "management");
+    user("paul", "management");
+    assertEquals(201, as("guest", "guest", "PUT", "/permissions/%2F/paul",
+        new JsonObject().put("configure", ".*").put("write", ".*").put("read", ".*")).status());
     assertEquals(201, as("guest", "guest", "PUT", "/permissions/team/manny",
         new JsonObject().put("configure", "^team-").put("write", ".*").put("read", ".*")).status());
     assertEquals(201, as("ada", PASSWORD, "PUT", "/queues/%2F/root-q", new JsonObject()).status());
@@ -115,7 +119,7 @@ class ConsoleLoginIT {
     String token = TestTokens.sign(TOKEN_KEYS, null, TestTokens.claims("tess", "junction", 300,
         "junction.tag:monitoring", "junction.read:*/*"));
     var result = NodeScript.run("console-login.mjs", Map.of("BASE", node.httpUrl(), "PASSWORD", PASSWORD,
-        "ADMIN", "ada", "MONITOR", "mona", "MANAGER", "manny", "TOKEN", token,
+        "ADMIN", "ada", "MONITOR", "mona", "MANAGER", "manny", "LEAVER", "paul", "TOKEN", token,
         "SHOTS", ConsoleBrowserIT.SHOTS.toString()), Duration.ofSeconds(90));
     assertEquals(0, result.exitCode(), result.output());
     String[] lines = result.output().trim().split("\n");
@@ -155,6 +159,7 @@ class ConsoleLoginIT {
     assertEquals("Junction · Log in", management.getJsonObject("afterLogout").getString("title"), all);
     assertEquals(new JsonArray().add("junction.login-required"),
         management.getJsonObject("afterLogout").getJsonArray("session"), all);
+    assertEquals("Logged out: login refused for user 'paul': invalid credentials", shown.getString("ended"), all);
     var tess = shown.getJsonObject("token");
     assertEquals("tess", tess.getString("fromForm"), all);
     assertEquals("tess", tess.getString("handedOver"), all);
