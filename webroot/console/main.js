@@ -4,9 +4,10 @@
 // timers per table or per row. It starts once /api/whoami says who the user is: logged in
 // with the session's credentials, or anonymous (guest from loopback) unless the user logged out.
 import { get, request } from './api.js';
-import { basic, loggedIn, loginRequired, remember, rights, takeMessage, toLoginPage } from './auth.js';
+import { loggedIn, loginRequired, remember, rights, takeMessage, toLoginPage } from './auth.js';
 import { installErrorBanner, showError } from './errors.js';
 import { installForms } from './forms.js';
+import { noConsole, showLogin } from './login.js';
 import { Overview } from './overview.js';
 import { usersView } from './users.js';
 import { listViews } from './views.js';
@@ -74,52 +75,6 @@ function disableFormsWithout(user) {
   note.hidden = usable;
 }
 
-/** The login page, with the reason it is shown (a failed login, a session that ended), if any. */
-function showLogin(message) {
-  document.getElementById('app').hidden = true;
-  document.getElementById('login').hidden = false;
-  document.title = 'Junction · Log in';
-  const form = document.getElementById('login-form');
-  const said = document.getElementById('login-message');
-  const say = (text) => {
-    said.textContent = text ?? '';
-    said.hidden = !text;
-  };
-  say(message);
-  form.elements.user.focus();
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const button = form.querySelector('button');
-    button.disabled = true;
-    say('');
-    const token = form.elements.token.value.trim();
-    const user = form.elements.user.value.trim();
-    if (!token && !user) {
-      say('Give a user name and its password, or a token.');
-      button.disabled = false;
-      return;
-    }
-    const authorization = token ? `Bearer ${token}` : basic(user, form.elements.password.value);
-    try {
-      const { data } = await request('GET', '/whoami', undefined, { authorization });
-      if (!rights(data.tags).console) {
-        say(noConsole(data));
-        return;
-      }
-      remember(authorization);
-      form.reset();
-      await start(data);
-    } catch (e) {
-      say(`Login failed: ${e.reason ?? e.message}${e.status ? ` (${e.status} ${e.code})` : ''}`);
-    } finally {
-      button.disabled = false;
-    }
-  });
-}
-
-const noConsole = (user) => `User ${user.name} may not use the console: it needs the management, policymaker,`
-  + ' monitoring or administrator tag.';
-
 /** The console for `user` ({name, tags}): what its tags do not allow is taken out of the page. */
 async function start(user) {
   const may = rights(user.tags);
@@ -172,15 +127,15 @@ function takeHandedToken() {
 async function whoami() {
   takeHandedToken();
   const message = takeMessage();
-  if (!loggedIn() && loginRequired()) return showLogin(message);
+  if (!loggedIn() && loginRequired()) return showLogin(message, start);
   try {
     const { data } = await request('GET', '/whoami', undefined, { quiet: true });
-    if (!rights(data.tags).console) return showLogin(noConsole(data));
+    if (!rights(data.tags).console) return showLogin(noConsole(data), start);
     return start(data);
   } catch (e) {
     if (loggedIn() && e.status === 401) return toLoginPage(`Logged out: ${e.reason}`);
-    if (e.status === 401 || e.status === 404) return showLogin(message);
-    return showLogin(`The broker did not say who you are: ${e.reason ?? e.message}`);
+    if (e.status === 401 || e.status === 404) return showLogin(message, start);
+    return showLogin(`The broker did not say who you are: ${e.reason ?? e.message}`, start);
   }
 }
 
