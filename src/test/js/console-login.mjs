@@ -1,10 +1,9 @@
 // The console's login and per-user views in headless Chromium, against a broker that lets no
-// one in anonymously. Env: BASE, SHOTS, PASSWORD (every user's), ADMIN, MONITOR, MANAGER (user
-// names: administrator; monitoring without permissions; management with permissions in vhost
-// `team` only, configure limited to `^team-`).
-// LEAVER: a `management` user whose password the script changes. TOKEN: a token of a
-// `monitoring` user. Prints {login, challenge, wrongPassword, admin, monitoring, management,
-// ended, token, storage}.
+// one in anonymously. Env: BASE, SHOTS, PASSWORD (every user's), and user names: ADMIN
+// (administrator), MONITOR (monitoring, no permissions), MANAGER (management, permissions in
+// vhost `team` only, configure `^team-`), LEAVER (management; the script changes its password),
+// TAGLESS (no tags); TOKEN, a token of a `monitoring` user. Prints {login, challenge,
+// wrongPassword, tagless, admin, monitoring, management, ended, token, storage}.
 import { BASE, check, run, shot } from './console-lib.mjs';
 
 const password = process.env.PASSWORD;
@@ -47,6 +46,12 @@ run('console-login', async ({ page }) => {
   await message.waitFor();
   const wrongPassword = (await message.textContent()).trim();
   await shot(page, '21-wrong-password');
+
+  // A user without a management tag checks out, but may not use the console: it is told so.
+  await logIn(process.env.TAGLESS, password);
+  const refusedUser = page.getByRole('alert').filter({ hasText: 'may not use the console' });
+  await refusedUser.waitFor();
+  const tagless = (await refusedUser.textContent()).trim();
 
   // 3. The administrator: the Users view, its forms, the object forms.
   await asUser(process.env.ADMIN);
@@ -139,5 +144,5 @@ run('console-login', async ({ page }) => {
   token.queues = await visibleRows(page, 'queues-table');
   await shot(page, '27-token-handed-over');
 
-  return { login, challenge: challenges, wrongPassword, admin, monitoring, management, ended, token, storage };
+  return { login, challenge: challenges, wrongPassword, tagless, admin, monitoring, management, ended, token, storage };
 });

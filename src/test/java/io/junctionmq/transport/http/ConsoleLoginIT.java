@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * login page in headless Chromium (src/test/js/console-login.mjs), and what the API shows each
  * user. Users: an administrator, a {@code monitoring} user without permissions, and a {@code
  * management} user with permissions in vhost {@code team} only (configure: {@code ^team-}), and
- * a {@code management} user whose password changes while it uses the console.
+ * a {@code management} user whose password changes while it uses the console, and a user without
+ * tags.
  */
 class ConsoleLoginIT {
   private static final String PASSWORD = "pa55-word";
@@ -48,6 +49,7 @@ class ConsoleLoginIT {
     user("mona", "monitoring");
     user("manny", "management");
     user("paul", "management");
+    user("nora", "");
     assertEquals(201, as("guest", "guest", "PUT", "/permissions/%2F/paul",
         new JsonObject().put("configure", ".*").put("write", ".*").put("read", ".*")).status());
     assertEquals(201, as("guest", "guest", "PUT", "/permissions/team/manny",
@@ -119,7 +121,7 @@ class ConsoleLoginIT {
     String token = TestTokens.sign(TOKEN_KEYS, null, TestTokens.claims("tess", "junction", 300,
         "junction.tag:monitoring", "junction.read:*/*"));
     var result = NodeScript.run("console-login.mjs", Map.of("BASE", node.httpUrl(), "PASSWORD", PASSWORD,
-        "ADMIN", "ada", "MONITOR", "mona", "MANAGER", "manny", "LEAVER", "paul", "TOKEN", token,
+        "ADMIN", "ada", "MONITOR", "mona", "MANAGER", "manny", "LEAVER", "paul", "TAGLESS", "nora", "TOKEN", token,
         "SHOTS", ConsoleBrowserIT.SHOTS.toString()), Duration.ofSeconds(90));
     assertEquals(0, result.exitCode(), result.output());
     String[] lines = result.output().trim().split("\n");
@@ -130,6 +132,8 @@ class ConsoleLoginIT {
     assertTrue(shown.getJsonArray("challenge").stream().allMatch(h -> h == null), "no WWW-Authenticate: " + all);
     assertTrue(shown.getString("wrongPassword").startsWith("Login failed:"), all);
     assertTrue(shown.getString("wrongPassword").contains("401 access_refused"), all);
+    assertEquals("User nora may not use the console: it needs the management, policymaker, monitoring or"
+        + " administrator tag.", shown.getString("tagless"), all);
     var storage = shown.getJsonObject("storage");
     assertEquals(new JsonArray().add("junction.authorization"), storage.getJsonArray("session"), all);
     assertEquals(new JsonArray(), storage.getJsonArray("local"), all);
