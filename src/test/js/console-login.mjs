@@ -3,7 +3,7 @@
 // (administrator), MONITOR (monitoring, no permissions), MANAGER (management, permissions in
 // vhost `team` only, configure `^team-`), LEAVER (management; the script changes its password),
 // TAGLESS (no tags); TOKEN, a token of a `monitoring` user. Prints {login, challenge,
-// wrongPassword, tagless, admin, monitoring, management, ended, token, storage}.
+// wrongPassword, tagless, admin, monitoring, management, ended, token, storage, millis}.
 import { BASE, check, run, shot } from './console-lib.mjs';
 
 const password = process.env.PASSWORD;
@@ -34,12 +34,17 @@ run('console-login', async ({ page }) => {
     await page.locator('#stream-status[data-state="live"]').waitFor();
   }
 
+  // How long each step below took, cumulative (ms).
+  const began = Date.now();
+  const millis = [];
+
   // 1. No anonymous access: the login page, with no browser dialog asked for.
   await page.goto(`${BASE}/#queues`);
   await form.waitFor();
   const login = await page.title();
   await shot(page, '20-login');
 
+  millis.push(Date.now() - began);
   // 2. A wrong password: the form says why, and the page stays on it.
   await logIn(process.env.ADMIN, 'not-the-password');
   const message = page.getByRole('alert').filter({ hasText: 'Login failed' });
@@ -53,6 +58,7 @@ run('console-login', async ({ page }) => {
   await refusedUser.waitFor();
   const tagless = (await refusedUser.textContent()).trim();
 
+  millis.push(Date.now() - began);
   // 3. The administrator: the Users view, its forms, the object forms.
   await asUser(process.env.ADMIN);
   const storage = await page.evaluate(() => ({
@@ -73,6 +79,7 @@ run('console-login', async ({ page }) => {
   admin.afterReload = await page.locator('#user-name').textContent();
   await logOut();
 
+  millis.push(Date.now() - began);
   // 4. The monitoring user: every vhost's queues, no Users view, no admin forms, and the forms
   // of a vhost it has no permissions in disabled.
   await asUser(process.env.MONITOR);
@@ -91,6 +98,7 @@ run('console-login', async ({ page }) => {
   await shot(page, '23-monitoring-forms-disabled');
   await logOut();
 
+  millis.push(Date.now() - began);
   // 5. The management user of vhost `team`: that vhost only, its queues only; a declaration its
   // permissions refuse shows the API's error.
   await asUser(process.env.MANAGER);
@@ -110,6 +118,7 @@ run('console-login', async ({ page }) => {
   management.refused = (await banner.textContent()).replace(/\s+/g, ' ').trim();
   await shot(page, '24-management-refused');
 
+  millis.push(Date.now() - began);
   // 6. Logging out returns to the login page, and the credentials are gone.
   await logOut();
   await page.reload();
@@ -118,6 +127,7 @@ run('console-login', async ({ page }) => {
   check(await page.locator('#app').isHidden(), 'the console is hidden after logging out');
   await shot(page, '25-logged-out');
 
+  millis.push(Date.now() - began);
   // 7. A session whose credentials stop working (the password changed) ends on the login page.
   await asUser(process.env.LEAVER);
   const changed = await fetch(`${BASE}/api/users/${process.env.LEAVER}`, {
@@ -131,6 +141,7 @@ run('console-login', async ({ page }) => {
   const ended = (await page.locator('#login-message').textContent()).trim();
   await shot(page, '26-session-ended');
 
+  millis.push(Date.now() - began);
   // 8. A token, in the form's token field, then handed over in the URL (which it leaves at once).
   await form.getByLabel('Or a token').fill(process.env.TOKEN);
   await form.getByRole('button', { name: 'Log in' }).click();
@@ -144,5 +155,8 @@ run('console-login', async ({ page }) => {
   token.queues = await visibleRows(page, 'queues-table');
   await shot(page, '27-token-handed-over');
 
-  return { login, challenge: challenges, wrongPassword, tagless, admin, monitoring, management, ended, token, storage };
+  millis.push(Date.now() - began);
+  return {
+    login, challenge: challenges, wrongPassword, tagless, admin, monitoring, management, ended, token, storage, millis,
+  };
 });

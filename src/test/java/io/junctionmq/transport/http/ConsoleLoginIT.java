@@ -127,6 +127,7 @@ class ConsoleLoginIT {
     String[] lines = result.output().trim().split("\n");
     var shown = new JsonObject(lines[lines.length - 1]);
     String all = shown.encodePrettily();
+    System.out.printf("console login: steps done at %s ms%n", shown.getJsonArray("millis"));
 
     assertEquals("Junction · Log in", shown.getString("login"), all);
     assertTrue(shown.getJsonArray("challenge").stream().allMatch(h -> h == null), "no WWW-Authenticate: " + all);
