@@ -1,5 +1,7 @@
-// The broker's HTTP API, same origin. Every failure becomes an ApiError carrying the
-// API's own {"error", "reason"} so that the page can show the reason as the broker put it.
+// The broker's HTTP API, same origin, as the session's user. Every failure becomes an ApiError
+// carrying the API's own {"error", "reason"} so that the page can show the reason as the broker
+// put it; a 401 (the credentials no longer work) returns to the login page.
+import { authHeaders, toLoginPage } from './auth.js';
 
 export class ApiError extends Error {
   constructor(status, code, reason) {
@@ -16,9 +18,15 @@ export const seg = (s) => encodeURIComponent(s);
 /** An exchange name in a path: the default exchange ("") is `amq.default`. */
 export const exchangeSeg = (name) => seg(name === '' ? 'amq.default' : name);
 
-/** Sends one request to /api; resolves with {status, data} (data: parsed JSON or null). */
-export async function request(method, path, body, { signal } = {}) {
-  const init = { method, headers: { Accept: 'application/json' }, signal };
+/**
+ * Sends one request to /api; resolves with {status, data} (data: parsed JSON or null).
+ * `authorization` replaces the session's credentials (to check new ones); then, or when `quiet`,
+ * a 401 is only thrown.
+ */
+export async function request(method, path, body, { signal, authorization, quiet } = {}) {
+  const headers = { Accept: 'application/json', ...authHeaders() };
+  if (authorization) headers.Authorization = authorization;
+  const init = { method, headers, signal };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
@@ -38,8 +46,9 @@ export async function request(method, path, body, { signal } = {}) {
     data = null;
   }
   if (!res.ok) {
-    throw new ApiError(res.status, data?.error ?? `http_${res.status}`,
-      data?.reason ?? (text || res.statusText));
+    const error = new ApiError(res.status, data?.error ?? `http_${res.status}`, data?.reason ?? (text || res.statusText));
+    if (res.status === 401 && !authorization && !quiet) toLoginPage(`Logged out: ${error.reason}`);
+    throw error;
   }
   return { status: res.status, data };
 }

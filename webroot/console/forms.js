@@ -24,7 +24,7 @@ function objectField(form, name) {
  * Runs `action(submitter)` on submit: buttons disabled meanwhile, its answer (a sentence)
  * in the form's status line, a failure in the error banner; then `after()` (a refresh).
  */
-function handle(form, what, action, after) {
+export function handle(form, what, action, after) {
   const status = form.querySelector('[role=status]');
   form.addEventListener('submit', async (event) => {
     event.preventDefault();

@@ -1,10 +1,11 @@
 // The overview: node, cluster nodes, object and message totals, and live charts fed by the
-// one EventSource on /api/overview/stream (an event a second, computed once on the broker
-// for every open console).
+// one stream of /api/overview/stream (an event a second, computed once on the broker for every
+// open console).
 import { get } from './api.js';
 import { LineChart } from './chart.js';
 import { showError } from './errors.js';
 import { count, el } from './format.js';
+import { eventStream } from './stream.js';
 
 const NODES_EVERY = 15;
 
@@ -51,10 +52,11 @@ export class Overview {
   /** Opens the stream: its first event (at once) names the node and fills the totals. */
   start() {
     this.loadNodes();
-    this.source = new EventSource('/api/overview/stream');
-    this.source.onopen = () => this.status('live', 'Live: updated every second');
-    this.source.onerror = () => this.status('reconnecting', 'Disconnected from the broker: reconnecting…');
-    this.source.onmessage = (m) => this.update(JSON.parse(m.data));
+    this.source = eventStream('/overview/stream', {
+      onOpen: () => this.status('live', 'Live: updated every second'),
+      onDown: () => this.status('reconnecting', 'Disconnected from the broker: reconnecting…'),
+      onData: (e) => this.update(e),
+    });
   }
 
   status(state, text) {

@@ -1,6 +1,6 @@
 // The console in headless Chromium: the overview with live charts, then a queue declared,
 // published to, counted and read through the forms, then an API error shown.
-// Env: BASE, QUEUE, NODE, SHOTS. Prints {node, chartUpdates, messages, payload, error}.
+// Env: BASE, QUEUE, NODE, SHOTS. Prints {node, user, chartUpdates, messages, payload, error}.
 import { BASE, check, run, shot } from './console-lib.mjs';
 
 const queue = process.env.QUEUE;
@@ -15,6 +15,9 @@ run('console-basics', async ({ page }) => {
   await chart.waitFor();
   await page.waitForFunction(() => Number(document.querySelector('#rates-figure svg').dataset.updates) >= 2);
   const chartUpdates = Number(await chart.getAttribute('data-updates'));
+  // Let in anonymously (guest from loopback): it says so, and offers the login page.
+  const user = (await page.locator('header .who').textContent()).replace(/\s+/g, ' ').trim();
+  check(await page.getByRole('button', { name: 'Log in as someone else' }).isVisible(), 'the login is offered');
   await shot(page, '01-overview');
 
   // 2. Declare a queue through the form and find it in the table.
@@ -65,6 +68,6 @@ run('console-basics', async ({ page }) => {
   check((await declare.getByRole('status').textContent()).startsWith('Failed:'), 'the form says it failed');
   await shot(page, '06-api-error');
 
-  return { node: await nodeName.textContent(), chartUpdates, messages: count, payload: got,
+  return { node: await nodeName.textContent(), user, chartUpdates, messages: count, payload: got,
     error: error.replace(/\s+/g, ' ').trim() };
 });

@@ -20,7 +20,7 @@ final class BindingRoutes {
   }
 
   void mount(ApiRouter api) {
-    api.get("/bindings", ctx -> Paging.reply(ctx, broker.vhosts().stream()
+    api.get("/bindings", ctx -> Paging.reply(ctx, HttpAuth.visible(ctx, broker.vhosts()).stream()
             .flatMap(v -> broker.bindings(v).stream()).toList(), Binding::source, ManagementJson::binding))
         .get("/bindings/:vhost", ctx -> Paging.reply(ctx, broker.bindings(Rest.vhost(ctx)), Binding::source,
             ManagementJson::binding));

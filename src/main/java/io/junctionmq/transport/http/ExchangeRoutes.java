@@ -36,7 +36,7 @@ final class ExchangeRoutes {
 
   private void listAll(RoutingContext ctx) {
     var all = new ArrayList<Exchange>();
-    for (String vhost : broker.vhosts()) {
+    for (String vhost : HttpAuth.visible(ctx, broker.vhosts())) {
       all.addAll(broker.exchanges(vhost));
     }
     Paging.reply(ctx, all, Exchange::name, ManagementJson::exchange, SORT_KEYS);

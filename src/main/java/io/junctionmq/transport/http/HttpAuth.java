@@ -11,6 +11,7 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * Who makes an API request: HTTP Basic credentials, a token ({@code Authorization: Bearer}, a
@@ -19,9 +20,11 @@ import java.util.Base64;
  * the user's permissions), one of the management tags ({@link Need#MANAGEMENT}: RabbitMQ's
  * {@code management}, {@code policymaker}, {@code monitoring} or {@code administrator}),
  * {@code monitoring} or {@code administrator} ({@link Need#MONITORING}: {@code /metrics}), or
- * {@code administrator}. A refused request is answered 401 with a {@code WWW-Authenticate}
- * challenge (Bearer when a token was refused, else Basic), or 403 when the user lacks the tag
- * (logged and counted as {@code access.denied}).
+ * {@code administrator}. A management route of a vhost also needs the user to see the vhost
+ * ({@link #sees}). A refused request is answered 401 with a {@code WWW-Authenticate} challenge
+ * (Bearer when a token was refused, else Basic; none to a script that says so with {@code
+ * X-Requested-With}), or 403 when the user lacks the tag or the vhost (logged and counted as
+ * {@code access.denied}).
  */
 final class HttpAuth {
   /** What a route needs of its user. */
@@ -58,8 +61,11 @@ final class HttpAuth {
           ctx.request().resume();
         }
         if (ar.failed()) {
-          ctx.response().putHeader("WWW-Authenticate", bearer(ctx) ? "Bearer realm=\"Junction\", error=\"invalid_token\""
-              : "Basic realm=\"Junction\"");
+          // A challenge makes a browser open its own login dialog over the console's form.
+          if (!fromScript(ctx)) {
+            ctx.response().putHeader("WWW-Authenticate", bearer(ctx)
+                ? "Bearer realm=\"Junction\", error=\"invalid_token\"" : "Basic realm=\"Junction\"");
+          }
           HttpErrors.send(ctx, 401, HttpErrors.translate(ar.cause(), 500, ctx));
           return;
         }
@@ -68,6 +74,14 @@ final class HttpAuth {
           check(need, user);
         } catch (JunctionException e) {
           broker.users().audit().denied(user.name(), null, need.denial, "http", ctx.request().path(), e.reason());
+          HttpErrors.send(ctx, e);
+          return;
+        }
+        String vhost = ctx.pathParam("vhost");
+        if (need == Need.MANAGEMENT && vhost != null && !sees(user, vhost)) {
+          var e = ErrorCode.ACCESS_REFUSED.error("user '" + user.name() + "' has no access to vhost '" + vhost + "'");
+          broker.users().audit().denied(user.name(), vhost, Audit.Denial.VHOST, "http", ctx.request().path(),
+              e.reason());
           HttpErrors.send(ctx, e);
           return;
         }
@@ -129,6 +143,25 @@ final class HttpAuth {
         default -> "management, policymaker, monitoring or administrator tag";
       } + " for this");
     }
+  }
+
+  /** Whether a script marked the request ({@code X-Requested-With}), as the console does. */
+  private static boolean fromScript(RoutingContext ctx) {
+    return ctx.request().getHeader("X-Requested-With") != null;
+  }
+
+  /**
+   * As in RabbitMQ, a user with {@code monitoring} or {@code administrator} sees every vhost;
+   * any other sees those where it has a permission.
+   */
+  static boolean sees(Identity user, String vhost) {
+    return user.has(Tag.MONITORING) || user.has(Tag.ADMINISTRATOR) || user.access().mayUse(vhost);
+  }
+
+  /** Of {@code vhosts}, those the request's user sees (after {@link #guard}). */
+  static List<String> visible(RoutingContext ctx, List<String> vhosts) {
+    Identity user = user(ctx);
+    return vhosts.stream().filter(v -> sees(user, v)).toList();
   }
 
   /** The request's user (after {@link #guard}). */

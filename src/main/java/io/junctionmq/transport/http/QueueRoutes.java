@@ -46,7 +46,7 @@ final class QueueRoutes {
 
   private void listAll(RoutingContext ctx) {
     var all = new ArrayList<QueueInfo>();
-    for (String vhost : broker.vhosts()) {
+    for (String vhost : HttpAuth.visible(ctx, broker.vhosts())) {
       all.addAll(broker.queues(vhost));
     }
     Paging.reply(ctx, all, q -> q.queue().name(), q -> ManagementJson.queue(q, rates), SORT_KEYS);

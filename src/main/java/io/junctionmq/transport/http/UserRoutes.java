@@ -22,10 +22,11 @@ import java.util.List;
 
 /**
  * RabbitMQ's management API for users, permissions and limits: {@code /api/whoami} (any
- * user), and for administrators {@code /api/users}, {@code /api/permissions}, {@code
- * /api/topic-permissions}, {@code /api/vhost-limits} and {@code /api/user-limits}, with
- * RabbitMQ's bodies. A password is hashed here (off the event loop); a hash exported from
- * RabbitMQ is taken as it is. Each change is made in the name of the request's user.
+ * user; with the vhosts it has permissions in), and for administrators {@code /api/users},
+ * {@code /api/permissions}, {@code /api/topic-permissions}, {@code /api/vhost-limits} and
+ * {@code /api/user-limits}, with RabbitMQ's bodies. A password is hashed here (off the event
+ * loop); a hash exported from RabbitMQ is taken as it is. Each change is made in the name of the
+ * request's user.
  */
 final class UserRoutes {
   private final Vertx vertx;
@@ -83,7 +84,9 @@ final class UserRoutes {
     if (!user.exists()) {
       throw ErrorCode.NOT_FOUND.error("no such user");
     }
-    Rest.json(ctx, 200, new JsonObject().put("name", user.name()).put("tags", new JsonArray(user.tags())));
+    // "vhosts" is Junction's own, so that the console can disable its forms where they would be refused.
+    Rest.json(ctx, 200, new JsonObject().put("name", user.name()).put("tags", new JsonArray(user.tags()))
+        .put("vhosts", new JsonArray(broker.vhosts().stream().filter(v -> user.access().mayUse(v)).toList())));
   }
 
   private User user(String name) {

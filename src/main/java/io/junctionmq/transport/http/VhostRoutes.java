@@ -23,7 +23,7 @@ final class VhostRoutes {
   }
 
   private void list(RoutingContext ctx) {
-    Paging.reply(ctx, broker.vhosts(), name -> name, this::json);
+    Paging.reply(ctx, HttpAuth.visible(ctx, broker.vhosts()), name -> name, this::json);
   }
 
   private void show(RoutingContext ctx) {

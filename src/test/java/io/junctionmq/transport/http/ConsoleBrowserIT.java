@@ -42,6 +42,7 @@ class ConsoleBrowserIT {
       var shown = run("console-basics.mjs", Map.of("BASE", node.httpUrl(), "QUEUE", "console-it",
           "NODE", node.broker().nodeId(), "SHOTS", SHOTS.toString()));
       assertEquals(node.broker().nodeId(), shown.getString("node"), shown.encode());
+      assertEquals("User guest (administrator, anonymous)", shown.getString("user"), shown.encode());
       assertTrue(shown.getInteger("chartUpdates") >= 2, shown.encode());
       assertEquals("1", shown.getString("messages"), shown.encode());
       assertEquals("hello from the console to console-it", shown.getString("payload"));
