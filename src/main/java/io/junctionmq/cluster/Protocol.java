@@ -68,6 +68,14 @@ public final class Protocol {
     return "junction.node." + nodeId;
   }
 
+  /**
+   * Where a node lists its own connections and consumers and closes its connections, for the
+   * cluster's lists (JSON, {@code broker/Listings}).
+   */
+  public static String objects(String nodeId) {
+    return "junction.node." + nodeId + ".objects";
+  }
+
   /** Where a broker node serves the sessions of {@code JunctionClient}s (transport/eventbus). */
   public static String clients(String nodeId) {
     return "junction.node." + nodeId + ".clients";
