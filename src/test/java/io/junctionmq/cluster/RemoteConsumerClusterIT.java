@@ -149,6 +149,37 @@ class RemoteConsumerClusterIT {
     }
   }
 
+  @Test
+  void aNodeThatDoesNotAnswerIsNamedInsteadOfHoldingTheListUp() {
+    Connection c1 = cluster.node(1).broker().connect(ClientInfo.of("test", "silent-node-client", null));
+    // Node 1 stays a member but its answers never come, as when the event bus loses them.
+    Handler<DeliveryContext<Object>> deaf = ctx -> {
+      if (!ctx.message().address().equals(Protocol.objects(cluster.nodeId(1)))) {
+        ctx.next();
+      }
+    };
+    cluster.vertx(1).eventBus().addInboundInterceptor(deaf);
+    try {
+      long asked = System.nanoTime();
+      var response = Api.as(0, null).get("/connections?page=1&name=silent-node-client");
+      long tookMs = (System.nanoTime() - asked) / 1_000_000;
+      JsonObject page = response.object();
+      assertEquals(cluster.nodeId(1), response.missingNodes());
+      assertTrue(page.getBoolean("partial"));
+      assertEquals(new JsonArray().add(cluster.nodeId(1)), page.getJsonArray("missing_nodes"));
+      assertEquals(0, page.getInteger("filtered_count"), "node 1's connection is not listed");
+      assertTrue(tookMs < 5_000, "answered after the 2 s wait for node 1, not held up: " + tookMs + " ms");
+
+      cluster.vertx(1).eventBus().removeInboundInterceptor(deaf);
+      var whole = Api.as(0, null).get("/connections?name=silent-node-client");
+      assertEquals(1, whole.array().size());
+      assertEquals(null, whole.missingNodes());
+    } finally {
+      cluster.vertx(1).eventBus().removeInboundInterceptor(deaf);
+      c1.close("the test ends").await();
+    }
+  }
+
   private static String nodeOf(JsonArray items, String field, String value) {
     return items.stream().map(o -> (JsonObject) o).filter(o -> value.equals(o.getString(field))).findFirst()
         .map(o -> o.getString("node")).orElse("none in " + items.encode());
@@ -167,7 +198,7 @@ class RemoteConsumerClusterIT {
       return new Api(node, user);
     }
 
-    record Response(int status, String body) {
+    record Response(int status, String body, String missingNodes) {
       JsonArray array() {
         assertEquals(200, status, body);
         return new JsonArray(body);
@@ -206,7 +237,7 @@ class RemoteConsumerClusterIT {
     private static Response send(HttpRequest.Builder request) {
       try {
         HttpResponse<String> r = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        return new Response(r.statusCode(), r.body());
+        return new Response(r.statusCode(), r.body(), r.headers().firstValue("Junction-Missing-Nodes").orElse(null));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       } catch (InterruptedException e) {
