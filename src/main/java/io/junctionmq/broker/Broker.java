@@ -119,7 +119,13 @@ public interface Broker {
    */
   Connection connect(ClientInfo client);
 
-  List<ConnectionInfo> connections();
+  /** This node's connections. */
+  default List<ConnectionInfo> connections() {
+    return listings().localConnections();
+  }
+
+  /** The connections and consumers of the whole cluster; closing a connection wherever it is open. */
+  Listings listings();
 
   // ---- users ----
 

@@ -250,8 +250,8 @@ public final class BrokerImpl implements Broker {
   }
 
   @Override
-  public List<ConnectionInfo> connections() {
-    return connections.list();
+  public Listings listings() {
+    return connections.listings();
   }
 
   // ---- users ----

@@ -159,8 +159,8 @@ final class CheckedBroker implements Broker {
   }
 
   @Override
-  public List<ConnectionInfo> connections() {
-    return broker.connections();
+  public Listings listings() {
+    return broker.listings();
   }
 
   @Override

@@ -51,8 +51,9 @@ final class ClientConnection implements Connection {
     return (System.nanoTime() - openedNanos) / 1_000_000;
   }
 
-  ConnectionInfo info() {
-    return new ConnectionInfo(id, client.name(), client.protocol(), connectedAt, own.size());
+  ConnectionInfo info(String node) {
+    return new ConnectionInfo(id, client.name(), client.protocol(), connectedAt, own.size(), client.vhost(),
+        client.user() == null ? null : client.user().name(), node);
   }
 
   @Override

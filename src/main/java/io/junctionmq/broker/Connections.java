@@ -30,6 +30,7 @@ final class Connections {
   private final ConnectionLimits limits;
   /** Null when the node is not clustered. */
   private final ConnectionGossip gossip;
+  private final Listings listings;
 
   Connections(Vertx vertx, Membership membership, UserDatabase users, Catalog catalog, Publishing publishing,
               Consumers consumers) {
@@ -42,6 +43,7 @@ final class Connections {
     if (gossip != null) {
       limits.elsewhere(gossip);
     }
+    this.listings = new Listings(vertx, membership, this::list, consumers::list, this::close);
     users.onUserDeleted(this::closeAllOf);
   }
 
@@ -49,10 +51,16 @@ final class Connections {
     if (gossip != null) {
       gossip.start();
     }
+    listings.start();
   }
 
   Future<Void> stop() {
-    return gossip == null ? Future.succeededFuture() : gossip.stop();
+    return (gossip == null ? Future.<Void>succeededFuture() : gossip.stop()).eventually(listings::stop);
+  }
+
+  /** The cluster's connections and consumers. */
+  Listings listings() {
+    return listings;
   }
 
   /**
@@ -90,7 +98,17 @@ final class Connections {
   }
 
   List<ConnectionInfo> list() {
-    return open.values().stream().map(ClientConnection::info).toList();
+    return open.values().stream().map(c -> c.info(self)).toList();
+  }
+
+  /** Closes connection {@code id} if it is open here and {@code user}'s (null: anyone's); whether it did. */
+  private boolean close(String id, String reason, String user) {
+    ClientConnection c = id == null ? null : open.get(id);
+    if (c == null || (user != null && (c.client().user() == null || !c.client().user().name().equals(user)))) {
+      return false;
+    }
+    c.closeByBroker(reason);
+    return true;
   }
 
   /** {@code c} closes now, for {@code reason}: it is no longer listed. */

@@ -10,6 +10,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,6 +31,7 @@ final class Consumers implements QueueDirectory.Listener {
   private final QueueDirectory directory;
   private final AtomicLong tags = new AtomicLong();
   private final Map<String, Set<AttachedConsumer>> byQueue = new ConcurrentHashMap<>();
+  private final Map<AttachedConsumer, ConsumerInfo> listed = new ConcurrentHashMap<>();
 
   Consumers(Vertx vertx, String self, QueueDirectory directory) {
     this.vertx = vertx;
@@ -55,7 +57,9 @@ final class Consumers implements QueueDirectory.Listener {
         forget(key, consumer[0]);
         onEnd.run();
       });
-      if (!add(key, consumer[0])) {
+      var info = new ConsumerInfo(tag, vhost, queue, connection, options.ackMode() != AckMode.AUTO,
+          options.prefetch(), self);
+      if (!add(key, consumer[0], info)) {
         // Refused here rather than by the owner: the cancel that undoes a failed consume below
         // would end the consumer that holds the tag.
         throw ErrorCode.PRECONDITION_FAILED.error("consumer '" + tag + "' exists already on queue '" + queue + "'");
@@ -108,13 +112,21 @@ final class Consumers implements QueueDirectory.Listener {
     }
   }
 
+  /** This node's consumers. */
+  List<ConsumerInfo> list() {
+    return List.copyOf(listed.values());
+  }
+
   /** Adds {@code consumer} to this node's consumers of its queue, unless one there has its tag. */
-  private boolean add(String key, AttachedConsumer consumer) {
+  private boolean add(String key, AttachedConsumer consumer, ConsumerInfo info) {
     var added = new boolean[1];
     byQueue.compute(key, (k, set) -> {
       Set<AttachedConsumer> all = set != null ? set : ConcurrentHashMap.newKeySet();
       if (all.stream().noneMatch(c -> c.tag().equals(consumer.tag()))) {
         added[0] = all.add(consumer);
+      }
+      if (added[0]) {
+        listed.put(consumer, info);
       }
       return all;
     });
@@ -122,6 +134,7 @@ final class Consumers implements QueueDirectory.Listener {
   }
 
   private void forget(String key, AttachedConsumer consumer) {
+    listed.remove(consumer);
     byQueue.computeIfPresent(key, (k, set) -> {
       set.remove(consumer);
       return set.isEmpty() ? null : set;

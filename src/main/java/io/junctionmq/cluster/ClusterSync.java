@@ -77,7 +77,8 @@ public final class ClusterSync {
     this.takeovers = new Takeovers(vertx, membership, metadata, directory, ownership, events, serial,
         leases.clock());
     this.stats = new StatsGossip(directory, events);
-    this.endpoint = new NodeEndpoint(membership, directory, ownership, serial, deleter);
+    this.endpoint = new NodeEndpoint(membership, directory, ownership, serial, deleter,
+        settings.leaseRenewInterval().toMillis(), settings.requestTimeout().toMillis());
     this.rebalancer = new Rebalancer(membership, directory, ownership, events, serial, settings.rebalance());
     this.sweepIntervalMs = settings.leaseRenewInterval().toMillis();
   }

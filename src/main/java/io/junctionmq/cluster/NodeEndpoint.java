@@ -11,17 +11,23 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import java.util.Map;
+import io.vertx.core.eventbus.DeliveryOptions;
+import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves {@link Protocol#node(String)} on its own event loop: requests of other nodes about
  * the queues this node owns (each names the epoch it believes current; a queue that moved
  * refuses with QUEUE_UNAVAILABLE), requests to own a queue, and deliveries to this node's
- * consumers of queues owned elsewhere.
+ * consumers of queues owned elsewhere. Every {@code probeIntervalMs} it asks each node with
+ * consumers of queues owned here which of them it still has (one request per node, none while
+ * the last is unanswered), and cancels the others: their unacked messages return, flagged
+ * redelivered.
  */
 final class NodeEndpoint extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(NodeEndpoint.class);
 
   private final String self;
   private final Membership membership;
@@ -29,42 +35,80 @@ final class NodeEndpoint extends VerticleBase {
   private final QueueOwnership ownership;
   private final Serial serial;
   private final ClusterSync.QueueDeleter deleter;
-  /** Consumers on other nodes of queues owned here: wire tag → where. */
-  private final Map<String, RemoteConsumer> remoteConsumers = new ConcurrentHashMap<>();
+  private final long probeIntervalMs;
+  private final DeliveryOptions probeOptions;
+  private final RemoteAttachments remoteConsumers = new RemoteAttachments();
+  /** The nodes asked by a probe that has not been answered yet. */
+  private final Set<String> probing = new HashSet<>();
   private MessageConsumer<Buffer> registration;
+  private long probeTimer = -1;
 
   NodeEndpoint(Membership membership, QueueDirectory directory, QueueOwnership ownership, Serial serial,
-               ClusterSync.QueueDeleter deleter) {
+               ClusterSync.QueueDeleter deleter, long probeIntervalMs, long requestTimeoutMs) {
     this.self = membership.self();
     this.membership = membership;
     this.directory = directory;
     this.ownership = ownership;
     this.serial = serial;
     this.deleter = deleter;
+    this.probeIntervalMs = probeIntervalMs;
+    this.probeOptions = new DeliveryOptions().setSendTimeout(requestTimeoutMs);
   }
 
   @Override
   public Future<?> start() {
     registration = vertx.eventBus().consumer(Protocol.node(self), this::handle);
+    probeTimer = vertx.setPeriodic(probeIntervalMs, t -> probe());
     return registration.completion();
   }
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(probeTimer);
     return registration.unregister();
   }
 
   /** Nodes left the cluster: their consumers of queues owned here end, and their unacked messages return. */
   void membersChanged(Set<String> members) {
-    context.runOnContext(v -> remoteConsumers.forEach((tag, c) -> {
-      if (!members.contains(c.node)) {
-        remoteConsumers.remove(tag);
-        QueueEntry q = directory.queue(c.queueId);
-        if (q != null && q.ownedHere()) {
-          q.local().verticle().cancel(tag);
-        }
+    context.runOnContext(v -> remoteConsumers.departed(members).forEach(this::cancel));
+  }
+
+  /** Asks each member with consumers here which of them it still has; cancels the ones it has not. */
+  private void probe() {
+    Set<String> members = membership.members();
+    remoteConsumers.probes().forEach((node, asked) -> {
+      if (!members.contains(node) || !probing.add(node)) {
+        return;
       }
-    }));
+      Wire w = Wire.op(Protocol.PROBE).i32(asked.size());
+      asked.forEach(a -> w.str(a.tag()).i64(a.queueId()).i64(a.epoch()));
+      vertx.eventBus().<Buffer>request(Protocol.node(node), w.buffer(), probeOptions).onComplete(ar -> {
+        probing.remove(node);
+        if (ar.failed()) {
+          // No answer is no news: the consumers stay until their node answers or leaves.
+          log.debug("probe of node {} failed: {}", node, ar.cause().getMessage());
+          return;
+        }
+        var r = new Wire.Reader(ar.result().body());
+        int n = r.i32();
+        Set<String> gone = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+          gone.add(r.str());
+        }
+        for (RemoteAttachments.Attached a : remoteConsumers.gone(asked, gone)) {
+          log.info("consumer {} of queue {} is gone from node {} without a cancel; its unacked messages return",
+              a.tag(), a.queueId(), node);
+          cancel(a);
+        }
+      });
+    });
+  }
+
+  private void cancel(RemoteAttachments.Attached a) {
+    QueueEntry q = directory.queue(a.queueId());
+    if (q != null && q.ownedHere()) {
+      q.local().verticle().cancel(a.tag());
+    }
   }
 
   private void handle(Message<Buffer> request) {
@@ -74,6 +118,7 @@ final class NodeEndpoint extends VerticleBase {
       case Protocol.DELIVER -> ownership.remoteConsumers().deliver(r);
       case Protocol.CANCELLED -> ownership.remoteConsumers().cancelled(r);
       case Protocol.OWN -> own(r, request);
+      case Protocol.PROBE -> request.reply(ownership.remoteConsumers().missing(r));
       default -> queueRequest(op, r, request);
     }
   }
@@ -130,7 +175,7 @@ final class NodeEndpoint extends VerticleBase {
           return;
         }
         var sink = new RemoteSink(vertx.eventBus(), node, tag, epoch);
-        remoteConsumers.put(tag, new RemoteConsumer(id, node));
+        remoteConsumers.consumer(tag, id, epoch, node);
         reply(request, queue.consume(tag, prefetch, mode, context, sink));
       }
       case Protocol.CANCEL -> {
@@ -155,7 +200,7 @@ final class NodeEndpoint extends VerticleBase {
             return;
           }
           // A holder of gets, cancelled like a consumer when its node leaves the cluster.
-          remoteConsumers.put(tag, new RemoteConsumer(id, node));
+          remoteConsumers.holder(tag, id, epoch, node);
         }
         queue.get(tag, mode).onComplete(ar -> reply(request, ar, Protocol::got));
       }
@@ -186,8 +231,5 @@ final class NodeEndpoint extends VerticleBase {
     } else {
       Protocol.fail(request, ar.cause());
     }
-  }
-
-  private record RemoteConsumer(long queueId, String node) {
   }
 }

@@ -44,6 +44,11 @@ public final class Protocol {
   // Requests to a node.
   /** Take the lease of a queue and serve it: vhost, name; the reply is the epoch. */
   public static final byte OWN = 20;
+  /**
+   * Which of these consumers of queues owned by the sender do you still have: count, then
+   * (wire tag, queue id, epoch) each; the reply is the count and the wire tags it does not have.
+   */
+  public static final byte PROBE = 21;
   // Sent by a queue's owner to the node of a consumer: consumer tag, epoch, then the fields.
   public static final byte DELIVER = 30;
   public static final byte CANCELLED = 31;
@@ -61,6 +66,14 @@ public final class Protocol {
 
   public static String node(String nodeId) {
     return "junction.node." + nodeId;
+  }
+
+  /**
+   * Where a node lists its own connections and consumers and closes its connections, for the
+   * cluster's lists (JSON, {@code broker/Listings}).
+   */
+  public static String objects(String nodeId) {
+    return "junction.node." + nodeId + ".objects";
   }
 
   /** Where a broker node serves the sessions of {@code JunctionClient}s (transport/eventbus). */

@@ -4,6 +4,7 @@ import io.junctionmq.model.Delivery;
 import io.junctionmq.model.Message;
 import io.junctionmq.queue.DeliverySink;
 import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,27 @@ public final class RemoteConsumers {
   String remove(String wireTag, long queueId, long epoch) {
     byTag.computeIfPresent(wireTag, (t, c) -> c.queueId == queueId && c.epoch == epoch ? null : c);
     return wireTag;
+  }
+
+  /**
+   * A {@link Protocol#PROBE} from an owner: the reply names the consumers it asked about that
+   * this node does not have attached to that queue at that epoch.
+   */
+  public Buffer missing(Wire.Reader r) {
+    int n = r.i32();
+    var missing = new ArrayList<String>();
+    for (int i = 0; i < n; i++) {
+      String wireTag = r.str();
+      long queueId = r.i64();
+      long epoch = r.i64();
+      Registered c = byTag.get(wireTag);
+      if (c == null || c.queueId != queueId || c.epoch != epoch) {
+        missing.add(wireTag);
+      }
+    }
+    Wire w = Wire.reply().i32(missing.size());
+    missing.forEach(w::str);
+    return w.buffer();
   }
 
   /** A DELIVER from an owner: tag, epoch, count, then each delivery. */

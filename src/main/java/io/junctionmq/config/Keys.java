@@ -118,7 +118,7 @@ public final class Keys {
   public static final Key<Duration> LEASE_TTL = key("lease.ttl", new DurationValue(), "10s",
       "How long a queue owner's lease lasts unrenewed; then a survivor may take the queue over.");
   public static final Key<Duration> LEASE_RENEW_INTERVAL = key("lease.renew-interval",
-      new DurationValue(), "3s", "How often an owner renews its leases; must be less than `lease.ttl`.");
+      new DurationValue(), "3s", "How often an owner renews its leases, and asks the nodes of its remote consumers which of them they still have; must be less than `lease.ttl`.");
   public static final Key<Boolean> CLUSTER_ENABLED = key("cluster.enabled", new BooleanValue(),
       "false", "Whether to join a Hazelcast cluster (`JUNCTION_CLUSTER=true` is the short form); false runs a single node without Hazelcast.");
   public static final Key<String> CLUSTER_NAME = key("cluster.name",

@@ -12,10 +12,10 @@ class NodeSourcesTest {
   @Test
   void connectionsAreCountedPerTransportWithEveryTransportPresent() {
     var connections = List.of(
-        new ConnectionInfo("c1", "http stream a", "http-stream", 0, 1),
-        new ConnectionInfo("c2", "http publish b", "http-publish", 0, 0),
-        new ConnectionInfo("c3", "app", "eventbus", 0, 0),
-        new ConnectionInfo("c4", "ws 1.2.3.4", "stomp/1.2", 0, 0));
+        new ConnectionInfo("c1", "http stream a", "http-stream", 0, 1, null, null, "n1"),
+        new ConnectionInfo("c2", "http publish b", "http-publish", 0, 0, null, null, "n1"),
+        new ConnectionInfo("c3", "app", "eventbus", 0, 0, null, null, "n1"),
+        new ConnectionInfo("c4", "ws 1.2.3.4", "stomp/1.2", 0, 0, null, null, "n1"));
 
     Map<String, Integer> counts = NodeSources.count(connections, 4, 1);
 

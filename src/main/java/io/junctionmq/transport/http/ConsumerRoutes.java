@@ -7,13 +7,17 @@ import io.junctionmq.model.ErrorCode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.junctionmq.broker.ConsumerInfo;
+import io.junctionmq.security.Identity;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.Locale;
 
 /**
  * Streaming consumers: {@code GET /api/queues/{vhost}/{name}/stream} opens one
  * ({@link ConsumerStream}); {@code POST /api/consumers/{id}/ack} and {@code /nack} settle its
- * deliveries; {@code GET /api/consumers[/{vhost}]} lists the open ones.
+ * deliveries; {@code GET /api/consumers[/{vhost}]} lists the cluster's consumers, of every protocol (a
+ * {@code management} user sees those of the vhosts it may use).
  */
 final class ConsumerRoutes {
   private final Vertx vertx;
@@ -59,11 +63,12 @@ final class ConsumerRoutes {
     if (vhost != null && !broker.vhosts().contains(vhost)) {
       throw ErrorCode.noVhost(vhost);
     }
-    var open = consumers.all().stream()
-        .filter(e -> vhost == null || e.vhost().equals(vhost))
-        .sorted(Comparator.comparing(HttpConsumers.Entry::id))
-        .toList();
-    Paging.reply(ctx, open, HttpConsumers.Entry::queue, e -> e.json(broker.nodeId()));
+    Identity user = HttpAuth.user(ctx);
+    Rest.reply(ctx, broker.listings().consumers(), (c, listed) -> Paging.reply(c, listed.items().stream()
+            .filter(i -> vhost == null || i.vhost().equals(vhost))
+            .filter(i -> ClusterLists.seesAll(user) || user.access().mayUse(i.vhost()))
+            .sorted(Comparator.comparing(ConsumerInfo::tag)).toList(),
+        ConsumerInfo::queue, ManagementJson::consumer, Map.of(), ClusterLists.completeness(c, listed)));
   }
 
   private void ack(RoutingContext ctx) {

@@ -77,6 +77,9 @@ final class ConsumerStream {
     connection = broker.connect(ClientInfo.of("http-stream", "http stream " + peer, peer)
         .vhost(vhost).with("format", format.name().toLowerCase(Locale.ROOT)).with("queue", queue)
         .with("consumer", id).with("ack", manual ? "manual" : "auto").with("prefetch", prefetch));
+    // Closed by the broker (DELETE /api/connections/{name}, its user deleted): the stream ends, saying why.
+    var context = vertx.getOrCreateContext();
+    connection.closedHandler(reason -> context.runOnContext(v -> end(new JsonObject().put("reason", reason))));
     var options = new ConsumeOptions(id, prefetch, manual ? AckMode.CLIENT_INDIVIDUAL : AckMode.AUTO);
     connection.consume(vhost, queue, options, this::deliver).onComplete(ar -> {
       if (ar.failed()) {

@@ -4,28 +4,15 @@ import io.junctionmq.broker.Consumer;
 import io.junctionmq.model.ErrorCode;
 import io.junctionmq.security.Identity;
 import io.junctionmq.security.Tag;
-import io.vertx.core.json.JsonObject;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The consumers of open HTTP streams, by consumer id (their consumer tag), for acks and listing. */
 final class HttpConsumers {
-  /** One stream's consumer and what {@code /api/consumers} shows of it. */
+  /** One stream's consumer. */
   record Entry(String id, String vhost, String queue, boolean manual, int prefetch, String connection,
                String user, Consumer consumer) {
-    JsonObject json(String node) {
-      return new JsonObject()
-          .put("consumer_tag", id)
-          .put("queue", new JsonObject().put("name", queue).put("vhost", vhost))
-          .put("channel_details", new JsonObject().put("connection_name", connection).put("node", node))
-          .put("ack_required", manual)
-          .put("prefetch_count", prefetch)
-          .put("exclusive", false)
-          .put("active", true)
-          .put("activity_status", "up")
-          .put("arguments", new JsonObject());
-    }
   }
 
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();

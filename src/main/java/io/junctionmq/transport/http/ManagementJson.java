@@ -1,6 +1,7 @@
 package io.junctionmq.transport.http;
 
 import io.junctionmq.broker.ConnectionInfo;
+import io.junctionmq.broker.ConsumerInfo;
 import io.junctionmq.broker.QueueInfo;
 import io.junctionmq.model.Binding;
 import io.junctionmq.model.Exchange;
@@ -61,15 +62,30 @@ final class ManagementJson {
         .put("properties_key", propertiesKey(b));
   }
 
-  static JsonObject connection(ConnectionInfo c, String node) {
+  static JsonObject connection(ConnectionInfo c) {
     return new JsonObject()
         .put("name", c.id())
         .put("user_provided_name", c.name())
         .put("protocol", c.protocol())
-        .put("node", node)
+        .put("vhost", c.vhost())
+        .put("user", c.user())
+        .put("node", c.node())
         .put("connected_at", c.connectedAt())
         .put("consumers", c.consumers())
         .put("state", "running");
+  }
+
+  static JsonObject consumer(ConsumerInfo c) {
+    return new JsonObject()
+        .put("consumer_tag", c.tag())
+        .put("queue", new JsonObject().put("name", c.queue()).put("vhost", c.vhost()))
+        .put("channel_details", new JsonObject().put("connection_name", c.connection()).put("node", c.node()))
+        .put("ack_required", c.ackRequired())
+        .put("prefetch_count", c.prefetch())
+        .put("exclusive", false)
+        .put("active", true)
+        .put("activity_status", "up")
+        .put("arguments", new JsonObject());
   }
 
   /**

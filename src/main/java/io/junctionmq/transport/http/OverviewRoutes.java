@@ -5,9 +5,16 @@ import io.junctionmq.broker.ConnectionInfo;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.junctionmq.security.Identity;
+import io.junctionmq.security.Tag;
 import java.util.Comparator;
+import java.util.Map;
 
-/** {@code /api/overview} and {@code /api/connections}. */
+/**
+ * {@code /api/overview}, and {@code /api/connections} of the whole cluster: listed (a {@code
+ * management} user sees its own) and closed ({@code DELETE /api/connections/{name}}, on whichever
+ * node it is open; a user who is not an administrator closes only its own).
+ */
 final class OverviewRoutes {
   /** The version this build reports as RabbitMQ's {@code product_version}. */
   static final String PRODUCT_VERSION = "0.1.0";
@@ -26,9 +33,24 @@ final class OverviewRoutes {
 
   void mount(ApiRouter api) {
     api.get("/overview", this::overview)
-        .get("/connections", ctx -> Paging.reply(ctx,
-            broker.connections().stream().sorted(Comparator.comparing(ConnectionInfo::id)).toList(),
-            ConnectionInfo::name, c -> ManagementJson.connection(c, broker.nodeId())));
+        .get("/connections", this::connections)
+        .delete("/connections/:name", this::close);
+  }
+
+  private void connections(RoutingContext ctx) {
+    Identity user = HttpAuth.user(ctx);
+    Rest.reply(ctx, broker.listings().connections(), (c, listed) -> Paging.reply(c, listed.items().stream()
+            .filter(i -> ClusterLists.seesAll(user) || user.name().equals(i.user()))
+            .sorted(Comparator.comparing(ConnectionInfo::id)).toList(),
+        ConnectionInfo::name, ManagementJson::connection, Map.of(), ClusterLists.completeness(c, listed)));
+  }
+
+  private void close(RoutingContext ctx) {
+    Identity user = HttpAuth.user(ctx);
+    String reason = ctx.request().getHeader("X-Reason");
+    Rest.reply(ctx, broker.listings().close(ctx.pathParam("name"),
+        reason != null ? reason : "closed by user '" + user.name() + "' through the management API",
+        user.has(Tag.ADMINISTRATOR) ? null : user.name()), (c, v) -> Rest.noContent(c));
   }
 
   private void overview(RoutingContext ctx) {

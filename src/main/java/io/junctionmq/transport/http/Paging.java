@@ -32,6 +32,12 @@ final class Paging {
   /** As above; {@code sortKeys} read the sort fields they name straight from the items. */
   static <T> void reply(RoutingContext ctx, List<T> all, Function<T, String> name, Function<T, JsonObject> json,
                         Map<String, Function<T, ?>> sortKeys) {
+    reply(ctx, all, name, json, sortKeys, new JsonObject());
+  }
+
+  /** As above; a page object also has the fields of {@code pageFields}. */
+  static <T> void reply(RoutingContext ctx, List<T> all, Function<T, String> name, Function<T, JsonObject> json,
+                        Map<String, Function<T, ?>> sortKeys, JsonObject pageFields) {
     List<T> filtered = Sorting.sort(filter(ctx, all, name), Rest.query(ctx, "sort", null),
         Rest.flag(ctx, "sort_reverse"), sortKeys, json);
     String page = Rest.query(ctx, "page", null);
@@ -50,7 +56,7 @@ final class Paging {
     int from = (pageNo - 1) * size;
     var items = new JsonArray();
     filtered.subList(from, Math.min(filtered.size(), from + size)).forEach(t -> items.add(json.apply(t)));
-    Rest.json(ctx, 200, new JsonObject()
+    Rest.json(ctx, 200, pageFields.copy()
         .put("items", items)
         .put("page", pageNo)
         .put("page_size", size)

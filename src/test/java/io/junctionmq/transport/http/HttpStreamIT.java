@@ -170,6 +170,22 @@ class HttpStreamIT {
   }
 
   @Test
+  void closingTheStreamsConnectionThroughTheApiEndsTheStreamSayingWhy() {
+    queue("s.closed");
+    try (var s = open("/queues/%2F/s.closed/stream", "application/x-ndjson")) {
+      s.nextNonEmpty(WAIT);
+      await().atMost(WAIT).until(() -> queueInfo("s.closed").getInteger("consumers") == 1);
+      String id = api.get("/connections").array().stream().map(o -> (JsonObject) o)
+          .filter(c -> c.getString("protocol").equals("http-stream")).findFirst().orElseThrow().getString("name");
+      assertEquals(204, api.delete("/connections/" + id).status());
+      JsonObject end = new JsonObject(s.nextNonEmpty(WAIT));
+      assertTrue(end.getJsonObject("end").getString("reason").contains("through the management API"), end.encode());
+      await().atMost(WAIT).until(s.ended::get);
+      assertEquals(0, queueInfo("s.closed").getInteger("consumers"));
+    }
+  }
+
+  @Test
   void streamErrorsAreJsonBeforeTheStreamStarts() {
     try (var s = open("/queues/%2F/s.none/stream", "text/event-stream")) {
       assertEquals(404, s.status());
