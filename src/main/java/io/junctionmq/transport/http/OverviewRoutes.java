@@ -56,7 +56,7 @@ final class OverviewRoutes {
   private void overview(RoutingContext ctx) {
     double[] perSecond = new double[4];
     String[] kinds = {"publish", "deliver_get", "ack", "redeliver"};
-    var totals = OverviewTotals.of(broker, q -> {
+    var totals = OverviewTotals.of(broker, OverviewTotals.Scope.of(ctx, broker), q -> {
       JsonObject stats = rates.messageStats(q.id(), q.stats());
       for (int i = 0; i < kinds.length; i++) {
         perSecond[i] += stats.getJsonObject(kinds[i] + "_details").getDouble("rate");

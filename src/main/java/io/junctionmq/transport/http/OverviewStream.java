@@ -12,29 +12,31 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code GET /api/overview/stream}: the overview's counts and message rates as Server-Sent
- * Events, one a second. One timer serves every subscriber: a tick computes the event once,
- * encodes it once and writes the same buffer to every open stream, and the timer runs only
+ * Events, one a second. One timer serves every subscriber: a tick computes the event once per
+ * {@link OverviewTotals.Scope} (what a user sees: everything, or its vhosts), encodes it once
+ * and writes the same buffer to every open stream of that scope, and the timer runs only
  * while someone listens. A subscriber whose response cannot take more misses ticks rather than
- * buffering them. A new subscriber gets the last event at once.
+ * buffering them. A new subscriber gets its scope's last event at once.
  */
 final class OverviewStream {
   static final long TICK_MILLIS = 1000;
 
-  private record Subscriber(HttpServerResponse response, Context context) {
+  private record Subscriber(HttpServerResponse response, Context context, OverviewTotals.Scope scope) {
   }
 
   private final Vertx vertx;
   private final Broker broker;
   private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
-  private TickRates rates;
+  private final Map<OverviewTotals.Scope, TickRates> rates = new HashMap<>();
+  private final Map<OverviewTotals.Scope, Buffer> latest = new HashMap<>();
   private long timer = -1;
   private long ticks;
-  private Buffer latest;
 
   OverviewStream(Vertx vertx, Broker broker) {
     this.vertx = vertx;
@@ -54,16 +56,15 @@ final class OverviewStream {
         .putHeader("Content-Type", "text/event-stream")
         .putHeader("Cache-Control", "no-cache")
         .putHeader("X-Accel-Buffering", "no");
-    var subscriber = new Subscriber(response, vertx.getOrCreateContext());
+    var subscriber = new Subscriber(response, vertx.getOrCreateContext(), OverviewTotals.Scope.of(ctx, broker));
     response.closeHandler(v -> leave(subscriber));
     response.exceptionHandler(e -> leave(subscriber));
     response.write("retry: 2000\n\n");
     Buffer last;
     synchronized (this) {
       subscribers.add(subscriber);
-      last = latest;
+      last = latest.get(subscriber.scope());
       if (timer < 0) {
-        rates = new TickRates();
         timer = vertx.setPeriodic(TICK_MILLIS, id -> tick());
         last = null;
         vertx.runOnContext(v -> tick());
@@ -76,24 +77,42 @@ final class OverviewStream {
 
   private void leave(Subscriber subscriber) {
     synchronized (this) {
-      if (subscribers.remove(subscriber) && subscribers.isEmpty() && timer >= 0) {
+      if (subscribers.remove(subscriber) && subscribers.stream().noneMatch(s -> s.scope().equals(subscriber.scope()))) {
+        rates.remove(subscriber.scope());
+        latest.remove(subscriber.scope());
+      }
+      if (subscribers.isEmpty() && timer >= 0) {
         vertx.cancelTimer(timer);
         timer = -1;
-        latest = null;
+        latest.clear();
+        rates.clear();
       }
     }
   }
 
-  /** Runs on the timer's context: one snapshot of every queue, one encoded event for everyone. */
+  /** Runs on the timer's context: per scope, one snapshot of its queues and one encoded event. */
   private void tick() {
     if (subscribers.isEmpty()) {
       return;
     }
+    var events = new HashMap<OverviewTotals.Scope, Buffer>();
+    long id = ++ticks;
+    for (Subscriber s : subscribers) {
+      Buffer buffer = events.computeIfAbsent(s.scope(), scope -> event(scope, id));
+      if (s.context() == Vertx.currentContext()) {
+        send(s, buffer);
+      } else {
+        s.context().runOnContext(v -> send(s, buffer));
+      }
+    }
+  }
+
+  private Buffer event(OverviewTotals.Scope scope, long id) {
     var stats = new HashMap<Long, QueueStats>();
-    var totals = OverviewTotals.of(broker, (QueueInfo q) -> stats.put(q.id(), q.stats()));
+    var totals = OverviewTotals.of(broker, scope, (QueueInfo q) -> stats.put(q.id(), q.stats()));
     double[] perSecond;
     synchronized (this) {
-      perSecond = rates.next(System.nanoTime(), stats);
+      perSecond = rates.computeIfAbsent(scope, k -> new TickRates()).next(System.nanoTime(), stats);
     }
     var event = new JsonObject()
         .put("node", broker.nodeId())
@@ -102,17 +121,11 @@ final class OverviewStream {
         .put("queue_totals", totals.queueTotals())
         .put("message_stats", totals.messageStats(perSecond))
         .put("stream_subscribers", subscribers.size());
-    Buffer buffer = Buffer.buffer("id: " + ++ticks + "\ndata: " + event.encode() + "\n\n");
+    Buffer buffer = Buffer.buffer("id: " + id + "\ndata: " + event.encode() + "\n\n");
     synchronized (this) {
-      latest = buffer;
+      latest.put(scope, buffer);
     }
-    for (Subscriber s : subscribers) {
-      if (s.context() == Vertx.currentContext()) {
-        send(s, buffer);
-      } else {
-        s.context().runOnContext(v -> send(s, buffer));
-      }
-    }
+    return buffer;
   }
 
   private static void send(Subscriber s, Buffer event) {

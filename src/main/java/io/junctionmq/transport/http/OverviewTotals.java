@@ -3,25 +3,46 @@ package io.junctionmq.transport.http;
 import io.junctionmq.broker.Broker;
 import io.junctionmq.broker.QueueInfo;
 import io.junctionmq.model.QueueStats;
+import io.junctionmq.security.Identity;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The counts the overview shows, summed over every queue of every vhost in one pass; each
- * queue is also handed to {@code each} (for its rates). Counters ({@code published} and the
- * rest) are totals since each queue started on its node.
+ * The counts the overview shows, summed over every queue of the vhosts a user sees in one
+ * pass; each queue is also handed to {@code each} (for its rates). Counters ({@code published}
+ * and the rest) are totals since each queue started on its node.
  */
 record OverviewTotals(long connections, long exchanges, long queues, long consumers, long ready, long unacked,
                       long published, long delivered, long acknowledged, long redelivered) {
 
-  static OverviewTotals of(Broker broker, Consumer<QueueInfo> each) {
+  /**
+   * What a user sees: everything for {@code monitoring} and {@code administrator} ({@code
+   * scope.all()}), else the queues and exchanges of its vhosts and its own connections, as
+   * the lists show them.
+   */
+  record Scope(String user, List<String> vhosts) {
+    static final Scope ALL = new Scope(null, null);
+
+    static Scope of(RoutingContext ctx, Broker broker) {
+      Identity user = HttpAuth.user(ctx);
+      return ClusterLists.seesAll(user) ? ALL : new Scope(user.name(), HttpAuth.visible(ctx, broker.vhosts()));
+    }
+
+    boolean all() {
+      return user == null;
+    }
+  }
+
+  static OverviewTotals of(Broker broker, Scope scope, Consumer<QueueInfo> each) {
     long exchanges = 0;
     long queues = 0;
     long consumers = 0;
     long ready = 0;
     long unacked = 0;
     long[] counters = new long[4];
-    for (String vhost : broker.vhosts()) {
+    for (String vhost : scope.all() ? broker.vhosts() : scope.vhosts()) {
       exchanges += broker.exchanges(vhost).size();
       for (QueueInfo q : broker.queues(vhost)) {
         queues++;
@@ -36,7 +57,9 @@ record OverviewTotals(long connections, long exchanges, long queues, long consum
         each.accept(q);
       }
     }
-    return new OverviewTotals(broker.connections().size(), exchanges, queues, consumers, ready, unacked,
+    long connections = scope.all() ? broker.connections().size()
+        : broker.connections().stream().filter(c -> scope.user().equals(c.user())).count();
+    return new OverviewTotals(connections, exchanges, queues, consumers, ready, unacked,
         counters[0], counters[1], counters[2], counters[3]);
   }
 

@@ -116,6 +116,33 @@ class ConsoleLoginIT {
   }
 
   @Test
+  void theOverviewAndItsStreamCountOnlyWhatTheUserSees() throws Exception {
+    int mannys = names(as("manny", PASSWORD, "GET", "/queues", null)).size();
+    int all = names(as("mona", PASSWORD, "GET", "/queues", null)).size();
+    assertTrue(mannys < all, mannys + " of " + all);
+    assertEquals(mannys, as("manny", PASSWORD, "GET", "/overview", null).json().getJsonObject("object_totals")
+        .getInteger("queues"));
+    assertEquals(all, as("mona", PASSWORD, "GET", "/overview", null).json().getJsonObject("object_totals")
+        .getInteger("queues"));
+    assertEquals(mannys, firstStreamEvent("manny").getJsonObject("object_totals").getInteger("queues"));
+    assertEquals(all, firstStreamEvent("mona").getJsonObject("object_totals").getInteger("queues"));
+  }
+
+  private static JsonObject firstStreamEvent(String user) throws Exception {
+    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.httpUrl() + "/api/overview/stream"))
+        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + PASSWORD)
+            .getBytes(StandardCharsets.UTF_8))).build();
+    var response = java.net.http.HttpClient.newHttpClient().send(request,
+        java.net.http.HttpResponse.BodyHandlers.ofLines());
+    assertEquals(200, response.statusCode());
+    try (var lines = response.body()) {
+      String data = java.util.concurrent.CompletableFuture.supplyAsync(() -> lines.filter(l -> l.startsWith("data:"))
+          .findFirst().orElseThrow()).get(10, java.util.concurrent.TimeUnit.SECONDS);
+      return new JsonObject(data.substring("data:".length()).trim());
+    }
+  }
+
+  @Test
   void theConsoleLogsInShowsEachUserWhatItMaySeeAndLogsOut() {
     NodeScript.assumeChromium();
     String token = TestTokens.sign(TOKEN_KEYS, null, TestTokens.claims("tess", "junction", 300,
