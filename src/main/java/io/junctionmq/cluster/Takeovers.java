@@ -25,6 +25,11 @@ public final class Takeovers {
   private static final Logger log = LoggerFactory.getLogger(Takeovers.class);
   private static final long ORPHAN_GRACE_NANOS = 1_000_000_000L;
   /**
+   * How long a lease given up by a live owner is left to the node it hands the queue to (a
+   * stop or a rebalance) before the queue counts as orphaned.
+   */
+  private static final long HAND_OVER_GRACE_NANOS = 5_000_000_000L;
+  /**
    * How long a node whose lease clock ran out (it was paused, or could not reach PostgreSQL)
    * waits before it acts on Hazelcast's word again: the suspicion time, then a merge (Hazelcast
    * looks for one every 5 s, conf/cluster.xml).
@@ -42,6 +47,8 @@ public final class Takeovers {
   private final LeaseClock leaseClock;
   /** When this node first saw each orphaned queue. */
   private final Map<Long, Long> orphanSince = new HashMap<>();
+  /** When this node first saw each lease given up by a live owner (a hand-over under way). */
+  private final Map<Long, Long> releasedSince = new HashMap<>();
   private boolean graceCheckPending;
   /** The most broker nodes this node has seen at once, itself included. */
   private int largestMembership = 1;
@@ -67,6 +74,8 @@ public final class Takeovers {
   void sweep() {
     metadata.leases().onSuccess(leases -> serial.submit(() -> {
       Set<String> members = membership.members();
+      long now = System.nanoTime();
+      var released = new HashSet<Long>();
       for (var lease : leases) {
         QueueEntry q = directory.queue(lease.queueId());
         if (q == null || q.ownedHere() || directory.findVhost(q.vhost()) == null) {
@@ -78,11 +87,18 @@ public final class Takeovers {
           directory.put(QueueEntry.ownedBy(q.id(), q.queue(), q.exclusiveOwner(),
               ownership.remote(holder, q.id(), lease.epoch())));
         } else if (!live && q.owner() != null) {
+          if (holder == null && members.contains(q.owner())) {
+            released.add(q.id());
+            if (now - releasedSince.computeIfAbsent(q.id(), id -> now) < HAND_OVER_GRACE_NANOS) {
+              continue;
+            }
+          }
           directory.put(q.orphaned());
         } else {
           directory.refresh(q);
         }
       }
+      releasedSince.keySet().retainAll(released);
       return takeOverOrphans(members);
     })).onFailure(e -> log.warn("reading queue leases failed: {}", e.getMessage()));
   }
