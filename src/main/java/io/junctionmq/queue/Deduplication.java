@@ -17,6 +17,8 @@ import java.util.function.LongSupplier;
 final class Deduplication {
   /** RabbitMQ's dedup plugin takes the id from this header; without it, the message-id property. */
   static final String HEADER = "x-deduplication-header";
+  /** Set on every dead letter by {@link DeadLetters}. */
+  private static final String DEAD_LETTER_HEADER = "x-last-death-queue";
 
   private final long window;
   private final LongSupplier clock;
@@ -28,8 +30,15 @@ final class Deduplication {
     this.clock = clock;
   }
 
-  /** The id a message is deduplicated by, or null: a message without one is always accepted. */
+  /**
+   * The id a message is deduplicated by, or null: a message without one is always accepted,
+   * and so is a dead letter, which is a message coming back (a retry loop through a
+   * dead-letter exchange), not a publisher's repeat.
+   */
   static String idOf(Message message) {
+    if (message.properties().headers().containsKey(DEAD_LETTER_HEADER)) {
+      return null;
+    }
     String header = message.properties().headers().get(HEADER);
     return header != null ? header : message.properties().messageId();
   }

@@ -56,6 +56,16 @@ class DeduplicationTest {
   }
 
   @Test
+  void aDeadLetterComingBackIsNeverADuplicate() {
+    Message original = withId("a");
+    dedup.accept(original);
+    Message letter = DeadLetters.of(original, "q", QueuePolicy.NONE, QueuePolicy.Reason.EXPIRED);
+    assertFalse(dedup.duplicate(letter));
+    dedup.accept(letter);
+    assertEquals(1, dedup.size());
+  }
+
+  @Test
   void aForgottenIdIsAcceptedAgain() {
     dedup.accept(withId("a"));
     dedup.forget(withId("a"));
