@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.junctionmq.model.AckMode;
 import io.junctionmq.model.Delivery;
+import io.junctionmq.model.Message;
+import io.junctionmq.model.MessageProperties;
 import io.junctionmq.model.QueueArguments;
 import io.junctionmq.store.ForwardingMessageStore;
 import io.junctionmq.store.InMemoryMessageStore;
@@ -87,6 +89,17 @@ class QueueVerticleDeduplicationTest {
     queue.enqueue(withId("a")).await();
     assertEquals(1, queue.stats().published());
     assertEquals(1, delivered.size());
+  }
+
+  @Test
+  void aTransientMessagesIdIsRememberedOnlyInMemory() {
+    var queue = deploy(DEDUP);
+    Message transientOne = new Message("", "q", MessageProperties.builder().messageId("t").build(), new byte[0]);
+    queue.enqueue(transientOne).await();
+    queue.enqueue(transientOne).await();
+    assertEquals(1, queue.stats().messagesReady());
+    assertEquals(1, queue.stats().deduplicated());
+    assertEquals(List.of(), store.ids);
   }
 
   @Test
