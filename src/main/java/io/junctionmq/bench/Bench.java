@@ -123,7 +123,7 @@ public final class Bench {
       if (o.brokerRun()) {
         var brokerConfig = config.with(Map.of("pg.uri", db.uri(), "node.id", "bench-" + runId,
             "http.port", 0, "stomp.port", 0));
-        InProcessTarget target = InProcessTarget.start(vertx, brokerConfig).await(START_TIMEOUT_S, TimeUnit.SECONDS);
+        InProcessTarget target = InProcessTarget.start(vertx, brokerConfig, o.dedup()).await(START_TIMEOUT_S, TimeUnit.SECONDS);
         Soak soak = o.samples() == null ? null : Soak.open(vertx, db.uri(), Path.of(o.samples()), o.sampleIntervalS(), out);
         try {
           out.println("bench: " + target.description() + "; " + describe(o));

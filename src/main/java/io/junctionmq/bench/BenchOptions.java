@@ -21,6 +21,8 @@ import java.util.Set;
  * @param samples a directory where a soak run writes {@code soak.csv} and {@code soak.png}
  *     (see {@link Soak}), or null for none
  * @param sampleIntervalS how often a soak run samples, in seconds
+ * @param dedup whether the bench queues deduplicate by message id ({@code x-message-deduplication});
+ *     every message then carries a unique id, so the run measures what the check costs
  */
 public record BenchOptions(
     String url,
@@ -44,6 +46,7 @@ public record BenchOptions(
     int scrapeAlternateS,
     String samples,
     int sampleIntervalS,
+    boolean dedup,
     boolean help) {
 
   /** How consumers settle: AUTO on delivery, or CLIENT with one ack per message. */
@@ -61,16 +64,18 @@ public record BenchOptions(
       "                      [--duration SECONDS] [--pg-ceiling] [--pg-ceiling-only]",
       "                      [--scrape http://…/metrics|/metrics] [--scrape-interval 100ms]",
       "                      [--scrape-alternate SECONDS] [--samples DIR] [--sample-interval SECONDS]",
+      "                      [--dedup]",
       "  defaults: in-process broker, 1 producer, 1 consumer, 1 queue, 1024 bytes, persistent,",
       "  confirm window 100, client ack, prefetch 1000, no fanout, unlimited rate, 10 s, no scraping",
       "  (a path scrapes the driven broker's HTTP server; the interval defaults to 1 s;",
       "  --scrape-alternate N scrapes only every other N seconds and compares the two;",
       "  --samples DIR samples throughput, p99, heap and PostgreSQL's storage every 10 s into",
-      "  DIR/soak.csv and DIR/soak.png, for soak runs: bench/soak.sh).",
+      "  DIR/soak.csv and DIR/soak.png, for soak runs: bench/soak.sh;",
+      "  --dedup declares the queues with x-message-deduplication and gives every message a unique id).",
       "  See docs/benchmarks.md.");
 
   public static final BenchOptions DEFAULTS = new BenchOptions(null, null, null, 1, 1, 1, 1024, true, 100, Ack.CLIENT,
-      1000, 0, 0, 10, false, false, null, 1000, 0, null, 10, false);
+      1000, 0, 0, 10, false, false, null, 1000, 0, null, 10, false, false);
 
   /** An option that cannot be used; the message is one line, fit for the user. */
   public static final class Invalid extends IllegalArgumentException {
@@ -118,7 +123,7 @@ public record BenchOptions(
         inline = arg.substring(eq + 1);
       }
       boolean flag = switch (name) {
-        case "--persistent", "--transient", "--pg-ceiling", "--pg-ceiling-only", "--help", "-h" -> true;
+        case "--persistent", "--transient", "--pg-ceiling", "--pg-ceiling-only", "--dedup", "--help", "-h" -> true;
         default -> false;
       };
       if (flag && inline != null) {
@@ -130,6 +135,7 @@ public record BenchOptions(
           case "--transient" -> transientSeen = true;
           case "--pg-ceiling" -> b.pgCeiling = true;
           case "--pg-ceiling-only" -> b.pgCeilingOnly = true;
+          case "--dedup" -> b.dedup = true;
           default -> b.help = true;
         }
         continue;
@@ -201,6 +207,9 @@ public record BenchOptions(
     if (b.samples != null && b.duration < 2 * b.sampleIntervalS) {
       throw new Invalid("--samples needs a --duration of at least two sample intervals ("
           + 2 * b.sampleIntervalS + " s)");
+    }
+    if (b.dedup && (b.url != null || b.pgCeilingOnly)) {
+      throw new Invalid("--dedup declares the queues of an in-process broker run; leave out --url and --pg-ceiling-only");
     }
     b.persistent = !transientSeen;
     return b.build();
@@ -312,12 +321,13 @@ public record BenchOptions(
     int scrapeAlternateS = DEFAULTS.scrapeAlternateS;
     String samples = DEFAULTS.samples;
     int sampleIntervalS = DEFAULTS.sampleIntervalS;
+    boolean dedup;
     boolean help;
 
     BenchOptions build() {
       return new BenchOptions(url, login, passcode, producers, consumers, queues, size, persistent, confirmWindow, ack,
           prefetch, fanout, rate, duration, pgCeiling, pgCeilingOnly, scrape, scrapeIntervalMs,
-          scrapeAlternateS, samples, sampleIntervalS, help);
+          scrapeAlternateS, samples, sampleIntervalS, dedup, help);
     }
   }
 }

@@ -16,6 +16,7 @@ import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** A {@link Junction} started in this JVM, driven through the Java {@link Broker} API. */
 final class InProcessTarget implements BenchTarget {
@@ -23,15 +24,21 @@ final class InProcessTarget implements BenchTarget {
 
   private final Junction junction;
   private final Broker broker;
+  private final boolean dedup;
+  private final AtomicLong ids = new AtomicLong();
 
-  private InProcessTarget(Junction junction) {
+  private InProcessTarget(Junction junction, boolean dedup) {
     this.junction = junction;
     this.broker = junction.broker();
+    this.dedup = dedup;
   }
 
-  /** Starts a broker node on {@code vertx}; completes when it serves. */
-  static Future<InProcessTarget> start(Vertx vertx, JunctionConfig config) {
-    return Junction.start(vertx, config).map(InProcessTarget::new);
+  /**
+   * Starts a broker node on {@code vertx}; completes when it serves. With {@code dedup} its
+   * queues deduplicate by message id and every message carries a new one.
+   */
+  static Future<InProcessTarget> start(Vertx vertx, JunctionConfig config, boolean dedup) {
+    return Junction.start(vertx, config).map(j -> new InProcessTarget(j, dedup));
   }
 
   /** The broker's HTTP server, for {@code --scrape /metrics}. */
@@ -41,7 +48,8 @@ final class InProcessTarget implements BenchTarget {
 
   @Override
   public String description() {
-    return "in-process broker " + broker.nodeId() + " (Java Broker API)";
+    return "in-process broker " + broker.nodeId() + " (Java Broker API)"
+        + (dedup ? ", queues with x-message-deduplication" : "");
   }
 
   @Override
@@ -51,8 +59,8 @@ final class InProcessTarget implements BenchTarget {
 
   @Override
   public Future<Void> declareQueue(String name, boolean durable) {
-    Queue queue = durable ? Queue.durable(VHOST, name) : Queue.transientQueue(VHOST, name);
-    return broker.declareQueue(queue).mapEmpty();
+    Map<String, Object> args = dedup ? Map.of("x-message-deduplication", true) : Map.of();
+    return broker.declareQueue(new Queue(VHOST, name, durable, false, false, args)).mapEmpty();
   }
 
   @Override
@@ -70,6 +78,9 @@ final class InProcessTarget implements BenchTarget {
   @Override
   public Future<Void> publish(String exchange, String routingKey, byte[] body, boolean persistent) {
     var properties = persistent ? MessageProperties.PERSISTENT : MessageProperties.TRANSIENT;
+    if (dedup) {
+      properties = properties.toBuilder().messageId(Long.toString(ids.incrementAndGet())).build();
+    }
     return broker.publish(VHOST, new Message(exchange, routingKey, properties, body), true).mapEmpty();
   }
 

@@ -67,6 +67,8 @@ public final class Meters {
       "Deliveries flagged redelivered");
   public static final Meter QUEUE_DEAD_LETTERED = counter("junction.queue.dead.lettered", QUEUE_TAGS,
       "Messages that left the queue as dead letters");
+  public static final Meter QUEUE_DEDUPLICATED = counter("junction.queue.deduplicated", QUEUE_TAGS,
+      "Publishes confirmed but not stored: their message id was accepted within x-deduplication-window");
 
   // Per node.
   public static final Meter QUEUES_OWNED = gauge("junction.queues.owned", List.of(), "Queues this node owns");
@@ -98,7 +100,7 @@ public final class Meters {
 
   public static final List<Meter> ALL = List.of(
       QUEUE_MESSAGES_READY, QUEUE_MESSAGES_UNACKED, QUEUE_CONSUMERS, QUEUE_WINDOW_MESSAGES, QUEUE_WINDOW_BYTES,
-      QUEUE_PUBLISHED, QUEUE_DELIVERED, QUEUE_ACKED, QUEUE_REDELIVERED, QUEUE_DEAD_LETTERED,
+      QUEUE_PUBLISHED, QUEUE_DELIVERED, QUEUE_ACKED, QUEUE_REDELIVERED, QUEUE_DEAD_LETTERED, QUEUE_DEDUPLICATED,
       QUEUES_OWNED, QUEUES_FOLDED, QUEUE_WINDOW_MESSAGES_LIMIT, QUEUE_WINDOW_BYTES_LIMIT, CONNECTIONS,
       CLUSTER_MEMBERS, PUBLISH_TO_CONFIRM, PUBLISH_TO_DELIVER, STORE_BATCH_ROWS, STORE_COMMIT, STORE_ERRORS,
       AUTH_ATTEMPTS, ACCESS_DENIED);

@@ -65,6 +65,7 @@ final class QueueMeters {
     out.add(counter(Meters.QUEUE_ACKED, s, tags, QueueStats::acknowledged));
     out.add(counter(Meters.QUEUE_REDELIVERED, s, tags, QueueStats::redelivered));
     out.add(counter(Meters.QUEUE_DEAD_LETTERED, s, tags, QueueStats::deadLettered));
+    out.add(counter(Meters.QUEUE_DEDUPLICATED, s, tags, QueueStats::deduplicated));
     return out;
   }
 

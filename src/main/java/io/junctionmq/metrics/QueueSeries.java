@@ -141,7 +141,7 @@ final class QueueSeries {
 
   private void retire(QueueStats last) {
     retired = plus(retired, new QueueStats(0, 0, 0, 0, last.published(), last.delivered(), last.acknowledged(),
-        last.redelivered(), last.deadLettered(), 0, 0));
+        last.redelivered(), last.deadLettered(), 0, 0, last.deduplicated()));
   }
 
   static QueueStats plus(QueueStats a, QueueStats b) {
@@ -149,6 +149,7 @@ final class QueueSeries {
         a.messagesUnacknowledged() + b.messagesUnacknowledged(), a.messageBytesReady() + b.messageBytesReady(),
         a.consumers() + b.consumers(), a.published() + b.published(), a.delivered() + b.delivered(),
         a.acknowledged() + b.acknowledged(), a.redelivered() + b.redelivered(), a.deadLettered() + b.deadLettered(),
-        a.windowMessages() + b.windowMessages(), a.windowBytes() + b.windowBytes());
+        a.windowMessages() + b.windowMessages(), a.windowBytes() + b.windowBytes(),
+        a.deduplicated() + b.deduplicated());
   }
 }

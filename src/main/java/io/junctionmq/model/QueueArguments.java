@@ -19,10 +19,16 @@ public record QueueArguments(
     String deadLetterRoutingKey,
     Integer maxPriority,
     Long deliveryLimit,
-    boolean singleActiveConsumer) {
+    boolean singleActiveConsumer,
+    Long deduplicationWindow) {
 
   public static final QueueArguments NONE =
-      new QueueArguments(null, null, null, null, "drop-head", null, null, null, null, false);
+      new QueueArguments(null, null, null, null, "drop-head", null, null, null, null, false, null);
+
+  /** {@code x-deduplication-window} when {@code x-message-deduplication} is given without it: one hour. */
+  public static final long DEFAULT_DEDUPLICATION_WINDOW = 3_600_000L;
+  /** The longest {@code x-deduplication-window}: seven days. */
+  public static final long MAX_DEDUPLICATION_WINDOW = 7 * 24 * 3_600_000L;
 
   private static final Set<String> OVERFLOW = Set.of("drop-head", "reject-publish", "reject-publish-dlx");
 
@@ -40,7 +46,8 @@ public record QueueArguments(
         r.string("x-dead-letter-routing-key"),
         r.priority(),
         r.positive("x-delivery-limit"),
-        r.bool("x-single-active-consumer"));
+        r.bool("x-single-active-consumer"),
+        r.deduplicationWindow());
     for (String key : args.keySet()) {
       if (key.startsWith("x-") && !r.known.contains(key)) {
         errors.add("unknown queue argument '" + key + "'");
@@ -104,6 +111,24 @@ public record QueueArguments(
         return null;
       }
       return p == null ? null : p.intValue();
+    }
+
+    /** The window in ms when {@code x-message-deduplication} is true, else null. */
+    Long deduplicationWindow() {
+      boolean on = bool("x-message-deduplication");
+      Long window = number("x-deduplication-window", 1);
+      if (window != null && window > MAX_DEDUPLICATION_WINDOW) {
+        errors.add("queue argument 'x-deduplication-window' must be at most " + MAX_DEDUPLICATION_WINDOW
+            + " (7 days in ms), got " + window);
+        return null;
+      }
+      if (!on) {
+        if (args.get("x-deduplication-window") != null) {
+          errors.add("queue argument 'x-deduplication-window' needs 'x-message-deduplication' true");
+        }
+        return null;
+      }
+      return window == null ? DEFAULT_DEDUPLICATION_WINDOW : window;
     }
 
     String string(String key) {

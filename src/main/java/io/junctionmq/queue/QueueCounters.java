@@ -14,6 +14,7 @@ final class QueueCounters {
   private long acknowledged;
   private long redelivered;
   private long deadLettered;
+  private long deduplicated;
 
   QueueCounters(MessageLatency latency) {
     this.latency = latency;
@@ -47,9 +48,14 @@ final class QueueCounters {
     deadLettered++;
   }
 
+  /** A publish was confirmed without being stored: its message id was accepted within the window. */
+  void deduplicated() {
+    deduplicated++;
+  }
+
   QueueStats stats(QueueState state) {
     return new QueueStats(state.messagesReady(), state.messagesUnacknowledged(), state.messageBytesReady(),
         state.consumerCount(), published, delivered, acknowledged, redelivered, deadLettered, state.windowMessages(),
-        state.windowBytes());
+        state.windowBytes(), deduplicated);
   }
 }

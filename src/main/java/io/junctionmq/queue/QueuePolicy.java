@@ -18,12 +18,14 @@ import io.junctionmq.model.QueueArguments;
  * @param deadLetterRoutingKey {@code x-dead-letter-routing-key}, or null: the message's own
  * @param deliveryLimit        {@code x-delivery-limit}: a message returned after more
  *                             deliveries than this is dead-lettered; -1 for none
+ * @param deduplicationWindow  {@code x-deduplication-window} in ms when {@code
+ *                             x-message-deduplication} is on, -1 when it is off
  */
 public record QueuePolicy(long messageTtl, long maxLength, long maxLengthBytes, Overflow overflow,
                           String deadLetterExchange, String deadLetterRoutingKey, long deliveryLimit,
-                          boolean singleActiveConsumer) {
+                          boolean singleActiveConsumer, long deduplicationWindow) {
 
-  public static final QueuePolicy NONE = new QueuePolicy(-1, -1, -1, Overflow.DROP_HEAD, null, null, -1, false);
+  public static final QueuePolicy NONE = new QueuePolicy(-1, -1, -1, Overflow.DROP_HEAD, null, null, -1, false, -1);
 
   /** Never expires. */
   public static final long NEVER = Long.MAX_VALUE;
@@ -60,7 +62,7 @@ public record QueuePolicy(long messageTtl, long maxLength, long maxLengthBytes, 
   public static QueuePolicy of(QueueArguments a) {
     return new QueuePolicy(orNone(a.messageTtl()), orNone(a.maxLength()), orNone(a.maxLengthBytes()),
         Overflow.of(a.overflow()), a.deadLetterExchange(), a.deadLetterRoutingKey(), orNone(a.deliveryLimit()),
-        a.singleActiveConsumer());
+        a.singleActiveConsumer(), orNone(a.deduplicationWindow()));
   }
 
   /**
@@ -75,6 +77,10 @@ public record QueuePolicy(long messageTtl, long maxLength, long maxLengthBytes, 
       ttl = ttl < 0 ? own : Math.min(ttl, own);
     }
     return ttl < 0 ? NEVER : saturatedAdd(now, ttl);
+  }
+
+  public boolean deduplicates() {
+    return deduplicationWindow > 0;
   }
 
   /** Whether {@code readyCount} messages of {@code readyBytes} are over a length limit. */

@@ -58,6 +58,8 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
   private final Runnable onLastConsumerGone;
   private long expiryTimer = -1;
   private long expiryAt = QueuePolicy.NEVER;
+  private Deduplication dedup;
+  private DeduplicationSweep dedupSweep;
 
   private LeaseClock leaseClock = new LeaseClock(Long.MAX_VALUE / 4);
   private MessageLatency latency = MessageLatency.NONE;
@@ -91,7 +93,7 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
   @Override
   public Future<?> start() {
     writes = new QueueWrites(name, queueId, epoch, durable, durableStore, memoryStore, context,
-        this::stored, this::storeFailed);
+        this::stored, this::storeFailed, policy.deduplicationWindow());
     counters = new QueueCounters(latency);
     // Counts first, so that whoever gets a delivery sees it counted as unacknowledged.
     outbox = new Outbox(context, leaseClock, () -> closed, this::publishStats);
@@ -102,6 +104,11 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
     });
     tail = new TailReader(queueId, durable, durableStore, memoryStore, context);
     Future<QueueStoreStats> recovered = durable ? durableStore.stats(queueId) : Future.succeededFuture(QueueStoreStats.EMPTY);
+    if (policy.deduplicates()) {
+      dedup = new Deduplication(policy.deduplicationWindow(), System::currentTimeMillis);
+      dedupSweep = new DeduplicationSweep(vertx, dedup, queueId, durable ? durableStore : null);
+      recovered = recovered.compose(s -> dedupSweep.start(System.currentTimeMillis()).map(s));
+    }
     return recovered.map(s -> {
       // Nothing was delivered beyond the saved delivered-up-to, however the last owner ended.
       state = new QueueState(limits, policy, System::currentTimeMillis, durable, s.maxSeq() + 1, s.messages(),
@@ -122,6 +129,9 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
   public Future<?> stop() {
     closed = true;
     vertx.cancelTimer(expiryTimer);
+    if (dedupSweep != null) {
+      dedupSweep.stop();
+    }
     writes.stop();
     gets.failAll(ErrorCode.queueUnavailable(name, "stopped here"));
     return Future.succeededFuture();
@@ -168,8 +178,17 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
 
   private Future<Void> enqueue(Message message, boolean again) {
     return call(promise -> {
+      if (dedup != null && dedup.duplicate(message)) {
+        // Confirmed, as RabbitMQ's dedup plugin does: what the publisher wanted stored is.
+        counters.deduplicated();
+        promise.complete();
+        return;
+      }
       Result<Enqueued> r = state.enqueue(message, again);
       if (r.reply() instanceof QueuedMessage m) {
+        if (dedup != null) {
+          dedup.accept(message);
+        }
         counters.published(m);
         writes.append(m, promise);
       } else {
@@ -256,6 +275,9 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
     return call(promise -> {
       long count = state.messagesReady() + state.messagesUnacknowledged();
       closed = true;
+      if (dedupSweep != null) {
+        dedupSweep.stop();
+      }
       writes.close();
       gets.failAll(ErrorCode.queueUnavailable(name, "was deleted"));
       for (Outbox.Recipient c : consumers.values()) {
@@ -350,6 +372,9 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
 
   private void storeFailed(List<QueuedMessage> messages) {
     for (QueuedMessage m : messages) {
+      if (dedup != null) {
+        dedup.forget(m.message);
+      }
       carryOut(state.storeFailed(m));
     }
     publishStats();

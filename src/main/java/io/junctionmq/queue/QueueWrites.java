@@ -38,6 +38,8 @@ final class QueueWrites {
   private final Context context;
   private final LongConsumer stored;
   private final Consumer<List<QueuedMessage>> storeFailed;
+  /** The deduplication window: a durable message's id is stored with it; -1 for none. */
+  private final long dedupWindow;
 
   private final List<QueuedMessage> pendingAppends = new ArrayList<>();
   private final List<Promise<Void>> pendingConfirms = new ArrayList<>();
@@ -53,11 +55,12 @@ final class QueueWrites {
   /**
    * Writes for queue {@code queueId} under lease {@code epoch}. When an append is stored,
    * {@code stored} hears the last seq it held; when it failed, {@code storeFailed} hears its
-   * messages (neither once the queue closed).
+   * messages (neither once the queue closed). With a {@code dedupWindow} (ms, else -1), each
+   * durable message's deduplication id is stored with it, for that long.
    */
   QueueWrites(String name, long queueId, long epoch, boolean durable, MessageStore durableStore,
               MessageStore memoryStore, Context context, LongConsumer stored,
-              Consumer<List<QueuedMessage>> storeFailed) {
+              Consumer<List<QueuedMessage>> storeFailed, long dedupWindow) {
     this.name = name;
     this.queueId = queueId;
     this.epoch = epoch;
@@ -67,6 +70,7 @@ final class QueueWrites {
     this.context = context;
     this.stored = stored;
     this.storeFailed = storeFailed;
+    this.dedupWindow = dedupWindow;
   }
 
   /** Stores a new message and completes {@code confirm} when it is stored. */
@@ -178,10 +182,15 @@ final class QueueWrites {
       pendingAppends.clear();
       pendingConfirms.clear();
       var messages = new ArrayList<StoredMessage>(appended.size());
+      String[] ids = dedupWindow > 0 ? new String[appended.size()] : null;
       for (QueuedMessage m : appended) {
+        if (ids != null) {
+          ids[messages.size()] = Deduplication.idOf(m.message);
+        }
         messages.add(new StoredMessage(m.seq, m.message, m.expiresAt));
       }
-      Future<Void> append = durableStore.append(queueId, epoch, messages);
+      Future<Void> append = ids == null ? durableStore.append(queueId, epoch, messages)
+          : durableStore.append(queueId, epoch, messages, ids, System.currentTimeMillis() + dedupWindow);
       lastWrite = append;
       onQueue(append, ar -> appendDone(appended, confirms, ar));
     }

@@ -17,6 +17,27 @@ public interface MessageStore {
   /** Stores messages; completes when they are durable. Seqs must be new for the queue. */
   Future<Void> append(long queueId, long epoch, List<StoredMessage> messages);
 
+  /**
+   * As {@link #append}, and remembers each message's deduplication id ({@code ids[i]} for
+   * {@code messages.get(i)}, null for none) until {@code idsExpireAt}, in the same write, so
+   * that a message is never stored without its id. A store that outlives no owner (the
+   * in-memory one) remembers nothing: the queue's own memory is its window.
+   */
+  default Future<Void> append(long queueId, long epoch, List<StoredMessage> messages, String[] ids,
+                              long idsExpireAt) {
+    return append(queueId, epoch, messages);
+  }
+
+  /** The ids remembered for the queue that expire after {@code now}, the soonest first. */
+  default Future<List<RememberedId>> rememberedIds(long queueId, long now) {
+    return Future.succeededFuture(List.of());
+  }
+
+  /** Forgets up to {@code limit} of the queue's ids expired at {@code now}; completes with how many. */
+  default Future<Integer> forgetExpiredIds(long queueId, long now, int limit) {
+    return Future.succeededFuture(0);
+  }
+
   /** Removes messages by seq (acked, expired, dead-lettered). Unknown seqs are ignored. */
   Future<Void> remove(long queueId, long epoch, long[] seqs);
 
@@ -38,7 +59,7 @@ public interface MessageStore {
   /** What the store holds for a queue. */
   Future<QueueStoreStats> stats(long queueId);
 
-  /** Forgets a deleted queue: its messages and its delivered-up-to. */
+  /** Forgets a deleted queue: its messages, its delivered-up-to and its remembered ids. */
   Future<Void> drop(long queueId);
 
   Future<Void> close();

@@ -24,7 +24,7 @@ public final class Migrations {
   private static final Logger log = LoggerFactory.getLogger(Migrations.class);
 
   /** The scripts in order; a new version adds its file here. */
-  static final List<String> SCRIPTS = List.of("V1__init.sql", "V2__security.sql", "V3__user_limits.sql");
+  static final List<String> SCRIPTS = List.of("V1__init.sql", "V2__security.sql", "V3__user_limits.sql", "V4__dedup.sql");
 
   // Any constant works; it only has to be the same on every node ("jmq" in ASCII).
   private static final long LOCK_KEY = 0x6a6d71L;

@@ -62,6 +62,11 @@ public final class PgMessageStore implements MessageStore {
       + " coalesce((SELECT delivered_up_to FROM queue_delivery WHERE queue_id = $1), 0)"
       + " FROM message WHERE queue_id = $1";
 
+  private static final String REMEMBERED = "SELECT message_id, expires_at FROM dedup"
+      + " WHERE queue_id = $1 AND expires_at > $2 ORDER BY expires_at";
+  private static final String FORGET_EXPIRED = "DELETE FROM dedup WHERE ctid = ANY(ARRAY("
+      + "SELECT ctid FROM dedup WHERE queue_id = $1 AND expires_at <= $2 LIMIT $3))";
+
   private final Pool pool;
   private final WritePipeline pipeline;
   private final StoreObserver observer;
@@ -88,6 +93,12 @@ public final class PgMessageStore implements MessageStore {
 
   @Override
   public Future<Void> append(long queueId, long epoch, List<StoredMessage> messages) {
+    return append(queueId, epoch, messages, null, 0);
+  }
+
+  @Override
+  public Future<Void> append(long queueId, long epoch, List<StoredMessage> messages, String[] ids,
+                             long idsExpireAt) {
     if (messages.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -103,7 +114,8 @@ public final class PgMessageStore implements MessageStore {
       bodies[i] = Buffer.buffer(m.message().body());
       bytes += props[i].length() + bodies[i].length();
     }
-    return pipeline.submit(new Write.Append(queueId, epoch, seqs, props, bodies, bytes)).mapEmpty();
+    return pipeline.submit(new Write.Append(queueId, epoch, seqs, props, bodies, bytes,
+        ids == null ? null : ids.clone(), idsExpireAt)).mapEmpty();
   }
 
   @Override
@@ -149,6 +161,28 @@ public final class PgMessageStore implements MessageStore {
           return new QueueStoreStats(r.getLong(0), r.getLong(1), r.getLong(2), r.getLong(3));
         })
         .recover(e -> failed("store read failed", e));
+  }
+
+  @Override
+  public Future<List<RememberedId>> rememberedIds(long queueId, long now) {
+    return pool.preparedQuery(REMEMBERED).execute(Tuple.of(queueId, now))
+        .<List<RememberedId>>map(rows -> {
+          List<RememberedId> out = new ArrayList<>(rows.size());
+          for (Row row : rows) {
+            out.add(new RememberedId(row.getString(0), row.getLong(1)));
+          }
+          return out;
+        })
+        .recover(e -> failed("store read failed", e));
+  }
+
+  // Not through the pipeline: an expired id is nobody's to fence, and a new owner's upsert of
+  // the same id sets a later expiry that this delete no longer matches.
+  @Override
+  public Future<Integer> forgetExpiredIds(long queueId, long now, int limit) {
+    return pool.preparedQuery(FORGET_EXPIRED).execute(Tuple.of(queueId, now, limit))
+        .map(rows -> rows.rowCount())
+        .recover(e -> failed("store write failed", e));
   }
 
   @Override

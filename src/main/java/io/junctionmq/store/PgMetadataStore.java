@@ -88,6 +88,8 @@ public final class PgMetadataStore implements MetadataStore {
                   .compose(v -> conn.preparedQuery("DELETE FROM message WHERE queue_id = ANY($1::bigint[])")
                       .execute(queueIds))
                   .compose(v -> conn.preparedQuery("DELETE FROM queue_delivery WHERE queue_id = ANY($1::bigint[])")
+                      .execute(queueIds))
+                  .compose(v -> conn.preparedQuery("DELETE FROM dedup WHERE queue_id = ANY($1::bigint[])")
                       .execute(queueIds));
             }))
         .<Void>mapEmpty()
@@ -151,6 +153,7 @@ public final class PgMetadataStore implements MetadataStore {
         })
         .compose(v -> conn.preparedQuery("DELETE FROM message WHERE queue_id = $1").execute(id))
         .compose(v -> conn.preparedQuery("DELETE FROM queue_delivery WHERE queue_id = $1").execute(id))
+        .compose(v -> conn.preparedQuery("DELETE FROM dedup WHERE queue_id = $1").execute(id))
         .mapEmpty();
   }
 

@@ -16,9 +16,17 @@ sealed interface Write {
   /** How much of a batch this write uses, in bytes sent. */
   long bytes();
 
-  /** Rows to insert, encoded by the caller's thread so that the pipeline only ships them. */
-  record Append(long queueId, long epoch, Long[] seqs, Buffer[] props, Buffer[] bodies, long bytes)
-      implements Write {
+  /**
+   * Rows to insert, encoded by the caller's thread so that the pipeline only ships them, and
+   * the deduplication ids to remember with them until {@code idsExpireAt} ({@code ids} null
+   * or holding nulls for none).
+   */
+  record Append(long queueId, long epoch, Long[] seqs, Buffer[] props, Buffer[] bodies, long bytes,
+                String[] ids, long idsExpireAt) implements Write {
+    Append(long queueId, long epoch, Long[] seqs, Buffer[] props, Buffer[] bodies, long bytes) {
+      this(queueId, epoch, seqs, props, bodies, bytes, null, 0);
+    }
+
     @Override
     public int rows() {
       return seqs.length;

@@ -49,6 +49,11 @@ final class WriteBatch {
   static final String DELIVERED_UP_TO = "INSERT INTO queue_delivery (queue_id, delivered_up_to)"
       + " SELECT * FROM unnest($1::bigint[], $2::bigint[])"
       + " ON CONFLICT (queue_id) DO UPDATE SET delivered_up_to = EXCLUDED.delivered_up_to";
+  // The queue's owner decided that each id is new (or its old window ended): the row is set anew.
+  static final String REMEMBER_IDS = "INSERT INTO dedup (queue_id, message_id, expires_at)"
+      + " SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[])"
+      + " ON CONFLICT (queue_id, message_id) DO UPDATE SET expires_at = EXCLUDED.expires_at";
+  static final String DROP_IDS = "DELETE FROM dedup WHERE queue_id = ANY($1::bigint[])";
   static final String DROP_MESSAGES = "DELETE FROM message WHERE queue_id = ANY($1::bigint[])";
   static final String DROP_DELIVERED_UP_TO = "DELETE FROM queue_delivery WHERE queue_id = ANY($1::bigint[])";
 
@@ -254,6 +259,8 @@ final class WriteBatch {
     private final List<WritePipeline.Call> purges = new ArrayList<>();
     private final Map<Long, Long> deliveredUpTo = new LinkedHashMap<>();
     private final List<Long> drops = new ArrayList<>();
+    // One row per (queue, id): an upsert may not touch the same row twice.
+    private final Map<QueueId, Long> ids = new LinkedHashMap<>();
 
     void add(WritePipeline.Call call) {
       Write w = call.write();
@@ -263,6 +270,9 @@ final class WriteBatch {
           insSeq.add(a.seqs()[i]);
           insProps.add(a.props()[i]);
           insBody.add(a.bodies()[i]);
+          if (a.ids() != null && a.ids()[i] != null) {
+            ids.put(new QueueId(a.queueId(), a.ids()[i]), a.idsExpireAt());
+          }
         }
       } else if (w instanceof Write.Remove r) {
         for (long seq : r.seqs()) {
@@ -285,6 +295,11 @@ final class WriteBatch {
         sent.add(conn.preparedQuery(insert).execute(args(longs(insQueue), longs(insSeq),
             insProps.toArray(new Buffer[0]), insBody.toArray(new Buffer[0]))));
       }
+      if (!ids.isEmpty()) {
+        sent.add(conn.preparedQuery(REMEMBER_IDS).execute(args(
+            ids.keySet().stream().map(QueueId::queueId).toArray(Long[]::new),
+            ids.keySet().stream().map(QueueId::id).toArray(String[]::new), longs(ids.values()))));
+      }
       if (!delSeq.isEmpty()) {
         sent.add(conn.preparedQuery(DELETE).execute(args(longs(delQueue), longs(delSeq))));
       }
@@ -302,9 +317,10 @@ final class WriteBatch {
             longs(deliveredUpTo.keySet()), longs(deliveredUpTo.values()))));
       }
       if (!drops.isEmpty()) {
-        Long[] ids = longs(drops);
-        sent.add(conn.preparedQuery(DROP_MESSAGES).execute(args((Object) ids)));
-        sent.add(conn.preparedQuery(DROP_DELIVERED_UP_TO).execute(args((Object) ids)));
+        Long[] dropped = longs(drops);
+        sent.add(conn.preparedQuery(DROP_MESSAGES).execute(args((Object) dropped)));
+        sent.add(conn.preparedQuery(DROP_DELIVERED_UP_TO).execute(args((Object) dropped)));
+        sent.add(conn.preparedQuery(DROP_IDS).execute(args((Object) dropped)));
       }
       return settled;
     }
@@ -359,6 +375,9 @@ final class WriteBatch {
     }
 
     private record QueueSeq(long queueId, long seq) {
+    }
+
+    private record QueueId(long queueId, String id) {
     }
 
     private static Long[] longs(java.util.Collection<Long> values) {

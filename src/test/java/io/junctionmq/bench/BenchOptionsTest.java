@@ -41,7 +41,15 @@ class BenchOptionsTest {
         "--duration", "15", "--url", "ws://localhost:8080/ws", "--login", "guest", "--passcode=secret",
         "--scrape", "/metrics", "--scrape-interval=250ms", "--scrape-alternate", "5s");
     assertEquals(new BenchOptions("ws://localhost:8080/ws", "guest", "secret", 4, 3, 2, 4096, false, 1000,
-        BenchOptions.Ack.AUTO, 50, 0, 20000, 15, false, false, "/metrics", 250, 5, null, 10, false), o);
+        BenchOptions.Ack.AUTO, 50, 0, 20000, 15, false, false, "/metrics", 250, 5, null, 10, false, false), o);
+  }
+
+  @Test
+  void dedupDeclaresTheQueuesOfAnInProcessRunWithDeduplication() {
+    assertTrue(BenchOptions.parse("--dedup").dedup());
+    assertFalse(BenchOptions.DEFAULTS.dedup());
+    assertThrows(BenchOptions.Invalid.class, () -> BenchOptions.parse("--dedup", "--url", "http://127.0.0.1:8080"));
+    assertThrows(BenchOptions.Invalid.class, () -> BenchOptions.parse("--dedup=true"));
   }
 
   @Test

@@ -136,7 +136,7 @@ class QueueStatePropertiesTest {
       @ForAll boolean deadLetters, @ForAll boolean ttl, @ForAll boolean singleActive) {
     var limits = smallWindow ? new QueueLimits(3, 1 << 20, 2, 10) : QueueLimits.DEFAULT;
     var policy = new QueuePolicy(ttl ? 5 : -1, -1, -1, QueuePolicy.Overflow.DROP_HEAD, deadLetters ? "dlx" : null,
-        null, deliveryLimit ? 2 : -1, singleActive);
+        null, deliveryLimit ? 2 : -1, singleActive, -1);
     var host = new Host(limits, policy);
     for (Command c : commands) {
       host.apply(c);

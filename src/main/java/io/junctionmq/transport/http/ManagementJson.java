@@ -48,7 +48,7 @@ final class ManagementJson {
         .put("messages_unacknowledged", s.messagesUnacknowledged())
         .put("message_bytes_ready", s.messageBytesReady())
         .put("consumers", s.consumers())
-        .put("message_stats", rates.messageStats(info.id(), s));
+        .put("message_stats", rates.messageStats(info.id(), s).put("deduplicated", s.deduplicated()));
   }
 
   static JsonObject binding(Binding b) {
