@@ -39,11 +39,7 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
    */
   static final int RESERVE_STEP = 1024;
   private static final long RESERVE_RETRY_MS = 500;
-  /**
-   * How long a hand-over waits for its last writes: long enough for a loaded store (the next
-   * owner flags up to {@link #RESERVE_STEP} never-delivered messages if the exact
-   * delivered-up-to is not in), bounded so that a stop with the store down still ends.
-   */
+  /** How long a hand-over waits for its last writes (the exact delivered-up-to): a loaded store is slow. */
   private static final long FLUSH_WAIT_MS = 10_000;
 
   private final String name;
