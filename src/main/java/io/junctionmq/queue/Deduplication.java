@@ -2,6 +2,8 @@ package io.junctionmq.queue;
 
 import io.junctionmq.model.Message;
 import io.junctionmq.store.RememberedId;
+import io.vertx.core.Future;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +14,7 @@ import java.util.function.LongSupplier;
  * The message ids a queue with {@code x-message-deduplication} accepted within its window,
  * each until it expires. The queue's owner decides here, before the state sees the message,
  * so a duplicate is never delivered; a durable queue's ids are also stored with their
- * messages, and a new owner starts from them ({@link #load}). Pure; on the queue's context only.
+ * messages, and a new owner starts from them ({@link #load}). On the queue's context only.
  */
 final class Deduplication {
   /** RabbitMQ's dedup plugin takes the id from this header; without it, the message-id property. */
@@ -24,6 +26,8 @@ final class Deduplication {
   private final LongSupplier clock;
   // Accepted with one window, so insertion order is expiry order: the oldest expire first.
   private final LinkedHashMap<String, Long> expiresAt = new LinkedHashMap<>();
+  /** Ids accepted whose message is not stored yet: a repeat is confirmed when its original is. */
+  private final Map<String, Future<Void>> storing = new HashMap<>();
 
   Deduplication(long windowMs, LongSupplier clock) {
     this.window = windowMs;
@@ -53,13 +57,26 @@ final class Deduplication {
     return expiresAt.containsKey(id);
   }
 
-  /** Remembers the id of {@code message} (if it has one) as accepted now. */
-  void accept(Message message) {
+  /** Remembers the id of {@code message} (if it has one) as accepted now; {@code stored} completes when it is stored. */
+  void accept(Message message, Future<Void> stored) {
     String id = idOf(message);
     if (id != null) {
       expiresAt.remove(id);
       expiresAt.put(id, clock.getAsLong() + window);
+      if (!stored.isComplete()) {
+        storing.put(id, stored);
+        stored.onComplete(ar -> storing.remove(id, stored));
+      }
     }
+  }
+
+  /**
+   * What a repeat's publisher is answered: when the original is stored, and a failure if it
+   * is not (the repeat must not be confirmed for a message that was lost: its publisher retries).
+   */
+  Future<Void> original(Message message) {
+    Future<Void> stored = storing.get(idOf(message));
+    return stored == null ? Future.succeededFuture() : stored;
   }
 
   /** Forgets the id of {@code message}: it was not stored after all, so a retry must be accepted. */

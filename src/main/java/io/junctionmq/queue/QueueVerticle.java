@@ -177,13 +177,13 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
       if (dedup != null && dedup.duplicate(message)) {
         // Confirmed, as RabbitMQ's dedup plugin does: what the publisher wanted stored is.
         counters.deduplicated();
-        promise.complete();
+        dedup.original(message).onComplete(promise);
         return;
       }
       Result<Enqueued> r = state.enqueue(message, again);
       if (r.reply() instanceof QueuedMessage m) {
         if (dedup != null) {
-          dedup.accept(message);
+          dedup.accept(message, promise.future());
         }
         counters.published(m);
         writes.append(m, promise);

@@ -38,7 +38,7 @@ class DeduplicationSweepTest {
   void aSweepDeletesExpiredIdsInBatchesUntilABatchIsNotFull() {
     var store = new Sweeps(List.of());
     store.answers.addAll(List.of(DeduplicationSweep.SWEEP_LIMIT, DeduplicationSweep.SWEEP_LIMIT, 3));
-    dedup.accept(withId("old"));
+    dedup.accept(withId("old"), Future.succeededFuture());
     now.addAndGet(100);
     var sweep = new DeduplicationSweep(vertx, dedup, 7, store);
     sweep.sweep();
@@ -48,7 +48,7 @@ class DeduplicationSweepTest {
 
   @Test
   void aNonDurableQueueSweepsOnlyItsMemory() {
-    dedup.accept(withId("old"));
+    dedup.accept(withId("old"), Future.succeededFuture());
     now.addAndGet(100);
     var sweep = new DeduplicationSweep(vertx, dedup, 7, null);
     sweep.start(now.get()).await();

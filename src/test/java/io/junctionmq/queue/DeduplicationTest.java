@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.junctionmq.model.Message;
 import io.junctionmq.model.MessageProperties;
 import io.junctionmq.store.RememberedId;
+import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,7 +24,7 @@ class DeduplicationTest {
   @Test
   void anIdAcceptedWithinTheWindowIsADuplicate() {
     assertFalse(dedup.duplicate(withId("a")));
-    dedup.accept(withId("a"));
+    dedup.accept(withId("a"), Future.succeededFuture());
     now.addAndGet(99);
     assertTrue(dedup.duplicate(withId("a")));
     assertFalse(dedup.duplicate(withId("b")));
@@ -31,7 +32,7 @@ class DeduplicationTest {
 
   @Test
   void anIdIsNewAgainOnceItsWindowEnded() {
-    dedup.accept(withId("a"));
+    dedup.accept(withId("a"), Future.succeededFuture());
     now.addAndGet(100);
     assertFalse(dedup.duplicate(withId("a")));
     assertEquals(0, dedup.size());
@@ -40,7 +41,7 @@ class DeduplicationTest {
   @Test
   void aMessageWithoutAnIdIsNeverADuplicate() {
     Message none = new Message("", "q", MessageProperties.PERSISTENT, new byte[0]);
-    dedup.accept(none);
+    dedup.accept(none, Future.succeededFuture());
     assertFalse(dedup.duplicate(none));
     assertEquals(0, dedup.size());
   }
@@ -49,7 +50,7 @@ class DeduplicationTest {
   void theDeduplicationHeaderOfRabbitMqsPluginTakesPrecedenceOverTheMessageId() {
     Message a = new Message("", "q", MessageProperties.builder().messageId("m1")
         .headers(Map.of(Deduplication.HEADER, "h")).build(), new byte[0]);
-    dedup.accept(a);
+    dedup.accept(a, Future.succeededFuture());
     assertTrue(dedup.duplicate(new Message("", "q", MessageProperties.builder()
         .headers(Map.of(Deduplication.HEADER, "h")).build(), new byte[0])));
     assertFalse(dedup.duplicate(withId("m1")));
@@ -58,16 +59,16 @@ class DeduplicationTest {
   @Test
   void aDeadLetterComingBackIsNeverADuplicate() {
     Message original = withId("a");
-    dedup.accept(original);
+    dedup.accept(original, Future.succeededFuture());
     Message letter = DeadLetters.of(original, "q", QueuePolicy.NONE, QueuePolicy.Reason.EXPIRED);
     assertFalse(dedup.duplicate(letter));
-    dedup.accept(letter);
+    dedup.accept(letter, Future.succeededFuture());
     assertEquals(1, dedup.size());
   }
 
   @Test
   void aForgottenIdIsAcceptedAgain() {
-    dedup.accept(withId("a"));
+    dedup.accept(withId("a"), Future.succeededFuture());
     dedup.forget(withId("a"));
     assertFalse(dedup.duplicate(withId("a")));
   }
@@ -83,9 +84,9 @@ class DeduplicationTest {
 
   @Test
   void expiringDropsOnlyTheIdsWhoseWindowEnded() {
-    dedup.accept(withId("a"));
+    dedup.accept(withId("a"), Future.succeededFuture());
     now.addAndGet(60);
-    dedup.accept(withId("b"));
+    dedup.accept(withId("b"), Future.succeededFuture());
     now.addAndGet(40);
     assertEquals(now.get(), dedup.expire());
     assertEquals(1, dedup.size());

@@ -124,6 +124,20 @@ class QueueVerticleDeduplicationTest {
   }
 
   @Test
+  void aRepeatWhileItsOriginalIsBeingStoredSharesTheOriginalsOutcome() {
+    var queue = deploy(DEDUP);
+    store.failAppends = true;
+    Future<Void> original = queue.enqueue(withId("a"));
+    Future<Void> repeat = queue.enqueue(withId("a"));
+    assertTrue(awaitFailed(original));
+    assertTrue(awaitFailed(repeat), "a repeat is not confirmed for an original that was not stored");
+    store.failAppends = false;
+    queue.enqueue(withId("a")).await();
+    queue.enqueue(withId("a")).await();
+    assertEquals(1, queue.stats().messagesReady());
+  }
+
+  @Test
   void aNewOwnerRefusesTheIdsThePreviousOwnerStored() {
     store.remembered = List.of(new RememberedId("a", System.currentTimeMillis() + 60_000));
     var queue = deploy(DEDUP);
