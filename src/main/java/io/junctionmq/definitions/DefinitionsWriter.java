@@ -59,16 +59,23 @@ public final class DefinitionsWriter {
     if (limits != null && limits.maxConnections() != null) {
       l.put("max-connections", limits.maxConnections());
     }
-    return new JsonObject().put("name", u.name()).put("password_hash", u.passwordHash() == null ? "" : u.passwordHash())
-        .put("hashing_algorithm", u.hashingAlgorithm()).put("tags", new JsonArray(u.tags())).put("limits", l);
+    return user(u).put("limits", l);
   }
 
-  private static JsonObject permission(Permission p) {
+  /** A user as RabbitMQ's management API and definitions show it (here and in {@code /api/users}). */
+  public static JsonObject user(User u) {
+    return new JsonObject().put("name", u.name()).put("password_hash", u.passwordHash() == null ? "" : u.passwordHash())
+        .put("hashing_algorithm", u.hashingAlgorithm()).put("tags", new JsonArray(u.tags()));
+  }
+
+  /** A permission as RabbitMQ shows it (here and in {@code /api/permissions}). */
+  public static JsonObject permission(Permission p) {
     return new JsonObject().put("user", p.user()).put("vhost", p.vhost()).put("configure", p.configure())
         .put("write", p.write()).put("read", p.read());
   }
 
-  private static JsonObject topicPermission(TopicPermission p) {
+  /** A topic permission as RabbitMQ shows it (here and in {@code /api/topic-permissions}). */
+  public static JsonObject topicPermission(TopicPermission p) {
     return new JsonObject().put("user", p.user()).put("vhost", p.vhost()).put("exchange", p.exchange())
         .put("write", p.write()).put("read", p.read());
   }

@@ -1,6 +1,7 @@
 package io.junctionmq.transport.http;
 
 import io.junctionmq.broker.Broker;
+import io.junctionmq.definitions.DefinitionsWriter;
 import io.junctionmq.model.ErrorCode;
 import io.junctionmq.security.Identity;
 import io.junctionmq.security.Passwords;
@@ -263,18 +264,15 @@ final class UserRoutes {
   }
 
   private static JsonObject json(User u) {
-    return new JsonObject().put("name", u.name()).put("password_hash", u.passwordHash() == null ? "" : u.passwordHash())
-        .put("hashing_algorithm", u.hashingAlgorithm()).put("tags", new JsonArray(u.tags()));
+    return DefinitionsWriter.user(u);
   }
 
   private static JsonObject json(Permission p) {
-    return new JsonObject().put("user", p.user()).put("vhost", p.vhost()).put("configure", p.configure())
-        .put("write", p.write()).put("read", p.read());
+    return DefinitionsWriter.permission(p);
   }
 
   private static JsonObject json(TopicPermission p) {
-    return new JsonObject().put("user", p.user()).put("vhost", p.vhost()).put("exchange", p.exchange())
-        .put("write", p.write()).put("read", p.read());
+    return DefinitionsWriter.topicPermission(p);
   }
 
   private static JsonObject json(VhostLimits l) {
