@@ -2,9 +2,11 @@ package io.junctionmq.broker;
 
 import io.junctionmq.cluster.QueueDirectory;
 import io.junctionmq.cluster.QueueEntry;
+import io.junctionmq.cluster.RemoteConsumers;
 import io.junctionmq.model.AckMode;
 import io.junctionmq.model.Delivery;
 import io.junctionmq.model.ErrorCode;
+import io.junctionmq.model.QueueArguments;
 import io.junctionmq.queue.QueueLink;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -112,9 +114,29 @@ final class Consumers implements QueueDirectory.Listener {
     }
   }
 
-  /** This node's consumers. */
+  /** This node's consumers, each with its activity status. */
   List<ConsumerInfo> list() {
-    return List.copyOf(listed.values());
+    return listed.values().stream().map(this::withStatus).toList();
+  }
+
+  /**
+   * Only the owner knows which consumer a single-active-consumer queue serves; its stats name it
+   * (read in place here, gossiped within a second elsewhere), so each node marks its own consumers
+   * by comparing, with no request to the owner and nothing more on the wire than one tag per queue.
+   */
+  private ConsumerInfo withStatus(ConsumerInfo c) {
+    QueueEntry q;
+    try {
+      q = directory.queue(c.vhost(), c.queue());
+    } catch (RuntimeException gone) {
+      return c;
+    }
+    if (!QueueArguments.parse(q.queue().arguments()).singleActiveConsumer()) {
+      return c;
+    }
+    String ownerTag = self.equals(q.owner()) ? c.tag() : RemoteConsumers.wireTag(self, c.tag());
+    return c.withStatus(ownerTag.equals(q.stats().singleActiveConsumer()) ? ConsumerInfo.SINGLE_ACTIVE
+        : ConsumerInfo.WAITING);
   }
 
   /** Adds {@code consumer} to this node's consumers of its queue, unless one there has its tag. */

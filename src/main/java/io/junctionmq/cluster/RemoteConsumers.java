@@ -30,7 +30,21 @@ public final class RemoteConsumers {
 
   /** The tag the owner knows this node's consumer {@code tag} by. */
   public String wireTag(String tag) {
-    return self + "|" + tag;
+    return wireTag(self, tag);
+  }
+
+  /** The tag the owner of a queue knows consumer {@code tag} of {@code node} by. */
+  public static String wireTag(String node, String tag) {
+    return node + "|" + tag;
+  }
+
+  /**
+   * The tag its client knows a consumer by, from the tag {@code owner} knows it by: a node id has
+   * no '|', so a prefix up to the first one that is not the owner names the consumer's node.
+   */
+  public static String clientTag(String ownerTag, String owner) {
+    int bar = ownerTag.indexOf('|');
+    return bar > 0 && !ownerTag.substring(0, bar).equals(owner) ? ownerTag.substring(bar + 1) : ownerTag;
   }
 
   String register(String tag, long queueId, long epoch, Context context, DeliverySink sink) {

@@ -31,7 +31,7 @@ final class StatsGossip {
         changed.put(Long.toString(q.id()), new JsonArray().add(s.messagesReady()).add(s.messagesUnacknowledged())
             .add(s.messageBytesReady()).add(s.consumers()).add(s.published()).add(s.delivered())
             .add(s.acknowledged()).add(s.redelivered()).add(s.deadLettered()).add(s.windowMessages())
-            .add(s.windowBytes()).add(s.deduplicated()));
+            .add(s.windowBytes()).add(s.deduplicated()).add(s.singleActiveConsumer()));
       }
     }
     announced.keySet().retainAll(owned);
@@ -50,7 +50,7 @@ final class StatsGossip {
         JsonArray a = queues.getJsonArray(id);
         r.stats(new QueueStats(a.getLong(0), a.getLong(1), a.getLong(2), a.getInteger(3), a.getLong(4),
             a.getLong(5), a.getLong(6), a.getLong(7), a.getLong(8), a.getLong(9), a.getLong(10),
-            a.size() > 11 ? a.getLong(11) : 0));
+            a.size() > 11 ? a.getLong(11) : 0, a.size() > 12 ? a.getString(12) : null));
       }
     }
   }

@@ -58,6 +58,11 @@ final class ConsumerRing {
     return byTag.values();
   }
 
+  /** With single active consumer, the tag of the one served (the first in line); otherwise null. */
+  String active() {
+    return singleActive && !ring.isEmpty() ? ring.get(0).tag : null;
+  }
+
   /** The next consumer with credit, round-robin; null if none. */
   QueueConsumer next() {
     if (singleActive) {

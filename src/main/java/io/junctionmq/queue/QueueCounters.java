@@ -56,6 +56,6 @@ final class QueueCounters {
   QueueStats stats(QueueState state) {
     return new QueueStats(state.messagesReady(), state.messagesUnacknowledged(), state.messageBytesReady(),
         state.consumerCount(), published, delivered, acknowledged, redelivered, deadLettered, state.windowMessages(),
-        state.windowBytes(), deduplicated);
+        state.windowBytes(), deduplicated, state.singleActiveConsumer());
   }
 }

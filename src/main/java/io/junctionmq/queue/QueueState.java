@@ -332,6 +332,11 @@ public final class QueueState {
     return ready.bodyBytes();
   }
 
+  /** The tag of the single active consumer; null unless the queue has one. */
+  public String singleActiveConsumer() {
+    return consumers.active();
+  }
+
   /** The consumers (holders of gets are none, as in RabbitMQ). */
   public int consumerCount() {
     return consumers.size();

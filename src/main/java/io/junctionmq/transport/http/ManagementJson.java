@@ -33,7 +33,7 @@ final class ManagementJson {
   static JsonObject queue(QueueInfo info, Rates rates) {
     var q = info.queue();
     var s = info.stats();
-    return new JsonObject()
+    var json = new JsonObject()
         .put("name", q.name())
         .put("vhost", q.vhost())
         .put("durable", q.durable())
@@ -49,6 +49,10 @@ final class ManagementJson {
         .put("message_bytes_ready", s.messageBytesReady())
         .put("consumers", s.consumers())
         .put("message_stats", rates.messageStats(info.id(), s).put("deduplicated", s.deduplicated()));
+    if (info.singleActiveConsumerTag() != null) {
+      json.put("single_active_consumer_tag", info.singleActiveConsumerTag());
+    }
+    return json;
   }
 
   static JsonObject binding(Binding b) {
@@ -83,8 +87,8 @@ final class ManagementJson {
         .put("ack_required", c.ackRequired())
         .put("prefetch_count", c.prefetch())
         .put("exclusive", false)
-        .put("active", true)
-        .put("activity_status", "up")
+        .put("active", c.active())
+        .put("activity_status", c.activityStatus())
         .put("arguments", new JsonObject());
   }
 
