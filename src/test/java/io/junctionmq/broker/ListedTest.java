@@ -47,5 +47,7 @@ class ListedTest {
     assertEquals(connection, ConnectionInfo.of(new JsonObject(connection.json().encode())));
     assertEquals(anonymous, ConnectionInfo.of(new JsonObject(anonymous.json().encode())));
     assertEquals(consumer, ConsumerInfo.of(new JsonObject(consumer.json().encode())));
+    var waiting = consumer.withStatus(ConsumerInfo.WAITING);
+    assertEquals(waiting, ConsumerInfo.of(new JsonObject(waiting.json().encode())));
   }
 }

@@ -6,6 +6,7 @@ import static io.junctionmq.queue.QueueStateTest.msg;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -205,5 +206,25 @@ class QueuePolicyTest {
     assertEquals(1, after.size());
     assertEquals("second", after.get(0).consumerTag());
     assertEquals("1", QueueStateTest.body(after.get(0)), "the returned message first");
+  }
+
+  @Test
+  void singleActiveConsumerIsNamedByTheQueueUntilItsLastConsumerLeaves() {
+    var q = queue(Map.of("x-single-active-consumer", true));
+    assertNull(q.singleActiveConsumer());
+    q.consume("first", 1, AckMode.CLIENT_INDIVIDUAL);
+    q.consume("second", 1, AckMode.CLIENT_INDIVIDUAL);
+    assertEquals("first", q.singleActiveConsumer());
+    q.cancel("first");
+    assertEquals("second", q.singleActiveConsumer());
+    q.cancel("second");
+    assertNull(q.singleActiveConsumer());
+  }
+
+  @Test
+  void aQueueWithoutSingleActiveConsumerNamesNone() {
+    var q = queue(Map.of());
+    q.consume("first", 1, AckMode.CLIENT_INDIVIDUAL);
+    assertNull(q.singleActiveConsumer());
   }
 }
