@@ -71,6 +71,8 @@ export function listViews(vhost) {
       { label: 'Connection', value: (c) => c.channel_details.connection_name },
       { label: 'Manual ack', sort: 'ack_required', value: (c) => yesNo(c.ack_required) },
       { label: 'Prefetch', sort: 'prefetch_count', numeric: true, value: (c) => count(c.prefetch_count) },
+      // RabbitMQ's activity_status: up, or on a single-active-consumer queue single_active / waiting.
+      { label: 'Status', sort: 'activity_status', value: (c) => c.activity_status },
     ],
   });
   return { queues, exchanges, bindings, connections, consumers };

@@ -1,6 +1,7 @@
 // The console in headless Chromium: the overview with live charts, then a queue declared,
-// published to, counted and read through the forms, then an API error shown.
-// Env: BASE, QUEUE, NODE, SHOTS. Prints {node, user, chartUpdates, messages, payload, error}.
+// published to, counted and read through the forms, then an API error shown, then the status of
+// the two consumers the test attached to a single-active-consumer queue.
+// Env: BASE, QUEUE, NODE, SHOTS. Prints {node, user, chartUpdates, messages, payload, error, statuses}.
 import { BASE, check, run, shot } from './console-lib.mjs';
 
 const queue = process.env.QUEUE;
@@ -68,6 +69,14 @@ run('console-basics', async ({ page }) => {
   check((await declare.getByRole('status').textContent()).startsWith('Failed:'), 'the form says it failed');
   await shot(page, '06-api-error');
 
+  // 4. The consumers table shows each consumer's activity status (its last column).
+  await page.getByRole('link', { name: 'Consumers' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('#consumers-table tbody tr').length === 2,
+    null, { timeout: 10000 });
+  const statuses = await page.$$eval('#consumers-table tbody tr',
+    (rows) => rows.map((tr) => tr.cells[tr.cells.length - 1].textContent).sort());
+  await shot(page, '07-consumers');
+
   return { node: await nodeName.textContent(), user, chartUpdates, messages: count, payload: got,
-    error: error.replace(/\s+/g, ' ').trim() };
+    error: error.replace(/\s+/g, ' ').trim(), statuses };
 });

@@ -3,6 +3,8 @@ package io.junctionmq.transport.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.junctionmq.broker.ConsumeOptions;
+import io.junctionmq.model.AckMode;
 import io.junctionmq.model.Message;
 import io.junctionmq.model.Queue;
 import io.junctionmq.transport.NodeScript;
@@ -39,6 +41,11 @@ class ConsoleBrowserIT {
   void theConsoleShowsTheOverviewDeclaresPublishesGetsAndShowsAnApiError() {
     NodeScript.assumeChromium();
     try (var node = TestNode.start()) {
+      node.broker().declareQueue(new Queue("/", "console-sac", true, false, false,
+          Map.of("x-single-active-consumer", true))).await();
+      for (int i = 0; i < 2; i++) {
+        node.broker().consume("/", "console-sac", ConsumeOptions.of(1, AckMode.AUTO), d -> { }).await();
+      }
       var shown = run("console-basics.mjs", Map.of("BASE", node.httpUrl(), "QUEUE", "console-it",
           "NODE", node.broker().nodeId(), "SHOTS", SHOTS.toString()));
       assertEquals(node.broker().nodeId(), shown.getString("node"), shown.encode());
@@ -49,6 +56,7 @@ class ConsoleBrowserIT {
       String error = shown.getString("error");
       assertTrue(error.contains("queue 'console-it' exists with other attributes"), error);
       assertTrue(error.contains("409 precondition_failed"), error);
+      assertEquals(List.of("single_active", "waiting"), shown.getJsonArray("statuses").getList(), shown.encode());
       assertEquals(1, node.broker().queueInfo("/", "console-it").await().stats().messages(),
           "the get form requeued the message");
     }
