@@ -3,7 +3,7 @@ package io.junctionmq.broker;
 import io.junctionmq.model.AckMode;
 
 /**
- * How to consume: a consumer tag (null: the broker makes one), prefetch (0: the configured
+ * How to consume: a consumer tag (null or empty: the broker makes one), prefetch (0: the configured
  * default) and ack mode.
  */
 public record ConsumeOptions(String consumerTag, int prefetch, AckMode ackMode) {

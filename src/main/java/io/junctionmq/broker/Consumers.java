@@ -52,7 +52,9 @@ final class Consumers implements QueueDirectory.Listener {
       QueueEntry q = directory.queue(vhost, queue);
       Catalog.checkAccess(q, connection);
       Context context = Vertx.currentContext() != null ? Vertx.currentContext() : vertx.getOrCreateContext();
-      String tag = options.consumerTag() != null ? options.consumerTag() : "ctag-" + self + "-" + tags.incrementAndGet();
+      // An empty tag asks the broker for one, as in AMQP; so a tag is never empty (see QueueStats).
+      String tag = options.consumerTag() != null && !options.consumerTag().isEmpty() ? options.consumerTag()
+          : "ctag-" + self + "-" + tags.incrementAndGet();
       String key = key(vhost, queue);
       var consumer = new AttachedConsumer[1];
       consumer[0] = new AttachedConsumer(tag, queue, options.prefetch(), options.ackMode(), context, handler, () -> {
