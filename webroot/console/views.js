@@ -64,7 +64,7 @@ export function listViews(vhost) {
     ],
   });
   const consumers = new PagedTable(document.getElementById('consumers-table'), {
-    label: 'Consumers (HTTP streams; search by queue)', noun: 'consumers', path: inVhost('consumers'), sort: '',
+    label: 'Consumers (every protocol, every node; search by queue)', noun: 'consumers', path: inVhost('consumers'), sort: '',
     columns: [
       { label: 'Consumer tag', sort: 'consumer_tag', value: (c) => c.consumer_tag },
       { label: 'Queue', sort: 'queue.name', value: (c) => c.queue.name },
