@@ -176,8 +176,7 @@ public final class QueueVerticle extends VerticleBase implements QueueLink {
     return call(promise -> {
       if (dedup != null && dedup.duplicate(message)) {
         // Confirmed, as RabbitMQ's dedup plugin does: what the publisher wanted stored is.
-        counters.deduplicated();
-        dedup.original(message).onComplete(promise);
+        dedup.original(message).onSuccess(v -> counters.deduplicated()).onComplete(promise);
         return;
       }
       Result<Enqueued> r = state.enqueue(message, again);

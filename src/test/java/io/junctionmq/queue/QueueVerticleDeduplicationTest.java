@@ -131,10 +131,12 @@ class QueueVerticleDeduplicationTest {
     Future<Void> repeat = queue.enqueue(withId("a"));
     assertTrue(awaitFailed(original));
     assertTrue(awaitFailed(repeat), "a repeat is not confirmed for an original that was not stored");
+    assertEquals(0, queue.stats().deduplicated(), "nor counted as deduplicated");
     store.failAppends = false;
     queue.enqueue(withId("a")).await();
     queue.enqueue(withId("a")).await();
     assertEquals(1, queue.stats().messagesReady());
+    assertEquals(1, queue.stats().deduplicated());
   }
 
   @Test
