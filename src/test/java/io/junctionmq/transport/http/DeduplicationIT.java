@@ -69,23 +69,15 @@ class DeduplicationIT {
     return info(queue).getJsonObject("message_stats").getLong("deduplicated");
   }
 
-  private static StompFrame frame(StompCommand c, String... headers) {
-    var b = StompFrame.builder(c);
-    for (int i = 0; i < headers.length; i += 2) {
-      b.header(headers[i], headers[i + 1]);
-    }
-    return b.build();
-  }
-
   @Test
   void overStompTheSameMessageIdSentTwiceGetsTwoReceiptsAndIsDeliveredOnce() throws IOException {
     try (var c = new RawStompClient(node.junction().stompPort())) {
       c.connect("0,0");
-      c.send(frame(StompCommand.SUBSCRIBE, "destination", "/queue/dd.stomp", "id", "s", "ack", "auto",
+      c.send(RawStompClient.frame(StompCommand.SUBSCRIBE, "destination", "/queue/dd.stomp", "id", "s", "ack", "auto",
           "durable", "true", "x-message-deduplication", "true", "x-deduplication-window", "60000", "receipt", "sub"));
       assertEquals("sub", c.receive(T).header("receipt-id"));
       for (String[] send : new String[][] {{"m1", "r1"}, {"m1", "r2"}, {"m2", "r3"}}) {
-        c.send(frame(StompCommand.SEND, "destination", "/amq/queue/dd.stomp", "persistent", "true",
+        c.send(RawStompClient.frame(StompCommand.SEND, "destination", "/amq/queue/dd.stomp", "persistent", "true",
             "message-id", send[0], "receipt", send[1]));
       }
       var receipts = new ArrayList<String>();
@@ -112,7 +104,7 @@ class DeduplicationIT {
   void overStompABadWindowIsAnErrorNamingIt() throws IOException {
     try (var c = new RawStompClient(node.junction().stompPort())) {
       c.connect("0,0");
-      c.send(frame(StompCommand.SUBSCRIBE, "destination", "/queue/dd.bad", "id", "s",
+      c.send(RawStompClient.frame(StompCommand.SUBSCRIBE, "destination", "/queue/dd.bad", "id", "s",
           "x-message-deduplication", "true", "x-deduplication-window", "0"));
       StompFrame error = c.receive(T);
       assertEquals(StompCommand.ERROR, error.command(), error.toString());

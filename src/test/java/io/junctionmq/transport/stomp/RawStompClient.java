@@ -22,6 +22,15 @@ public final class RawStompClient implements AutoCloseable {
   private final ArrayDeque<StompFrame> frames = new ArrayDeque<>();
   private final byte[] chunk = new byte[64 * 1024];
 
+  /** A frame of {@code c} with these headers, given as name, value, name, value… */
+  public static StompFrame frame(StompCommand c, String... headers) {
+    var b = StompFrame.builder(c);
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return b.build();
+  }
+
   public RawStompClient(int port) throws IOException {
     this(port, 0);
   }

@@ -34,14 +34,6 @@ class StompTcpIT {
     return c;
   }
 
-  private static StompFrame frame(StompCommand c, String... headers) {
-    var b = StompFrame.builder(c);
-    for (int i = 0; i < headers.length; i += 2) {
-      b.header(headers[i], headers[i + 1]);
-    }
-    return b.build();
-  }
-
   @Test
   void connectedNamesTheVersionServerHeartBeatAndSession() throws Exception {
     try (var c = new RawStompClient(node.junction().stompPort())) {
@@ -64,7 +56,7 @@ class StompTcpIT {
       assertEquals("r1", receipt.header("receipt-id"));
       assertEquals(1, node.broker().queueInfo("/", "tcp-basic").await().stats().messagesReady());
 
-      c.send(frame(StompCommand.SUBSCRIBE, "id", "s1", "destination", "/queue/tcp-basic", "ack", "client-individual"));
+      c.send(RawStompClient.frame(StompCommand.SUBSCRIBE, "id", "s1", "destination", "/queue/tcp-basic", "ack", "client-individual"));
       StompFrame m = c.receive(T);
       assertEquals(StompCommand.MESSAGE, m.command(), m.toString());
       assertEquals("hello", m.bodyText());
@@ -74,7 +66,7 @@ class StompTcpIT {
       assertEquals("true", m.header("persistent"));
       assertEquals("false", m.header("redelivered"));
       assertEquals(m.header("message-id"), m.header("ack"));
-      c.send(frame(StompCommand.ACK, "id", m.header("ack"), "receipt", "a1"));
+      c.send(RawStompClient.frame(StompCommand.ACK, "id", m.header("ack"), "receipt", "a1"));
       assertEquals("a1", c.receive(T).header("receipt-id"));
       assertEquals(0, node.broker().queueInfo("/", "tcp-basic").await().stats().messages());
     }
@@ -83,7 +75,7 @@ class StompTcpIT {
   @Test
   void aFrameBeforeConnectIsAnError() throws Exception {
     try (var c = new RawStompClient(node.junction().stompPort())) {
-      c.send(frame(StompCommand.SEND, "destination", "/queue/x"));
+      c.send(RawStompClient.frame(StompCommand.SEND, "destination", "/queue/x"));
       StompFrame error = c.receive(T);
       assertEquals(StompCommand.ERROR, error.command());
       assertTrue(error.header("message").startsWith("protocol_error"), error.header("message"));
@@ -100,7 +92,7 @@ class StompTcpIT {
       assertTrue(error.header("message").contains("unknown command"), error.header("message"));
       assertTrue(bad.closedWithin(T));
 
-      good.send(frame(StompCommand.SEND, "destination", "/queue/tcp-garbage", "receipt", "ok"));
+      good.send(RawStompClient.frame(StompCommand.SEND, "destination", "/queue/tcp-garbage", "receipt", "ok"));
       assertEquals("ok", good.receive(T).header("receipt-id"));
     }
   }
@@ -128,7 +120,7 @@ class StompTcpIT {
   @Test
   void aBadDestinationIsAnErrorWithTheReceiptId() throws Exception {
     try (var c = client()) {
-      c.send(frame(StompCommand.SEND, "destination", "/nowhere/x", "receipt", "r9"));
+      c.send(RawStompClient.frame(StompCommand.SEND, "destination", "/nowhere/x", "receipt", "r9"));
       StompFrame error = c.receive(T);
       assertEquals(StompCommand.ERROR, error.command());
       assertEquals("r9", error.header("receipt-id"));
@@ -140,7 +132,7 @@ class StompTcpIT {
   @Test
   void aSendToAMissingExchangeIsAnError() throws Exception {
     try (var c = client()) {
-      c.send(frame(StompCommand.SEND, "destination", "/exchange/nope/rk", "receipt", "r"));
+      c.send(RawStompClient.frame(StompCommand.SEND, "destination", "/exchange/nope/rk", "receipt", "r"));
       StompFrame error = c.receive(T);
       assertEquals("not_found", error.header("code"), error.toString());
     }
@@ -149,11 +141,11 @@ class StompTcpIT {
   @Test
   void anAmqQueueMustExist() throws Exception {
     try (var c = client()) {
-      c.send(frame(StompCommand.SUBSCRIBE, "id", "1", "destination", "/amq/queue/missing"));
+      c.send(RawStompClient.frame(StompCommand.SUBSCRIBE, "id", "1", "destination", "/amq/queue/missing"));
       assertEquals("not_found", c.receive(T).header("code"));
     }
     try (var c = client()) {
-      c.send(frame(StompCommand.SEND, "destination", "/amq/queue/missing", "receipt", "r"));
+      c.send(RawStompClient.frame(StompCommand.SEND, "destination", "/amq/queue/missing", "receipt", "r"));
       StompFrame error = c.receive(T);
       assertEquals("not_found", error.header("code"), error.toString());
       assertTrue(error.bodyText().contains("no queue 'missing'"), error.bodyText());
@@ -172,7 +164,7 @@ class StompTcpIT {
       assertEquals("r1", c.receive(T).header("receipt-id"));
       assertEquals("r2", c.receive(T).header("receipt-id"));
 
-      c.send(frame(StompCommand.SUBSCRIBE, "id", "s", "destination", "/temp-queue/a", "ack", "client-individual"));
+      c.send(RawStompClient.frame(StompCommand.SUBSCRIBE, "id", "s", "destination", "/temp-queue/a", "ack", "client-individual"));
       StompFrame ask = c.receive(T);
       assertEquals(StompCommand.MESSAGE, ask.command(), ask.toString());
       assertEquals("ask", ask.bodyText());
@@ -202,7 +194,7 @@ class StompTcpIT {
         "timestamp", List.of("-1", "timestamp must not be negative, got -1"));
     for (var bad : cases.entrySet()) {
       try (var c = client()) {
-        c.send(frame(StompCommand.SEND, "destination", "/topic/bad-properties", bad.getKey(), bad.getValue().get(0),
+        c.send(RawStompClient.frame(StompCommand.SEND, "destination", "/topic/bad-properties", bad.getKey(), bad.getValue().get(0),
             "receipt", "r"));
         StompFrame error = c.receive(T);
         assertEquals(StompCommand.ERROR, error.command(), error.toString());
@@ -216,7 +208,7 @@ class StompTcpIT {
   @Test
   void anUnknownAckIdIsAnError() throws Exception {
     try (var c = client()) {
-      c.send(frame(StompCommand.ACK, "id", "77-1"));
+      c.send(RawStompClient.frame(StompCommand.ACK, "id", "77-1"));
       StompFrame error = c.receive(T);
       assertEquals("unknown_delivery_tag", error.header("code"), error.toString());
     }
@@ -225,8 +217,8 @@ class StompTcpIT {
   @Test
   void aSubscriptionIdInUseIsAnError() throws Exception {
     try (var c = client()) {
-      c.send(frame(StompCommand.SUBSCRIBE, "id", "s", "destination", "/queue/tcp-reuse"));
-      c.send(frame(StompCommand.SUBSCRIBE, "id", "s", "destination", "/queue/tcp-reuse2"));
+      c.send(RawStompClient.frame(StompCommand.SUBSCRIBE, "id", "s", "destination", "/queue/tcp-reuse"));
+      c.send(RawStompClient.frame(StompCommand.SUBSCRIBE, "id", "s", "destination", "/queue/tcp-reuse2"));
       StompFrame error = c.receive(T);
       assertEquals("precondition_failed", error.header("code"), error.toString());
     }
@@ -235,7 +227,7 @@ class StompTcpIT {
   @Test
   void queueArgumentsTheCoreDoesNotHaveYetAreAnErrorFrame() throws Exception {
     try (var c = client()) {
-      c.send(frame(StompCommand.SUBSCRIBE, "id", "s", "destination", "/queue/tcp-ttl", "x-max-priority", "10",
+      c.send(RawStompClient.frame(StompCommand.SUBSCRIBE, "id", "s", "destination", "/queue/tcp-ttl", "x-max-priority", "10",
           "receipt", "r"));
       StompFrame error = c.receive(T);
       assertEquals(StompCommand.ERROR, error.command());
@@ -247,12 +239,12 @@ class StompTcpIT {
   @Test
   void aSilentClientIsDisconnectedAndItsUnackedMessagesGoBack() throws Exception {
     try (var producer = client()) {
-      producer.send(frame(StompCommand.SEND, "destination", "/queue/tcp-hb", "receipt", "r"));
+      producer.send(RawStompClient.frame(StompCommand.SEND, "destination", "/queue/tcp-hb", "receipt", "r"));
       assertEquals("r", producer.receive(T).header("receipt-id"));
     }
     try (var c = new RawStompClient(node.junction().stompPort())) {
       assertEquals("500,500", c.connect("500,0").header("heart-beat"));
-      c.send(frame(StompCommand.SUBSCRIBE, "id", "s", "destination", "/queue/tcp-hb", "ack", "client"));
+      c.send(RawStompClient.frame(StompCommand.SUBSCRIBE, "id", "s", "destination", "/queue/tcp-hb", "ack", "client"));
       assertEquals(StompCommand.MESSAGE, c.receive(T).command());
       assertEquals(1, node.broker().queueInfo("/", "tcp-hb").await().stats().messagesUnacknowledged());
       // The client promised a heart-beat every 500 ms and sends nothing: gone after 2 x 500 ms.
@@ -279,7 +271,7 @@ class StompTcpIT {
   @Test
   void disconnectAnswersWithItsReceiptThenCloses() throws Exception {
     try (var c = client()) {
-      c.send(frame(StompCommand.DISCONNECT, "receipt", "bye"));
+      c.send(RawStompClient.frame(StompCommand.DISCONNECT, "receipt", "bye"));
       assertEquals("bye", c.receive(T).header("receipt-id"));
       assertTrue(c.closedWithin(T));
     }
